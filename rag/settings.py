@@ -9,7 +9,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag.errors import ConfigError
@@ -69,6 +76,13 @@ class Settings(BaseSettings):
     context_window: int = Field(8192, ge=512, description="The chat model's context window.")
     answer_tokens: int = Field(600, ge=32, description="Tokens reserved for the model's answer.")
 
+    offline_min_score: float = Field(
+        0.45,
+        ge=0,
+        le=2,
+        description="Offline engine: abstain below this evidence score (calibrated on evals/).",
+    )
+
     # --- chunking --------------------------------------------------------------
     encoding: str = Field("cl100k_base", description="tiktoken encoding used to count tokens.")
     chunk_tokens: int = Field(200, ge=32, le=2000, description="Largest chunk, in tokens.")
@@ -77,6 +91,9 @@ class Settings(BaseSettings):
     # --- input limits ----------------------------------------------------------
     max_file_mb: float = Field(50.0, gt=0, description="Largest file accepted for ingestion.")
     max_files: int = Field(10_000, ge=1, description="Most files accepted in one ingest run.")
+    lock_timeout_s: float = Field(
+        5.0, ge=0, le=600, description="How long a writer waits for a busy index before giving up."
+    )
 
     @field_validator("chroma_url", "openai_base_url")
     @classmethod
@@ -128,10 +145,10 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{_variable_for(err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise ConfigError(f"Invalid setting ({problems}). Fix the variable or .env entry.") from None
+        problems = "; ".join(f"{_variable_for(err['loc'])}: {err['msg']}" for err in exc.errors())
+        raise ConfigError(
+            f"Invalid setting ({problems}). Fix the variable or .env entry."
+        ) from None
 
 
 @lru_cache(maxsize=1)

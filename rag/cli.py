@@ -1,0 +1,195 @@
+"""The `rag` command line. Exit codes: 0 all well, 1 some inputs rejected or the
+operation failed, 2 usage or configuration error. No traceback reaches a user."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rag.errors import ConfigError, RagError
+from rag.settings import Settings, get_settings
+
+app = typer.Typer(
+    help="Ask questions of police inspection findings, with checkable citations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(func: F) -> F:
+    """Turn every failure into one line on stderr and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except ConfigError as exc:
+            err.print(f"error: {escape(str(exc))}")
+            raise typer.Exit(2) from None
+        except RagError as exc:
+            err.print(f"error: {escape(str(exc))}")
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("interrupted; nothing half-written is visible, run the command again")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # last resort: a bug, still no traceback for users
+            if os.environ.get("RAG_DEBUG"):
+                raise
+            err.print(
+                f"internal error: {escape(type(exc).__name__)}: {escape(str(exc))} "
+                "(set RAG_DEBUG=1 for details)"
+            )
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def emit_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar on stderr; its callback takes (done, total, current item)."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[item]}"),
+    )
+    with Progress(*columns, console=err, transient=True, disable=not enabled) as bar:
+        task = bar.add_task(label, total=None, item="")
+
+        def update(done: int, total: int, item: str) -> None:
+            bar.update(task, completed=done, total=total, item=escape(item[-50:]))
+
+        yield update
+
+
+@app.command()
+@friendly_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
+    force_name: Annotated[
+        str | None, typer.Option("--force-name", help="Force name to record, overriding the title.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add or update documents (.txt .md .pdf .html) in the index."""
+    from rag.ingest import ingest_paths
+
+    with progress_bar("Ingesting") as update:
+        report = ingest_paths(paths, settings(), force_name=force_name, progress=update)
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        for doc in report.documents:
+            if doc.status == "rejected":
+                err.print(f"[red]rejected[/]  {escape(doc.source)}: {escape(doc.error or '')}")
+                continue
+            note = f" ({escape(doc.note)})" if doc.note else ""
+            out.print(
+                f"{doc.status:<9} {escape(doc.source)}  [{escape(doc.force or 'force unknown')}]"
+                f"  {doc.chunks} chunks{note}"
+            )
+        out.print(f"{report.embedded_chunks} chunks embedded in {report.elapsed_s:.1f} s")
+    raise typer.Exit(report.exit_code)
+
+
+@app.command("list")
+@friendly_errors
+def list_documents(as_json: JsonOpt = False) -> None:
+    """List the documents in the index."""
+    from rag.service import open_read_store
+
+    records = open_read_store(settings()).documents()
+    rows = [
+        {
+            "document_id": r.document_id,
+            "source": r.source,
+            "force": r.force,
+            "inspector": r.inspector,
+            "title": r.title,
+            "chunks": r.chunks,
+            "ingested_at": r.ingested_at,
+        }
+        for r in records
+    ]
+    if as_json:
+        emit_json({"documents": rows})
+        return
+    if not rows:
+        out.print("The index is empty: add documents with `rag ingest PATH`.")
+    for row in rows:
+        out.print(
+            f"{row['document_id'][:12]}  {escape(row['force'] or '-')}  "
+            f"{escape(row['inspector'] or '-')}  {row['chunks']} chunks  {escape(row['source'])}"
+        )
+
+
+@app.command()
+@friendly_errors
+def remove(
+    documents: Annotated[list[str], typer.Argument(help="Source names or document ids.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove documents (and all their chunks) from the index."""
+    from rag.ingest import remove_sources
+
+    results = remove_sources(documents, settings())
+    removed = [r for r in results if not isinstance(r, RagError)]
+    missing = [str(r) for r in results if isinstance(r, RagError)]
+    if as_json:
+        emit_json(
+            {
+                "removed": [{"source": r.source, "document_id": r.document_id} for r in removed],
+                "errors": missing,
+            }
+        )
+    else:
+        for r in removed:
+            out.print(f"removed   {escape(r.source)}")
+        for message in missing:
+            err.print(f"[red]not found[/] {escape(message)}")
+    raise typer.Exit(1 if missing else 0)
+
+
+@app.command()
+@friendly_errors
+def config(as_json: JsonOpt = False) -> None:
+    """Show the effective settings (secrets masked)."""
+    values = settings().masked()
+    if as_json:
+        emit_json(values)
+        return
+    width = max(map(len, values))
+    for name, value in values.items():
+        out.print(f"{name:<{width}}  {escape(str(value))}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

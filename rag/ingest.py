@@ -1,0 +1,294 @@
+"""Ingestion: files -> cleaned documents -> chunks -> embeddings -> the index.
+
+Each file is handled on its own: a rejected file gets one line saying why and
+the rest of the batch goes on. Unchanged content embeds nothing; chunks left
+by an interrupted run are reused instead of embedded again.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from langchain_core.embeddings import Embeddings
+
+from rag.chunking import chunk_document, chunker_signature
+from rag.embeddings import embedding_identity, make_embeddings
+from rag.errors import RagError, RejectedInput
+from rag.loading import SUPPORTED_SUFFIXES, read_text
+from rag.locking import write_lock
+from rag.models import Chunk, ParsedDocument
+from rag.settings import Settings
+from rag.store import DocumentRecord, IndexStore, open_store
+from rag.structure import parse_document
+
+Status = Literal["added", "updated", "unchanged", "rejected"]
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestResult:
+    source: str
+    status: Status
+    document_id: str | None = None
+    force: str | None = None
+    inspector: str | None = None
+    chunks: int = 0
+    error: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class IngestReport:
+    documents: list[IngestResult]
+    embedded_chunks: int
+    elapsed_s: float
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(d.status == "rejected" for d in self.documents) else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "documents": [asdict(d) for d in self.documents],
+            "embedded_chunks": self.embedded_chunks,
+            "elapsed_s": round(self.elapsed_s, 3),
+        }
+
+
+def source_name(path: Path) -> str:
+    """How a file is named in the index: relative to the working directory when inside it."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def discover(paths: Iterable[Path], max_files: int) -> tuple[list[Path], list[IngestResult]]:
+    """Files under ``paths`` (folders recursively, hidden entries and link loops skipped)."""
+    files: list[Path] = []
+    problems: list[IngestResult] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, names in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                files.extend(Path(root, n) for n in sorted(names) if not n.startswith("."))
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(
+                IngestResult(str(path), "rejected", error="no such file or folder; check the path")
+            )
+    unique = list(dict.fromkeys(files))
+    for extra in unique[max_files:]:
+        problems.append(
+            IngestResult(
+                source_name(extra),
+                "rejected",
+                error=f"more than RAG_MAX_FILES={max_files} files in one run; ingest in parts",
+            )
+        )
+    return unique[:max_files], problems
+
+
+def chunk_metadata(doc: ParsedDocument, chunk: Chunk) -> dict[str, str | int]:
+    meta: dict[str, str | int | None] = {
+        "document_id": doc.document_id,
+        "source": doc.source,
+        "force": doc.force,
+        "inspector": doc.inspector,
+        "title": doc.title,
+        "doc_type": doc.doc_type,
+        "chunk_index": chunk.index,
+        "char_start": chunk.start,
+        "char_end": chunk.end,
+        "tokens": chunk.token_count,
+        "paragraph_start": chunk.paragraph_start,
+        "paragraph_end": chunk.paragraph_end,
+    }
+    return {k: v for k, v in meta.items() if v is not None}  # Chroma stores no None
+
+
+@dataclass
+class _Pending:
+    """A parsed, chunked document waiting for its embeddings before it is committed."""
+
+    doc: ParsedDocument
+    chunks: list[Chunk]
+    current: DocumentRecord | None
+    result: IngestResult
+
+
+class Ingester:
+    """Ingests documents into one store with one embedding model.
+
+    Documents are queued and embedded together, many documents to a batch,
+    sorted by length: per-document batches waste most of the model's time on
+    padding. Each document is committed once all its chunks are stored.
+    """
+
+    def __init__(self, settings: Settings, embeddings: Embeddings | None = None) -> None:
+        self.settings = settings
+        self.embeddings = embeddings or make_embeddings(settings)
+        model, dimension = embedding_identity(settings)
+        self.store: IndexStore = open_store(settings, model, dimension)
+        self.chunker = chunker_signature(
+            settings.chunk_tokens, settings.chunk_overlap, settings.encoding
+        )
+        self.embedded = 0
+        self.flush_at = 8 * settings.embed_batch_size  # chunks queued before embedding
+        self._pending: list[_Pending] = []
+        self._known = {r.document_id: r.source for r in self.store.documents()}
+
+    def ingest_text(self, raw: str, source: str, force_name: str | None = None) -> IngestResult:
+        """Queue one document; its result is final once :meth:`flush` has run."""
+        doc = parse_document(raw, source, force_override=force_name)
+        current = self.store.document(source)
+        if current and (current.document_id, current.chunker, current.force) == (
+            doc.document_id,
+            self.chunker,
+            doc.force,
+        ):
+            return _result(doc, "unchanged", current.chunks)
+        other = self._known.get(doc.document_id)
+        if other and other != source and current is None:
+            return _result(doc, "unchanged", 0, note=f"same content as {other}")
+
+        chunks = chunk_document(
+            doc, self.settings.chunk_tokens, self.settings.chunk_overlap, self.settings.encoding
+        )
+        chunks = [replace(c, metadata=chunk_metadata(doc, c)) for c in chunks]
+        result = _result(doc, "updated" if current else "added", len(chunks))
+        self._pending.append(_Pending(doc, chunks, current, result))
+        self._known[doc.document_id] = source
+        if sum(len(p.chunks) for p in self._pending) >= self.flush_at:
+            self.flush()
+        return result
+
+    def flush(self) -> None:
+        """Embed and store the queued documents' new chunks, then commit each document."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        try:
+            self._store_chunks(pending)
+        except RagError as exc:
+            for item in pending:  # nothing of these was committed: the old versions stay
+                item.result.status, item.result.error = "rejected", f"{exc}; ingest it again"
+            return
+        for item in pending:
+            self._commit(item)
+
+    def _store_chunks(self, pending: Sequence[_Pending]) -> None:
+        chunks = [c for item in pending for c in item.chunks]
+        stored = self.store.existing_chunk_ids([c.id for c in chunks])
+        self.store.update_chunk_metadata([c for c in chunks if c.id in stored])
+        reusable: dict[str, list[float]] = {}
+        for item in pending:  # a passage unchanged since the previous version keeps its vector
+            if item.current:
+                reusable.update(self.store.embeddings_by_text(item.current.document_id))
+        missing = [c for c in chunks if c.id not in stored]
+        todo = [c for c in missing if c.text not in reusable]
+        try:
+            fresh = self.embeddings.embed_documents([c.text for c in todo]) if todo else []
+        except RagError:
+            raise
+        except Exception as exc:  # the OpenAI backend: network, quota, bad key
+            raise RagError(f"embedding failed ({type(exc).__name__}: {exc})") from None
+        vectors = dict(zip((c.id for c in todo), fresh, strict=True))
+        if missing:
+            ordered = [vectors[c.id] if c.id in vectors else reusable[c.text] for c in missing]
+            self.store.record_dimension(len(ordered[0]))
+            self.store.add_chunks(missing, ordered)
+        self.embedded += len(todo)
+
+    def _commit(self, item: _Pending) -> None:
+        doc = item.doc
+        self.store.commit(
+            DocumentRecord(
+                source=doc.source,
+                document_id=doc.document_id,
+                force=doc.force,
+                inspector=doc.inspector,
+                title=doc.title,
+                doc_type=doc.doc_type,
+                chunks=len(item.chunks),
+                ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                chunker=self.chunker,
+                paragraphs=doc.paragraphs,
+                text=doc.text,
+            )
+        )
+        if item.current and item.current.document_id != doc.document_id:
+            self.store.delete_unreferenced(item.current.document_id)
+
+    def ingest_file(
+        self, path: Path, source: str | None = None, force_name: str | None = None
+    ) -> IngestResult:
+        name = source or source_name(path)
+        try:
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                raise RejectedInput(
+                    f"unsupported file type {path.suffix or '(none)'}; "
+                    f"use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+                )
+            raw = read_text(path, max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
+            return self.ingest_text(raw, name, force_name)
+        except RejectedInput as exc:
+            return IngestResult(name, "rejected", error=str(exc))
+
+    def remove(self, source: str) -> DocumentRecord | None:
+        return self.store.remove(source)
+
+
+def _result(
+    doc: ParsedDocument, status: Status, chunks: int, note: str | None = None
+) -> IngestResult:
+    return IngestResult(
+        doc.source, status, doc.document_id, doc.force, doc.inspector, chunks, note=note
+    )
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    settings: Settings,
+    force_name: str | None = None,
+    progress: Progress | None = None,
+    embeddings: Embeddings | None = None,
+) -> IngestReport:
+    """Ingest files and folders; never raises for a bad file, only for a bad index."""
+    started = time.perf_counter()
+    files, results = discover(paths, settings.max_files)
+    with write_lock(settings):
+        ingester = Ingester(settings, embeddings)
+        for done, path in enumerate(files, start=1):
+            results.append(ingester.ingest_file(path, force_name=force_name))
+            if progress:
+                progress(done, len(files), results[-1].source)
+        ingester.flush()
+    return IngestReport(results, ingester.embedded, time.perf_counter() - started)
+
+
+def remove_sources(sources: Sequence[str], settings: Settings) -> list[DocumentRecord | RagError]:
+    """Remove documents by source name or document id; all of each one's chunks go."""
+    model, dimension = embedding_identity(settings)
+    out: list[DocumentRecord | RagError] = []
+    with write_lock(settings):
+        store = open_store(settings, model, dimension)
+        records = store.documents()
+        for wanted in sources:
+            match = [r for r in records if wanted in (r.source, r.document_id)] or [
+                r for r in records if len(wanted) >= 8 and r.document_id.startswith(wanted)
+            ]
+            if not match:
+                out.append(RagError(f"{wanted}: no such document; see `rag list`"))
+            for record in match:
+                store.remove(record.source)
+                out.append(record)
+    return out

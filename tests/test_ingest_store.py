@@ -1,0 +1,170 @@
+"""Ingestion against a real Chroma: on disk, and through a real `chroma run` server."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from rag.errors import IndexMismatch
+from rag.ingest import Ingester, ingest_paths, remove_sources
+from rag.settings import Settings
+from rag.store import open_store
+
+
+class CountingEmbeddings(Embeddings):
+    """The real offline model, counting what it is asked to embed."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner, self.calls = inner, 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += len(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+@pytest.fixture(params=["local", "server"])
+def store_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    if request.param == "local":
+        return settings
+    url = request.getfixturevalue("chroma_server")
+    # each test gets its own collections on the shared server
+    return settings.model_copy(
+        update={"chroma_url": url, "collection": f"t{uuid.uuid4().hex[:12]}"}
+    )
+
+
+def live_chunk_count(settings: Settings) -> tuple[int, int]:
+    store = open_store(settings, "all-MiniLM-L6-v2-onnx-int8", 384)
+    records = store.documents()
+    return store.chunks.count(), sum(r.chunks for r in records)
+
+
+def test_ingest_corpus_reads_forces_and_is_idempotent(
+    store_settings: Settings, corpus: Path, embeddings: Embeddings
+) -> None:
+    counting = CountingEmbeddings(embeddings)
+    first = ingest_paths([corpus], store_settings, embeddings=counting)
+    statuses = {d.status for d in first.documents}
+    assert statuses == {"added"}, first.documents
+    forces = {d.force for d in first.documents}
+    assert "Cambridgeshire Constabulary" in forces and len(forces) == len(first.documents) >= 5
+    assert all(d.inspector for d in first.documents)
+    assert first.embedded_chunks == counting.calls == sum(d.chunks for d in first.documents)
+
+    again = ingest_paths([corpus], store_settings, embeddings=counting)
+    assert {d.status for d in again.documents} == {"unchanged"}
+    assert again.embedded_chunks == 0 and counting.calls == first.embedded_chunks
+    stored, expected = live_chunk_count(store_settings)
+    assert stored == expected  # no duplicates
+
+
+def test_editing_one_file_reembeds_only_that_file(
+    store_settings: Settings, corpus: Path, embeddings: Embeddings
+) -> None:
+    ingest_paths([corpus], store_settings, embeddings=embeddings)
+    target = corpus / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
+    target.write_text(target.read_text() + "\n\nI am pleased with the force's new call handling.\n")
+    counting = CountingEmbeddings(embeddings)
+    report = ingest_paths([corpus], store_settings, embeddings=counting)
+    changed = [d for d in report.documents if d.status != "unchanged"]
+    assert [d.status for d in changed] == ["updated"]
+    # paragraph-aligned chunks: only the new paragraph is new content
+    assert report.embedded_chunks == counting.calls == 1
+    stored, expected = live_chunk_count(store_settings)
+    assert stored == expected
+    store = open_store(store_settings, "all-MiniLM-L6-v2-onnx-int8", 384)
+    text = store.document(changed[0].source, with_text=True)
+    assert text is not None and text.text.endswith("new call handling.")
+
+
+def test_remove_deletes_every_chunk(
+    store_settings: Settings, corpus: Path, embeddings: Embeddings
+) -> None:
+    report = ingest_paths([corpus], store_settings, embeddings=embeddings)
+    gone = report.documents[0]
+    results = remove_sources([gone.source], store_settings)
+    assert [r.source for r in results] == [gone.source]  # type: ignore[union-attr]
+    store = open_store(store_settings, "all-MiniLM-L6-v2-onnx-int8", 384)
+    assert gone.source not in {r.source for r in store.documents()}
+    assert store.chunks.get(where={"document_id": gone.document_id})["ids"] == []
+    assert store.orphan_chunk_ids() == []
+
+
+def test_interrupted_replace_is_invisible_and_resumable(
+    settings: Settings, corpus: Path, embeddings: Embeddings
+) -> None:
+    """Chunks written before a crash (no registry commit) are invisible, then reused."""
+    path = corpus / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
+    ingester = Ingester(settings, CountingEmbeddings(embeddings))
+    from dataclasses import replace
+
+    from rag.chunking import chunk_document
+    from rag.ingest import chunk_metadata
+    from rag.structure import parse_document
+
+    doc = parse_document(path.read_text(encoding="utf-8"), "x.txt")
+    chunks = [replace(c, metadata=chunk_metadata(doc, c)) for c in chunk_document(doc, 200, 30)]
+    ingester.store.add_chunks(chunks, embeddings.embed_documents([c.text for c in chunks]))
+    hits = ingester.store.chunks.query(
+        query_embeddings=[embeddings.embed_query("integrity")],
+        n_results=3,
+        where=ingester.store.live_filter(),
+    )
+    assert hits["ids"] == [[]]  # nothing committed, nothing visible
+    assert set(ingester.store.orphan_chunk_ids()) == {c.id for c in chunks}
+
+    counting = CountingEmbeddings(embeddings)
+    report = ingest_paths([path], settings, embeddings=counting)
+    assert report.documents[0].status == "added" and counting.calls == 0
+
+
+def test_same_content_under_two_names_is_stored_once(
+    settings: Settings, corpus: Path, embeddings: Embeddings
+) -> None:
+    source = corpus / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
+    copy = corpus / "copy of transcript.txt"
+    copy.write_bytes(source.read_bytes())
+    report = ingest_paths([source, copy], settings, embeddings=embeddings)
+    assert [d.status for d in report.documents] == ["added", "unchanged"]
+    assert report.documents[1].note and "same content" in report.documents[1].note
+
+
+def test_force_name_override_updates_metadata_without_embedding(
+    settings: Settings, corpus: Path, embeddings: Embeddings
+) -> None:
+    path = corpus / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
+    ingest_paths([path], settings, embeddings=embeddings)
+    counting = CountingEmbeddings(embeddings)
+    report = ingest_paths([path], settings, force_name="Fenland Police", embeddings=counting)
+    assert report.documents[0].status == "updated" and counting.calls == 0
+    store = open_store(settings, "all-MiniLM-L6-v2-onnx-int8", 384)
+    metas = store.chunks.get(include=["metadatas"])["metadatas"]
+    assert {m["force"] for m in metas} == {"Fenland Police"}
+
+
+def test_other_embedding_model_is_refused(
+    settings: Settings, corpus: Path, embeddings: Embeddings
+) -> None:
+    ingest_paths([corpus], settings, embeddings=embeddings)
+    with pytest.raises(IndexMismatch, match="RAG_EMBEDDING_BACKEND"):
+        open_store(settings, "openai:text-embedding-3-small", None)
+
+
+def test_bad_files_are_rejected_and_the_rest_ingest(
+    settings: Settings, corpus: Path, embeddings: Embeddings
+) -> None:
+    (corpus / "empty.txt").write_text("")
+    (corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (corpus / "notes.docx").write_bytes(b"PK\x03\x04")
+    report = ingest_paths([corpus, corpus / "missing.txt"], settings, embeddings=embeddings)
+    rejected = {Path(d.source).name: d.error for d in report.documents if d.status == "rejected"}
+    assert set(rejected) == {"empty.txt", "image.txt", "notes.docx", "missing.txt"}
+    assert all(rejected.values())
+    assert report.exit_code == 1
+    assert sum(d.status == "added" for d in report.documents) >= 5
