@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -176,6 +177,118 @@ def remove(
         for message in missing:
             err.print(f"[red]not found[/] {escape(message)}")
     raise typer.Exit(1 if missing else 0)
+
+
+class ModeChoice(StrEnum):
+    auto = "auto"
+    offline = "offline"
+    llm = "llm"
+
+
+ModeOpt = Annotated[
+    ModeChoice | None, typer.Option("--mode", help="auto, offline or llm (default: RAG_MODE).")
+]
+
+
+def engine() -> Any:
+    from rag.answering import Engine
+
+    return Engine(settings())
+
+
+def print_citations(citations: list[Any]) -> None:
+    for c in citations:
+        where = f"paragraph {c.paragraph}" if c.paragraph else "paragraph ?"
+        out.print(f"  [{c.n}] {escape(c.force or '-')}, {escape(c.source)}, {where}")
+        out.print(f"      “{escape(c.quote)}”")
+
+
+@app.command()
+@friendly_errors
+def ask(
+    question: Annotated[str, typer.Argument(help="A question in plain words.")],
+    force: Annotated[
+        str | None, typer.Option("--force", help="Only this force's documents.")
+    ] = None,
+    mode: ModeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question from the documents, with verified citations."""
+    answer = engine().ask(question, force=force, mode=mode and mode.value)
+    if as_json:
+        emit_json(answer.to_json())
+        return
+    if answer.notice:
+        err.print(f"[yellow]note[/]: {escape(answer.notice)}")
+    out.print(escape(answer.answer))
+    print_citations(answer.citations)
+    if answer.partial:
+        err.print("[yellow]partial[/]: the model's reply broke off; this answer is incomplete")
+
+
+@app.command()
+@friendly_errors
+def brief(
+    force: Annotated[str, typer.Argument(help="The force, as `rag list` names it.")],
+    mode: ModeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A one-paragraph briefing on a force, every sentence cited."""
+    from rag.briefing import llm_briefing, offline_briefing
+
+    eng = engine()
+    if force not in eng.forces:
+        raise RagError(
+            f"No documents on {force!r} are indexed; indexed forces: "
+            f"{', '.join(eng.forces) or 'none'}."
+        )
+    briefing = (
+        llm_briefing if eng.resolve_mode(mode and mode.value) == "llm" else offline_briefing
+    )(eng, force)
+    if as_json:
+        emit_json(briefing.to_json())
+        return
+    if briefing.notice:
+        err.print(f"[yellow]note[/]: {escape(briefing.notice)}")
+    out.print(escape(briefing.paragraph))
+    out.print(f"Grade stated: {escape(briefing.grade or 'none')}")
+    for title, items in (
+        ("Strengths", briefing.strengths),
+        ("Areas for improvement", briefing.improvements),
+        ("Concerns", briefing.concerns),
+    ):
+        out.print(f"{title}:")
+        for item in items:
+            refs = "".join(f"[{n}]" for n in item.citations)
+            out.print(f"  - {escape(item.text)} {refs}")
+    print_citations(briefing.citations)
+
+
+@app.command()
+@friendly_errors
+def compare(
+    theme: Annotated[str, typer.Argument(help="A theme, e.g. 'integrity and corruption'.")],
+    forces: Annotated[
+        str | None, typer.Option("--forces", help="Comma-separated forces (default: all).")
+    ] = None,
+    mode: ModeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What each force's documents say on a theme, cited; "not covered" where silent."""
+    from rag.compare import compare as run_compare
+
+    eng = engine()
+    chosen = [f.strip() for f in forces.split(",") if f.strip()] if forces else None
+    unknown = [f for f in chosen or [] if f not in eng.forces]
+    if unknown:
+        raise RagError(f"No documents on {', '.join(unknown)} are indexed; see `rag list`.")
+    table = run_compare(eng, theme, chosen, mode and mode.value)
+    if as_json:
+        emit_json(table.to_json())
+        return
+    for row in table.rows:
+        out.print(f"[bold]{escape(row.force)}[/]: {escape(row.summary)}")
+        print_citations(row.citations)
 
 
 @app.command()

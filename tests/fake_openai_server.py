@@ -8,9 +8,10 @@ Routes:
   (one :class:`FakeReply` per request, in order), as one JSON body or, when the request
   says ``"stream": true``, as server-sent events (``data: {...}`` chunks, then
   ``data: [DONE]``). A :class:`FakeReply` can also inject faults: an HTTP error status
-  with headers (``Retry-After``), a delay longer than the client's timeout, or a stream
-  whose connection is cut half way. With no scripted reply left the server answers 500
-  with ``x-should-retry: false``, so a test that under-scripts fails loudly.
+  with headers (``Retry-After``), a delay longer than the client's timeout, a stream
+  whose connection is cut half way, or a stream with a garbled event. With no scripted
+  reply left the server answers 500 with ``x-should-retry: false``, so a test that
+  under-scripts fails loudly.
 
 Every request (path, lower-cased headers, JSON body) is kept in ``server.requests``.
 

@@ -1,0 +1,40 @@
+"""Compare forces on a theme: what each force's documents say, cited, or "not covered"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rag.schemas import Comparison, ComparisonRow
+
+if TYPE_CHECKING:
+    from rag.answering import Engine
+
+NOT_COVERED = "Not covered: the documents on this force do not address the theme."
+
+
+def compare(
+    engine: Engine, theme: str, forces: Sequence[str] | None = None, mode: str | None = None
+) -> Comparison:
+    """One row per force: the answer to the theme scoped to that force, renumbered so the
+    [n] markers are unique across the whole table."""
+    rows: list[ComparisonRow] = []
+    offset = 0
+    for force in forces or engine.forces:
+        answer = engine.ask(theme, force=force, mode=mode)
+        if answer.abstained:
+            rows.append(ComparisonRow(force=force, summary=NOT_COVERED, covered=False))
+            continue
+        summary = answer.answer.removeprefix(f"{force}: ")
+        citations = []
+        for citation in answer.citations:
+            new = citation.n + offset
+            summary = summary.replace(f"[{citation.n}]", f"[#{new}]")
+            citations.append(citation.model_copy(update={"n": new}))
+        rows.append(
+            ComparisonRow(
+                force=force, summary=summary.replace("[#", "["), covered=True, citations=citations
+            )
+        )
+        offset += len(citations)
+    return Comparison(theme=theme, rows=rows)

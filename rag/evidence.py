@@ -1,0 +1,108 @@
+"""Evidence at sentence level: the offline engine quotes sentences, never invents.
+
+Retrieved passages are split into sentences; each is scored against the
+question by meaning (cosine of embeddings) and by words (share of the
+question's content terms it contains). The best sentences become the answer's
+verbatim quotes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from rag.chunking import sentence_spans
+from rag.lexical import terms
+from rag.retrieval import Passage
+
+LEXICAL_WEIGHT = 0.5  # how much word overlap adds to cosine similarity
+PASSAGE_WEIGHT = 0.5  # how much the whole passage's similarity adds: a paragraph is one theme
+_MIN_SENTENCE_CHARS = 25
+
+
+@dataclass
+class Sentence:
+    """A sentence of a retrieved passage, with its offsets in that passage."""
+
+    passage: Passage
+    start: int
+    end: int
+    similarity: float = 0.0
+    overlap: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+    @property
+    def score(self) -> float:
+        return (
+            self.similarity
+            + LEXICAL_WEIGHT * self.overlap
+            + PASSAGE_WEIGHT * self.passage.similarity
+        )
+
+
+class SentenceVectors:
+    """Sentence embeddings with a bounded cache: passages recur across questions."""
+
+    def __init__(self, embeddings: Embeddings, capacity: int = 20_000) -> None:
+        self.embeddings = embeddings
+        self.capacity = capacity
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            fresh = self.embeddings.embed_documents(missing)
+            with self._lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    self._cache[text] = np.asarray(vector, dtype=np.float32)
+                while len(self._cache) > self.capacity:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            for text in texts:
+                self._cache.move_to_end(text)
+            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1))
+
+
+def split_sentences(passages: Sequence[Passage]) -> list[Sentence]:
+    out = []
+    for passage in passages:
+        for start, end in sentence_spans(passage.text, 0, len(passage.text)):
+            if end - start >= _MIN_SENTENCE_CHARS:
+                out.append(Sentence(passage, start, end))
+    return out
+
+
+def term_overlap(question_terms: set[str], text: str) -> float:
+    """Share of the question's content terms found in the text."""
+    if not question_terms:
+        return 0.0
+    return len(question_terms & set(terms(text))) / len(question_terms)
+
+
+def score_sentences(
+    question: str,
+    question_vector: Sequence[float],
+    passages: Sequence[Passage],
+    vectors: SentenceVectors,
+) -> list[Sentence]:
+    """Every sentence of the passages, best first."""
+    sentences = split_sentences(passages)
+    if not sentences:
+        return []
+    matrix = vectors([s.text for s in sentences])
+    similarities = matrix @ np.asarray(question_vector, dtype=np.float32)
+    wanted = set(terms(question))
+    for sentence, similarity in zip(sentences, similarities, strict=True):
+        sentence.similarity = float(similarity)
+        sentence.overlap = term_overlap(wanted, sentence.text)
+    return sorted(sentences, key=lambda s: -s.score)

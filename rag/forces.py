@@ -1,0 +1,82 @@
+"""Which forces a question is about, from the force names the index holds."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_SUFFIX = re.compile(r"\s+(constabulary|police service|police force|police)$", re.IGNORECASE)
+_NAMED_FORCE = re.compile(
+    r"\b((?:[A-Z][a-z]+|of|and|&)(?:\s+(?:[A-Z][a-z]+|of|and|&))*)\s+(Constabulary|Police)\b"
+)
+
+
+def aliases(force: str) -> list[str]:
+    """Ways a question may name a force: full name, and the place name alone."""
+    full = force.strip()
+    place = _SUFFIX.sub("", full)
+    return [a.lower() for a in dict.fromkeys([full, place]) if len(a) >= 3]
+
+
+def _mentions(text: str, alias: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(alias)}(?:'s|’s)?(?![\w-])", text) is not None
+
+
+def forces_in(question: str, known: Iterable[str]) -> list[str]:
+    """Known forces the question names, longest names first so 'West Wessex' beats 'Wessex'."""
+    text = question.lower()
+    found: list[str] = []
+    for force in sorted(set(known), key=len, reverse=True):
+        named = any(_mentions(text, a) for a in aliases(force))
+        if named and not any(force.lower() in f.lower() for f in found):
+            found.append(force)
+    return found
+
+
+def without_forces(question: str, forces: Iterable[str]) -> str:
+    """The question with force names removed: they filter, they are not the topic."""
+    out = question
+    for force in forces:
+        for alias in aliases(force):
+            out = re.sub(rf"(?<![\w-]){re.escape(alias)}(?:'s|’s)?(?![\w-])", " ", out, flags=re.I)
+    return " ".join(out.split()) or question
+
+
+# Capitalised words that open a question rather than name a place.
+_LEADING = {
+    "of",
+    "and",
+    "&",
+    "the",
+    "which",
+    "what",
+    "how",
+    "did",
+    "does",
+    "do",
+    "in",
+    "is",
+    "has",
+    "have",
+    "why",
+    "where",
+    "when",
+    "about",
+    "for",
+    "compare",
+    "tell",
+}
+
+
+def unknown_forces_in(question: str, known: Iterable[str]) -> list[str]:
+    """Force-like names ('Kent Police') in the question that the index does not hold."""
+    known_aliases = {a for f in known for a in aliases(f)}
+    out = []
+    for match in _NAMED_FORCE.finditer(question):
+        words = match.group(0).split()
+        while words and words[0].lower() in _LEADING:
+            words = words[1:]
+        name = " ".join(words)
+        if len(words) >= 2 and not any(a in name.lower() for a in known_aliases):
+            out.append(name)
+    return out

@@ -1,0 +1,130 @@
+"""LLM mode: the model writes the answer, the code checks every citation.
+
+Only citations whose quote is found in the passage they name survive; their
+markers are renumbered, and a sentence whose every marker failed is removed.
+An answer left with no verified citation, or a model that fails, falls back
+to the offline answer and says so.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from rag.citations import CANNOT_ANSWER, Citation, locate, normalise
+from rag.errors import LLMError
+from rag.followup import History
+from rag.llm import answer_with_llm, condense_question
+from rag.llm_parse import LLMReply, RawCitation
+from rag.offline import paragraph_at
+from rag.schemas import Answer, Usage
+
+if TYPE_CHECKING:
+    from rag.answering import Engine, Evidence
+
+_MARKER = re.compile(r"\s?\[(\d+)\]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def verified_citations(citations: Sequence[RawCitation], labels: dict) -> dict[int, Citation]:
+    """Old marker number -> checked citation (renumbered later)."""
+    out: dict[int, Citation] = {}
+    for raw in citations:
+        passage = labels.get(raw.source_label)
+        if raw.problem is not None or passage is None or raw.n in out:
+            continue
+        span = locate(raw.quote, passage.text)
+        offset = int(passage.metadata.get("char_start", 0)) + (span[0] if span else 0)
+        out[raw.n] = Citation(
+            n=raw.n,
+            document_id=passage.document_id,
+            source=str(passage.metadata.get("source", "")),
+            force=passage.force,
+            paragraph=paragraph_at(passage, offset),
+            quote=passage.text[span[0] : span[1]] if span else raw.quote,
+            chunk_id=passage.chunk_id,
+            char_start=offset,
+        )
+    return out
+
+
+def rewrite_markers(text: str, kept: dict[int, Citation]) -> tuple[str, dict[int, int]]:
+    """Renumber kept markers 1..n in order of appearance; drop sentences left unsupported.
+    Returns the new text and the old -> new marker numbers."""
+    order: dict[int, int] = {}
+    sentences = []
+    for sentence in _SENTENCE.split(text.strip()):
+        markers = [int(m) for m in _MARKER.findall(sentence)]
+        if markers and not any(m in kept for m in markers):
+            continue  # every claim of this sentence failed its check
+        for m in markers:
+            if m in kept and m not in order:
+                order[m] = len(order) + 1
+
+        def renumber(match: re.Match[str]) -> str:
+            old = int(match.group(1))
+            return f" [{order[old]}]" if old in order else ""
+
+        sentences.append(_MARKER.sub(renumber, sentence))
+    return " ".join(sentences).strip(), order
+
+
+def renumbered(kept: dict[int, Citation], order: dict[int, int]) -> list[Citation]:
+    return [kept[old].model_copy(update={"n": new}) for old, new in order.items()]
+
+
+def to_answer(question: str, reply: LLMReply, started: float) -> Answer:
+    kept = verified_citations(reply.citations, reply.labels)
+    text, order = rewrite_markers(reply.answer, kept)
+    citations = renumbered(kept, order)
+    abstained = normalise(reply.answer).startswith(normalise(CANNOT_ANSWER))
+    return Answer(
+        question=question,
+        answer=CANNOT_ANSWER if abstained else text,
+        abstained=abstained,
+        mode="llm",
+        citations=[] if abstained else citations,
+        dropped_citations=len(reply.citations) - (0 if abstained else len(citations)),
+        usage=Usage(**reply.usage),
+        latency_ms=round((time.perf_counter() - started) * 1000, 2),
+        partial=reply.partial,
+    )
+
+
+def with_fallback(offline: Answer, notice: str, **changes: object) -> Answer:
+    return offline.model_copy(update={"notice": notice, **changes})
+
+
+def llm_answer(
+    engine: Engine,
+    question: str,
+    evidence: Evidence,
+    offline: Answer,
+    history: History | None,
+    started: float,
+    ask: Callable[..., LLMReply] = answer_with_llm,
+) -> tuple[Answer, str | None, str | None]:
+    """(answer, prompt, raw reply) for the audit log."""
+    model = engine.chat_model()
+    try:
+        standalone = (
+            condense_question(model, question, list(history or [])) if history else question
+        )
+        passages = evidence.passages
+        if standalone != question:
+            passages = engine.gather(standalone, evidence.force).passages
+        reply = ask(model, standalone, passages, engine.settings, list(history or []))
+    except LLMError as exc:
+        return with_fallback(offline, f"{exc} Showing the offline answer."), None, None
+    answer = to_answer(question, reply, started)
+    if not answer.abstained and not answer.citations:
+        notice = (
+            "The model's answer could not be checked against the documents "
+            f"({answer.dropped_citations} citation(s) failed), so the offline answer is shown."
+        )
+        answer = with_fallback(
+            offline, notice, dropped_citations=answer.dropped_citations, usage=answer.usage
+        )
+    return answer, reply.prompt, reply.raw

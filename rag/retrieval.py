@@ -1,0 +1,212 @@
+"""Hybrid retrieval: BM25 and vector search fused by reciprocal rank.
+
+Filters by force (and any stored metadata), keeps one passage per paragraph so
+a long paragraph's overlapping windows cannot crowd out the rest, and stops at
+a token budget. Each result carries its ids, scores and provenance.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from rag.lexical import BM25Index
+from rag.store import IndexStore
+
+RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
+CANDIDATES = 40  # per retriever, before fusion
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with its provenance and scores."""
+
+    chunk_id: str
+    text: str
+    metadata: dict[str, Any]
+    score: float = 0.0  # fused (RRF)
+    similarity: float = 0.0  # cosine similarity to the question
+    lexical: float = 0.0  # BM25
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def document_id(self) -> str:
+        return str(self.metadata["document_id"])
+
+    @property
+    def force(self) -> str | None:
+        return self.metadata.get("force")
+
+    @property
+    def paragraph(self) -> int | None:
+        value = self.metadata.get("paragraph_start")
+        return int(value) if value is not None else None
+
+    @property
+    def tokens(self) -> int:
+        return int(self.metadata.get("tokens", 0))
+
+    def to_document(self) -> Document:
+        meta = {
+            **self.metadata,
+            "score": self.score,
+            "similarity": self.similarity,
+            "lexical": self.lexical,
+        }
+        return Document(id=self.chunk_id, page_content=self.text, metadata=meta)
+
+
+class Snapshot:
+    """The live chunks in memory: texts, metadata, embeddings and a BM25 index."""
+
+    def __init__(self, store: IndexStore) -> None:
+        records = store.documents()
+        live = {r.document_id for r in records}
+        # paragraph offsets per document, to cite the exact paragraph of a sentence
+        self.paragraphs = {
+            r.document_id: [(p.number, p.start, p.end) for p in r.paragraphs] for r in records
+        }
+        self.inspectors = {r.force: r.inspector for r in records if r.force}
+        got = store.chunks.get(include=["documents", "metadatas", "embeddings"])
+        keep = [i for i, m in enumerate(got["metadatas"] or []) if m.get("document_id") in live]
+        self.ids: list[str] = [got["ids"][i] for i in keep]
+        self.texts: list[str] = [(got["documents"] or [])[i] for i in keep]
+        self.metadatas: list[dict[str, Any]] = [dict((got["metadatas"] or [])[i]) for i in keep]
+        vectors = got.get("embeddings")
+        dim = len(vectors[0]) if vectors is not None and len(vectors) else 1
+        self.vectors = (
+            np.asarray([vectors[i] for i in keep], dtype=np.float32)
+            if keep and vectors is not None
+            else np.zeros((0, dim), dtype=np.float32)
+        )
+        self.bm25 = BM25Index(self.texts)
+        self.registry_count = len(live)
+        self.forces = sorted({str(m["force"]) for m in self.metadatas if m.get("force")})
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def mask(self, where: dict[str, Any] | None) -> np.ndarray | None:
+        """Boolean mask of chunks whose metadata equals every ``where`` item."""
+        if not where:
+            return None
+        return np.array(
+            [all(m.get(k) == v for k, v in where.items()) for m in self.metadatas], dtype=bool
+        )
+
+
+class HybridSearcher:
+    """Fused lexical + vector search over a store's live chunks."""
+
+    def __init__(self, store: IndexStore, embeddings: Embeddings) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            if self._snapshot is None:
+                self._snapshot = Snapshot(self.store)
+            return self._snapshot
+
+    def refresh(self) -> None:
+        """Drop the in-memory snapshot (after ingest or remove)."""
+        with self._lock:
+            self._snapshot = None
+
+    def search(
+        self,
+        query: str,
+        k: int = 6,
+        force: str | None = None,
+        where: dict[str, Any] | None = None,
+        token_budget: int | None = None,
+        query_vector: list[float] | None = None,
+    ) -> list[Passage]:
+        snap = self.snapshot
+        if not len(snap) or not query.strip():
+            return []
+        filters = {**(where or {}), **({"force": force} if force else {})}
+        allowed = snap.mask(filters)
+        vector = np.asarray(
+            query_vector if query_vector is not None else self.embeddings.embed_query(query),
+            dtype=np.float32,
+        )
+        similarity = snap.vectors @ vector
+        if allowed is not None:
+            similarity = np.where(allowed, similarity, -np.inf)
+        n = min(CANDIDATES, len(snap))
+        by_vector = np.argpartition(-similarity, n - 1)[:n]
+        by_vector = [
+            int(i)
+            for i in by_vector[np.argsort(-similarity[by_vector])]
+            if np.isfinite(similarity[i])
+        ]
+        by_lexical = snap.bm25.top(query, CANDIDATES, allowed)
+
+        fused: dict[int, float] = {}
+        for rank, i in enumerate(by_vector):
+            fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+        lexical = dict(by_lexical)
+        for rank, (i, _) in enumerate(by_lexical):
+            fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+
+        results: list[Passage] = []
+        seen: set[tuple[str, int]] = set()
+        spent = 0
+        for i in sorted(fused, key=lambda j: -fused[j]):
+            meta = snap.metadatas[i]
+            key = (str(meta.get("document_id")), int(meta.get("paragraph_start", -i)))
+            if key in seen:  # diversity: one window per paragraph
+                continue
+            tokens = int(meta.get("tokens", 0))
+            if token_budget is not None and results and spent + tokens > token_budget:
+                break
+            seen.add(key)
+            spent += tokens
+            results.append(
+                Passage(
+                    snap.ids[i],
+                    snap.texts[i],
+                    meta,
+                    fused[i],
+                    float(similarity[i]),
+                    lexical.get(i, 0.0),
+                    {"paragraphs": snap.paragraphs.get(key[0], [])},
+                )
+            )
+            if len(results) >= k:
+                break
+        return results
+
+
+class HybridRetriever(BaseRetriever):
+    """LangChain retriever over :class:`HybridSearcher`."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    searcher: HybridSearcher
+    k: int = 6
+    force: str | None = None
+    token_budget: int | None = None
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
+    ) -> list[Document]:
+        passages = self.searcher.search(
+            query,
+            k=int(kwargs.get("k", self.k)),
+            force=kwargs.get("force", self.force),
+            token_budget=kwargs.get("token_budget", self.token_budget),
+        )
+        return [p.to_document() for p in passages]
