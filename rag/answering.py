@@ -66,6 +66,17 @@ class Engine:
     def forces(self) -> list[str]:
         return self.searcher.snapshot.forces
 
+    def resolve_force(self, name: str) -> str | None:
+        """An indexed force from a user's spelling: exact, any case, or the place name alone."""
+        known = self.forces
+        if name in known:
+            return name
+        lowered = {f.lower(): f for f in known}
+        if name.strip().lower() in lowered:
+            return lowered[name.strip().lower()]
+        named = forces_in(name, known)
+        return named[0] if len(named) == 1 else None
+
     def resolve_mode(self, mode: str | None) -> Mode:
         mode = mode or self.settings.mode
         if mode == "llm" and not self.settings.llm_configured:
@@ -83,8 +94,13 @@ class Engine:
     ) -> Evidence:
         searched = standalone(question, history)
         known = self.forces
-        if force and force not in known:
-            return Evidence(searched, force, False, [], [], f"No documents on {force} are indexed.")
+        if force:
+            resolved = self.resolve_force(force)
+            if resolved is None:
+                return Evidence(
+                    searched, force, False, [], [], f"No documents on {force} are indexed."
+                )
+            force = resolved
         named = [force] if force else forces_in(question, known)
         if not named and history:
             previous = last_user_turn(history)

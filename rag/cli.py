@@ -237,6 +237,7 @@ def brief(
     from rag.briefing import llm_briefing, offline_briefing
 
     eng = engine()
+    force = eng.resolve_force(force) or force
     if force not in eng.forces:
         raise RagError(
             f"No documents on {force!r} are indexed; indexed forces: "
@@ -278,7 +279,11 @@ def compare(
     from rag.compare import compare as run_compare
 
     eng = engine()
-    chosen = [f.strip() for f in forces.split(",") if f.strip()] if forces else None
+    chosen = (
+        [eng.resolve_force(f.strip()) or f.strip() for f in forces.split(",") if f.strip()]
+        if forces
+        else None
+    )
     unknown = [f for f in chosen or [] if f not in eng.forces]
     if unknown:
         raise RagError(f"No documents on {', '.join(unknown)} are indexed; see `rag list`.")
