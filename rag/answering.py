@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
@@ -110,8 +111,13 @@ class Engine:
                 searched, None, False, [], [], f"The indexed documents do not cover {unknown[0]}."
             )
         per_force = len(named) > 1 or (not named and bool(_CROSS_FORCE.search(question)))
-        searched = without_forces(searched, named)
-        vector = self.embeddings.embed_query(searched)
+        topic = without_forces(question, named)
+        vector = self.embeddings.embed_query(topic)
+        if searched != question:  # a follow-up: its own words lead, the previous turn adds context
+            context = self.embeddings.embed_query(without_forces(searched, named))
+            mixed = np.asarray(vector) + 0.5 * np.asarray(context)
+            vector = list(mixed / np.linalg.norm(mixed))
+        searched = topic
         if per_force:
             passages = [
                 p
@@ -121,7 +127,9 @@ class Engine:
         else:
             target = named[0] if named else None
             passages = self.searcher.search(searched, k, target, query_vector=vector)
-        sentences = score_sentences(searched, vector, passages, self.vectors)
+        sentences = score_sentences(
+            searched, vector, passages, self.vectors, self.searcher.snapshot.bm25.term_weight
+        )
         return Evidence(
             searched, named[0] if len(named) == 1 else None, per_force, passages, sentences
         )

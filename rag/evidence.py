@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,11 +82,15 @@ def split_sentences(passages: Sequence[Passage]) -> list[Sentence]:
     return out
 
 
-def term_overlap(question_terms: set[str], text: str) -> float:
-    """Share of the question's content terms found in the text."""
-    if not question_terms:
+def term_overlap(
+    question_terms: set[str], text: str, weight: Callable[[str], float] = lambda t: 1.0
+) -> float:
+    """Share of the question's content terms found in the text, each weighted (by IDF:
+    matching "crime" in a corpus about crime proves little)."""
+    total = sum(weight(t) for t in question_terms)
+    if not total:
         return 0.0
-    return len(question_terms & set(terms(text))) / len(question_terms)
+    return sum(weight(t) for t in question_terms & set(terms(text))) / total
 
 
 def score_sentences(
@@ -94,6 +98,7 @@ def score_sentences(
     question_vector: Sequence[float],
     passages: Sequence[Passage],
     vectors: SentenceVectors,
+    weight: Callable[[str], float] = lambda t: 1.0,
 ) -> list[Sentence]:
     """Every sentence of the passages, best first."""
     sentences = split_sentences(passages)
@@ -104,5 +109,5 @@ def score_sentences(
     wanted = set(terms(question))
     for sentence, similarity in zip(sentences, similarities, strict=True):
         sentence.similarity = float(similarity)
-        sentence.overlap = term_overlap(wanted, sentence.text)
+        sentence.overlap = term_overlap(wanted, sentence.text, weight)
     return sorted(sentences, key=lambda s: -s.score)

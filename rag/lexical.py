@@ -59,11 +59,18 @@ class BM25Index:
         average = float(lengths.mean()) if self.size else 1.0
         norm = k1 * (1 - b + b * lengths / max(average, 1.0))
         self._weights: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.idf: dict[str, float] = {}
         for term, (docs, freqs) in postings.items():
             idx = np.asarray(docs, dtype=np.int64)
             tf = np.asarray(freqs, dtype=np.float32)
             idf = math.log(1 + (self.size - len(docs) + 0.5) / (len(docs) + 0.5))
+            self.idf[term] = idf
             self._weights[term] = (idx, idf * tf * (k1 + 1) / (tf + norm[idx]))
+
+    def term_weight(self, term: str) -> float:
+        """IDF of a term; a term the corpus never uses weighs most (the documents may
+        simply not cover what it asks)."""
+        return self.idf.get(term, math.log(1 + (self.size + 0.5) / 0.5))
 
     def scores(self, query: str) -> np.ndarray:
         out = np.zeros(self.size, dtype=np.float32)

@@ -39,20 +39,34 @@ from rag.settings import Settings
 if TYPE_CHECKING:
     from rag.retrieval import Passage
 
-__all__ = ["AnswerStream", "BriefReply", "Finding", "LLMReply", "RawCitation", "answer_with_llm",
-           "brief_with_llm", "condense_question", "format_context", "make_chat_model",
-           "parse_reply", "stream_answer"]
+__all__ = [
+    "AnswerStream",
+    "BriefReply",
+    "Finding",
+    "LLMReply",
+    "RawCitation",
+    "answer_with_llm",
+    "brief_with_llm",
+    "condense_question",
+    "format_context",
+    "make_chat_model",
+    "parse_reply",
+    "stream_answer",
+]
 
 PLACEHOLDER_KEY = "not-needed-by-local-server"  # the openai client refuses to start without one
 _LOOP_CHECK_CHARS = 200  # while streaming, look for a loop each time this much more arrived
 
 
-def make_chat_model(settings: Settings, streaming: bool = False, json_mode: bool = True
-                    ) -> ChatOpenAI:
+def make_chat_model(
+    settings: Settings, streaming: bool = False, json_mode: bool = True
+) -> ChatOpenAI:
     """The chat model the settings name, with bounded time, retries and reply length."""
     if not settings.llm_configured:
-        raise ConfigError("LLM mode needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a compatible "
-                          "server such as Ollama, vLLM or llama.cpp), or set RAG_MODE=offline.")
+        raise ConfigError(
+            "LLM mode needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a compatible "
+            "server such as Ollama, vLLM or llama.cpp), or set RAG_MODE=offline."
+        )
     body: dict[str, Any] = {}
     if urlparse(settings.openai_base_url or "https://api.openai.com").hostname != "api.openai.com":
         body["max_tokens"] = settings.answer_tokens  # llama.cpp ignores max_completion_tokens;
@@ -60,10 +74,15 @@ def make_chat_model(settings: Settings, streaming: bool = False, json_mode: bool
     if json_mode:  # in the body, not model_kwargs: there LangChain calls parse(), which raises
         body["response_format"] = {"type": "json_object"}  # on a reply cut at max_tokens
     return ChatOpenAI(
-        model=settings.chat_model, base_url=settings.openai_base_url,
+        model=settings.chat_model,
+        base_url=settings.openai_base_url,
         api_key=settings.openai_api_key or SecretStr(PLACEHOLDER_KEY),
-        timeout=settings.llm_timeout_s, max_retries=settings.llm_max_retries, temperature=0,
-        max_tokens=settings.answer_tokens, extra_body=body or None, streaming=streaming,
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+        temperature=0,
+        max_tokens=settings.answer_tokens,
+        extra_body=body or None,
+        streaming=streaming,
         stream_usage=True,
     )
 
@@ -84,8 +103,10 @@ def _llm_error(model: BaseChatModel, exc: Exception) -> LLMError:
         what = f"answered HTTP {exc.status_code}" + (retries if exc.status_code >= 429 else "")
     else:
         what = f"failed ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})"
-    return LLMError(f"Chat model {name} at {where} (OPENAI_BASE_URL) {what}. Check the server "
-                    "and settings, or set RAG_MODE=offline; the offline answer is used meanwhile.")
+    return LLMError(
+        f"Chat model {name} at {where} (OPENAI_BASE_URL) {what}. Check the server "
+        "and settings, or set RAG_MODE=offline; the offline answer is used meanwhile."
+    )
 
 
 def _text(content: Any) -> str:
@@ -114,13 +135,22 @@ def _cut_reason(finish: str | None) -> str | None:
 
 def _no_sources(prompt: str, kind: type[LLMReply] = LLMReply) -> LLMReply:
     problem = "no passage was retrieved or none fitted RAG_CONTEXT_WINDOW: the model was not asked"
-    return kind(answer=CANNOT_ANSWER, citations=[], raw="", prompt=prompt,
-                usage={"prompt_tokens": 0, "completion_tokens": 0}, problems=[problem])
+    return kind(
+        answer=CANNOT_ANSWER,
+        citations=[],
+        raw="",
+        prompt=prompt,
+        usage={"prompt_tokens": 0, "completion_tokens": 0},
+        problems=[problem],
+    )
 
 
 def _answer_values(question: str, history: list[dict[str, str]] | None) -> dict[str, str]:
-    return {"question": fence_safe(question), "history": format_history(history),
-            "cannot_answer": CANNOT_ANSWER}
+    return {
+        "question": fence_safe(question),
+        "history": format_history(history),
+        "cannot_answer": CANNOT_ANSWER,
+    }
 
 
 def condense_question(model: BaseChatModel, question: str, history: list[dict[str, str]]) -> str:
@@ -129,17 +159,24 @@ def condense_question(model: BaseChatModel, question: str, history: list[dict[st
     if not history:
         return question
     messages = shipped_prompt("condense").format_messages(
-        history=format_history(history), question=fence_safe(question))
+        history=format_history(history), question=fence_safe(question)
+    )
     raw, _, _ = _invoke(model, messages)
     found, _ = load_json_object(raw)
     candidate = found.get("question", "") if found else raw
-    candidate = re.sub(r"^(?:standalone )?question:", "", " ".join(str(candidate).split()),
-                       flags=re.IGNORECASE).strip(" \"'")
+    candidate = re.sub(
+        r"^(?:standalone )?question:", "", " ".join(str(candidate).split()), flags=re.IGNORECASE
+    ).strip(" \"'")
     return candidate if 0 < len(candidate) <= max(300, 4 * len(question)) else question
 
 
-def answer_with_llm(model: BaseChatModel, question: str, passages: list[Passage],
-                    settings: Settings, history: list[dict[str, str]] | None = None) -> LLMReply:
+def answer_with_llm(
+    model: BaseChatModel,
+    question: str,
+    passages: list[Passage],
+    settings: Settings,
+    history: list[dict[str, str]] | None = None,
+) -> LLMReply:
     """The model's answer from the passages (in rank order, as many as fit the window)."""
     values = _answer_values(question, history)
     messages, prompt, labels = build_prompt("answer", values, passages, settings)
@@ -149,22 +186,28 @@ def answer_with_llm(model: BaseChatModel, question: str, passages: list[Passage]
     return build_reply(raw, prompt, labels, settings.encoding, usage, _cut_reason(finish))
 
 
-def brief_with_llm(model: BaseChatModel, force: str, passages: list[Passage],
-                   settings: Settings) -> BriefReply:
+def brief_with_llm(
+    model: BaseChatModel, force: str, passages: list[Passage], settings: Settings
+) -> BriefReply:
     """A one-paragraph briefing on ``force`` with its grade (if stated) and findings."""
     values = {"force": fence_safe(force), "cannot_answer": CANNOT_ANSWER}
     messages, prompt, labels = build_prompt("brief", values, passages, settings)
     if not labels:
         return cast(BriefReply, _no_sources(prompt, BriefReply))
     raw, usage, finish = _invoke(model, messages)
-    reply = build_reply(raw, prompt, labels, settings.encoding, usage, _cut_reason(finish),
-                        brief=True)
+    reply = build_reply(
+        raw, prompt, labels, settings.encoding, usage, _cut_reason(finish), brief=True
+    )
     return cast(BriefReply, reply)
 
 
-def stream_answer(model: BaseChatModel, question: str, passages: list[Passage],
-                  settings: Settings, history: list[dict[str, str]] | None = None
-                  ) -> AnswerStream:
+def stream_answer(
+    model: BaseChatModel,
+    question: str,
+    passages: list[Passage],
+    settings: Settings,
+    history: list[dict[str, str]] | None = None,
+) -> AnswerStream:
     """Like :func:`answer_with_llm`, but iterate for the answer's text as it arrives."""
     values = _answer_values(question, history)
     messages, prompt, labels = build_prompt("answer", values, passages, settings)
@@ -179,8 +222,14 @@ class AnswerStream(Iterator[str]):
     before any text raises LLMError.
     """
 
-    def __init__(self, model: BaseChatModel, messages: list[BaseMessage], prompt: str,
-                 labels: dict[str, Passage], encoding: str) -> None:
+    def __init__(
+        self,
+        model: BaseChatModel,
+        messages: list[BaseMessage],
+        prompt: str,
+        labels: dict[str, Passage],
+        encoding: str,
+    ) -> None:
         self._deltas = self._run(model, messages, prompt, labels, encoding)
         self._reply: LLMReply | None = None
         self._error: LLMError | None = None
@@ -196,8 +245,14 @@ class AnswerStream(Iterator[str]):
             raise self._error or LLMError("The answer stream did not finish.")
         return self._reply
 
-    def _run(self, model: BaseChatModel, messages: list[BaseMessage], prompt: str,
-             labels: dict[str, Passage], encoding: str) -> Iterator[str]:
+    def _run(
+        self,
+        model: BaseChatModel,
+        messages: list[BaseMessage],
+        prompt: str,
+        labels: dict[str, Passage],
+        encoding: str,
+    ) -> Iterator[str]:
         if not labels:
             self._reply = _no_sources(prompt)
             yield self._reply.answer
@@ -226,5 +281,6 @@ class AnswerStream(Iterator[str]):
             close = getattr(chunks, "close", None)
             if close:
                 close()  # releases the HTTP connection
-        self._reply = build_reply(raw, prompt, labels, encoding, usage,
-                                  cut_off or _cut_reason(finish))
+        self._reply = build_reply(
+            raw, prompt, labels, encoding, usage, cut_off or _cut_reason(finish)
+        )

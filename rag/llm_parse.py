@@ -113,8 +113,16 @@ def parse_reply(text: str) -> dict[str, Any]:
     ``structured`` (False when no JSON object was found) and ``complete``."""
     obj, complete = load_json_object(text)
     if obj is None:
-        return {"answer": text.strip(), "citations": [], "grade": None, "strengths": [],
-                "improvements": [], "concerns": [], "structured": False, "complete": True}
+        return {
+            "answer": text.strip(),
+            "citations": [],
+            "grade": None,
+            "strengths": [],
+            "improvements": [],
+            "concerns": [],
+            "structured": False,
+            "complete": True,
+        }
     answer = next((obj[key] for key in _ANSWER_KEYS if key in obj), "")
     if isinstance(answer, list):
         answer = " ".join(str(part) for part in answer)
@@ -246,16 +254,25 @@ def cut_repetition(text: str, times: int = 3) -> str | None:
     return None
 
 
-def build_reply(raw: str, prompt: str, labels: dict[str, Passage], encoding: str,
-                usage: dict[str, Any] | None = None, cut_off: str | None = None,
-                brief: bool = False) -> LLMReply:
+def build_reply(
+    raw: str,
+    prompt: str,
+    labels: dict[str, Passage],
+    encoding: str,
+    usage: dict[str, Any] | None = None,
+    cut_off: str | None = None,
+    brief: bool = False,
+) -> LLMReply:
     """Parse, guard and check a finished reply; ``cut_off`` says why it ended early, if it did
     (a broken stream, the token limit). ``usage`` is LangChain's usage_metadata, if any."""
     parsed = parse_reply(raw)
     answer: str = parsed["answer"]
     partial = [cut_off] if cut_off else []
-    problems = [] if parsed["structured"] else [
-        "the reply was not JSON: shown as plain text, without citations"]
+    problems = (
+        []
+        if parsed["structured"]
+        else ["the reply was not JSON: shown as plain text, without citations"]
+    )
     if not answer:
         problems.append("the reply had no answer text")
     if not parsed["complete"]:
@@ -269,19 +286,36 @@ def build_reply(raw: str, prompt: str, labels: dict[str, Passage], encoding: str
         answer, citations = CANNOT_ANSWER, []
     check_citations(citations, labels)
     if usage:  # the server's own count beats our estimate
-        tokens = {"prompt_tokens": int(usage.get("input_tokens") or 0),
-                  "completion_tokens": int(usage.get("output_tokens") or 0)}
+        tokens = {
+            "prompt_tokens": int(usage.get("input_tokens") or 0),
+            "completion_tokens": int(usage.get("output_tokens") or 0),
+        }
     else:
-        tokens = {"prompt_tokens": count_tokens(prompt, encoding),
-                  "completion_tokens": count_tokens(raw, encoding)}
-    reply = LLMReply(answer=answer, citations=citations, raw=raw, prompt=prompt, usage=tokens,
-                     partial=bool(partial), structured=parsed["structured"],
-                     problems=partial + problems, labels=labels)
+        tokens = {
+            "prompt_tokens": count_tokens(prompt, encoding),
+            "completion_tokens": count_tokens(raw, encoding),
+        }
+    reply = LLMReply(
+        answer=answer,
+        citations=citations,
+        raw=raw,
+        prompt=prompt,
+        usage=tokens,
+        partial=bool(partial),
+        structured=parsed["structured"],
+        problems=partial + problems,
+        labels=labels,
+    )
     if not brief:
         return reply
     grade = parsed["grade"]
     if grade and not any(normalise(grade) in normalise(p.text) for p in labels.values()):
         reply.problems.append(f"grade {grade!r} is not stated in any source: dropped")
         grade = None
-    return BriefReply(**vars(reply), grade=grade, strengths=parsed["strengths"],
-                      improvements=parsed["improvements"], concerns=parsed["concerns"])
+    return BriefReply(
+        **vars(reply),
+        grade=grade,
+        strengths=parsed["strengths"],
+        improvements=parsed["improvements"],
+        concerns=parsed["concerns"],
+    )

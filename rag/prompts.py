@@ -53,8 +53,10 @@ def load_prompt(name: str, variables: set[str], folder: Path = PROMPTS_DIR) -> C
     parts = _SECTION.split(text)  # [comment, role, body, role, body, ...]
     roles = [role.lower() for role in parts[1::2]]
     if roles != ["system", "user"]:
-        raise ConfigError(f"Prompt file {path} must have a '## system' then a '## user' section "
-                          f"(found {roles or 'none'}).")
+        raise ConfigError(
+            f"Prompt file {path} must have a '## system' then a '## user' section "
+            f"(found {roles or 'none'})."
+        )
     bodies = [body.strip() for body in parts[2::2]]
     try:
         template = ChatPromptTemplate.from_messages(list(zip(roles, bodies, strict=True)))
@@ -63,10 +65,15 @@ def load_prompt(name: str, variables: set[str], folder: Path = PROMPTS_DIR) -> C
     used = set(template.input_variables)
     bad = sorted(v for v in used if not _NAME.match(v))
     if bad or used != variables:
-        detail = f"bad names {bad}" if bad else (
-            f"unexpected {sorted(used - variables)}, missing {sorted(variables - used)}")
-        raise ConfigError(f"Prompt file {path} has the wrong variables ({detail}); expected "
-                          f"exactly {sorted(variables)}. Write literal braces as {{{{ and }}}}.")
+        detail = (
+            f"bad names {bad}"
+            if bad
+            else (f"unexpected {sorted(used - variables)}, missing {sorted(variables - used)}")
+        )
+        raise ConfigError(
+            f"Prompt file {path} has the wrong variables ({detail}); expected "
+            f"exactly {sorted(variables)}. Write literal braces as {{{{ and }}}}."
+        )
     return template
 
 
@@ -79,8 +86,9 @@ def shipped_prompt(name: str) -> ChatPromptTemplate:
 def render_text(template: ChatPromptTemplate, values: dict[str, str]) -> str:
     """The filled prompt as text, in the file's own layout (for the audit log)."""
     messages = template.format_messages(**values)
-    return "\n\n".join(f"## {'user' if m.type == 'human' else m.type}\n{m.content}"
-                       for m in messages)
+    return "\n\n".join(
+        f"## {'user' if m.type == 'human' else m.type}\n{m.content}" for m in messages
+    )
 
 
 def fence_safe(text: str) -> str:
@@ -88,8 +96,9 @@ def fence_safe(text: str) -> str:
     return _FENCE_OR_TOKEN.sub("&lt;", text)
 
 
-def format_context(passages: list[Passage], budget_tokens: int, encoding: str
-                   ) -> tuple[str, dict[str, Passage]]:
+def format_context(
+    passages: list[Passage], budget_tokens: int, encoding: str
+) -> tuple[str, dict[str, Passage]]:
     """Passages as ``<source id="Sn" force=".." paragraph="..">`` blocks, in rank order,
     within ``budget_tokens`` (a passage that does not fit is dropped, a later shorter one
     may still fit); returns the text and the label -> passage map."""
@@ -121,8 +130,9 @@ def format_history(history: list[dict[str, str]] | None) -> str:
     return "\n".join(lines) or "(none)"
 
 
-def build_prompt(name: str, values: dict[str, str], passages: list[Passage], settings: Settings
-                 ) -> tuple[list[BaseMessage], str, dict[str, Passage]]:
+def build_prompt(
+    name: str, values: dict[str, str], passages: list[Passage], settings: Settings
+) -> tuple[list[BaseMessage], str, dict[str, Passage]]:
     """A shipped prompt filled with ``values`` and as many passages as the window allows
     (context_window - answer_tokens - the prompt without sources): messages, their text
     and the label map."""
@@ -131,9 +141,11 @@ def build_prompt(name: str, values: dict[str, str], passages: list[Passage], set
     overhead = count_tokens(bare, settings.encoding) + _MESSAGE_OVERHEAD * 3
     budget = settings.context_window - settings.answer_tokens - overhead
     if budget <= 0:
-        raise ConfigError(f"RAG_CONTEXT_WINDOW={settings.context_window} leaves no room for "
-                          f"sources after the prompt ({overhead} tokens) and RAG_ANSWER_TOKENS="
-                          f"{settings.answer_tokens}; raise the first or lower the second.")
+        raise ConfigError(
+            f"RAG_CONTEXT_WINDOW={settings.context_window} leaves no room for "
+            f"sources after the prompt ({overhead} tokens) and RAG_ANSWER_TOKENS="
+            f"{settings.answer_tokens}; raise the first or lower the second."
+        )
     context, labels = format_context(passages, budget, settings.encoding)
     filled = {**values, "context": context}
     return template.format_messages(**filled), render_text(template, filled), labels
