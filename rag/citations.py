@@ -57,14 +57,14 @@ def normalise(text: str) -> str:
 def quote_in_passage(quote: str, passage: str) -> bool:
     """True when the quote (trimmed of edge punctuation) occurs in the passage."""
     needle = _EDGE.sub("", normalise(quote).replace("...", "…"))
-    if len(needle) < _MIN_QUOTE_CHARS:
+    pieces = [p.strip() for p in needle.split("…") if p.strip()]
+    # the words actually quoted, not the ellipses between them, must make a real quote
+    if sum(len(p) for p in pieces) < _MIN_QUOTE_CHARS or min(len(p) for p in pieces) < 4:
         return False
     haystack = normalise(passage)
     # an ellipsis inside a quote joins verbatim pieces that must appear in order
     position = 0
-    for piece in (p.strip() for p in needle.split("…")):
-        if not piece:
-            continue
+    for piece in pieces:
         found = haystack.find(piece, position)
         if found < 0:
             return False
@@ -72,9 +72,18 @@ def quote_in_passage(quote: str, passage: str) -> bool:
     return True
 
 
+_VARIANTS = {"'": "['‘’‚‛]", '"': '["“”„]', "-": "[-–—‐‑]"}
+
+
+def _loose(word: str) -> str:
+    """A regex for a word that accepts any quote mark or dash where it has one."""
+    plain = word.translate(_QUOTES)
+    return "".join(_VARIANTS.get(ch, re.escape(ch)) for ch in plain)
+
+
 def locate(quote: str, text: str) -> tuple[int, int] | None:
     """Character span of a verbatim (whitespace-tolerant) quote in ``text``, for highlighting."""
-    words = [re.escape(w) for w in _EDGE.sub("", quote).split()]
+    words = [_loose(w) for w in _EDGE.sub("", quote).split()]
     if not words:
         return None
     match = re.search(r"\s+".join(words), text, flags=re.IGNORECASE)

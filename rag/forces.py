@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterable
 
 _SUFFIX = re.compile(r"\s+(constabulary|police service|police force|police)$", re.IGNORECASE)
-_NAMED_FORCE = re.compile(
-    r"\b((?:[A-Z][a-z]+|of|and|&)(?:\s+(?:[A-Z][a-z]+|of|and|&))*)\s+(Constabulary|Police)\b"
-)
+_NAME_WORD = r"(?:(?!(?:Police|Constabulary)\b)[A-Z][a-z]+|of|and|&)"
+_NAMED_FORCE = re.compile(rf"\b({_NAME_WORD}(?:\s+{_NAME_WORD})*)\s+(Constabulary|Police)\b")
 
 
 def aliases(force: str) -> list[str]:
@@ -23,12 +22,21 @@ def _mentions(text: str, alias: str) -> bool:
 
 
 def forces_in(question: str, known: Iterable[str]) -> list[str]:
-    """Known forces the question names, longest names first so 'West Wessex' beats 'Wessex'."""
+    """Known forces the question names. Overlapping mentions go to the longest name, so
+    'West Wessex' is not also read as 'Wessex'; a force named separately still counts."""
     text = question.lower()
+    spans = []
+    for force in set(known):
+        for alias in aliases(force):
+            pattern = rf"(?<![\w-]){re.escape(alias)}(?:'s|’s)?(?![\w-])"
+            spans += [(m.start(), m.end(), force) for m in re.finditer(pattern, text)]
+    taken: list[tuple[int, int]] = []
     found: list[str] = []
-    for force in sorted(set(known), key=len, reverse=True):
-        named = any(_mentions(text, a) for a in aliases(force))
-        if named and not any(force.lower() in f.lower() for f in found):
+    for start, end, force in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        if force not in found:
             found.append(force)
     return found
 
@@ -77,6 +85,6 @@ def unknown_forces_in(question: str, known: Iterable[str]) -> list[str]:
         while words and words[0].lower() in _LEADING:
             words = words[1:]
         name = " ".join(words)
-        if len(words) >= 2 and not any(a in name.lower() for a in known_aliases):
+        if len(words) >= 2 and not any(_mentions(name.lower(), a) for a in known_aliases):
             out.append(name)
     return out

@@ -26,20 +26,31 @@ STOPWORDS = frozenset(
 )
 
 
+_SIBILANT_PLURAL = ("sses", "xes", "zes", "ches", "shes")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A deliberately light suffix stripper: enough to match plurals and verb forms."""
-    if word.endswith("'s"):
+    """A deliberately light suffix stripper: enough to match plurals and verb forms.
+    A final 'e' goes too, so crime/crimes and investigate/investigated meet."""
+    if word.endswith("ss") or len(word) < 5:
+        return word
+    if word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith(_SIBILANT_PLURAL):
         word = word[:-2]
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
-            return word[: -len(suffix)] + keep
-    return word
+    elif word.endswith(("ing", "ed", "ly", "s")):
+        for suffix in ("ing", "ed", "ly", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
 def terms(text: str) -> list[str]:
     """Content terms of a text, stemmed, stopwords dropped."""
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    words = (w.removesuffix("'s") for w in _WORD.findall(text.lower()))
+    return [stem(w) for w in words if w not in STOPWORDS]
 
 
 class BM25Index:

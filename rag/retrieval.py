@@ -134,7 +134,7 @@ class HybridSearcher:
         query_vector: list[float] | None = None,
     ) -> list[Passage]:
         snap = self.snapshot
-        if not len(snap) or not query.strip():
+        if not len(snap) or not query.strip() or k <= 0:
             return []
         filters = {**(where or {}), **({"force": force} if force else {})}
         allowed = snap.mask(filters)
