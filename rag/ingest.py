@@ -142,7 +142,7 @@ class Ingester:
             settings.chunk_tokens, settings.chunk_overlap, settings.encoding
         )
         self.embedded = 0
-        self.flush_at = 8 * settings.embed_batch_size  # chunks queued before embedding
+        self.flush_at = 16 * settings.embed_batch_size  # chunks queued before embedding
         self._pending: list[_Pending] = []
         self._known = {r.document_id: r.source for r in self.store.documents()}
 
