@@ -14,7 +14,7 @@ from langchain_core.language_models import BaseChatModel
 
 from rag.audit import AuditLog
 from rag.embeddings import make_embeddings
-from rag.errors import ConfigError
+from rag.errors import ConfigError, RagError
 from rag.evidence import Sentence, SentenceVectors, score_sentences
 from rag.followup import History, last_user_turn, standalone
 from rag.forces import forces_in, unknown_forces_in, without_forces
@@ -67,6 +67,12 @@ class Engine:
     def forces(self) -> list[str]:
         return self.searcher.snapshot.forces
 
+    def require_documents(self) -> None:
+        """Refuse to work on an empty index, saying how to fill it."""
+        if not len(self.searcher.snapshot):
+            where = self.settings.chroma_url or self.settings.index_dir
+            raise RagError(f"The index at {where} is empty: add documents with `rag ingest PATH`.")
+
     def resolve_force(self, name: str) -> str | None:
         """An indexed force from a user's spelling: exact, any case, or the place name alone."""
         known = self.forces
@@ -93,6 +99,7 @@ class Engine:
     def gather(
         self, question: str, force: str | None = None, history: History | None = None, k: int = 6
     ) -> Evidence:
+        self.require_documents()
         searched = standalone(question, history)
         known = self.forces
         if force:

@@ -3,23 +3,19 @@ operation failed, 2 usage or configuration error. No traceback reaches a user.""
 
 from __future__ import annotations
 
-import functools
-import json
-import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from rag.errors import ConfigError, RagError
+from rag.cli_output import emit_json, err, friendly_errors, out, print_citations, progress_bar
+from rag.errors import RagError
 from rag.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from rag.answering import Engine
 
 app = typer.Typer(
     help="Ask questions of police inspection findings, with checkable citations.",
@@ -27,68 +23,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
-
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly_errors(func: F) -> F:
-    """Turn every failure into one line on stderr and an exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except ConfigError as exc:
-            err.print(f"error: {escape(str(exc))}")
-            raise typer.Exit(2) from None
-        except RagError as exc:
-            err.print(f"error: {escape(str(exc))}")
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            err.print("interrupted; nothing half-written is visible, run the command again")
-            raise typer.Exit(130) from None
-        except Exception as exc:  # last resort: a bug, still no traceback for users
-            if os.environ.get("RAG_DEBUG"):
-                raise
-            err.print(
-                f"internal error: {escape(type(exc).__name__)}: {escape(str(exc))} "
-                "(set RAG_DEBUG=1 for details)"
-            )
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def settings() -> Settings:
     return get_settings()
-
-
-def emit_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-
-
-@contextmanager
-def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int, str], None]]:
-    """A progress bar on stderr; its callback takes (done, total, current item)."""
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[item]}"),
-    )
-    with Progress(*columns, console=err, transient=True, disable=not enabled) as bar:
-        task = bar.add_task(label, total=None, item="")
-
-        def update(done: int, total: int, item: str) -> None:
-            bar.update(task, completed=done, total=total, item=escape(item[-50:]))
-
-        yield update
 
 
 @app.command()
@@ -190,17 +129,10 @@ ModeOpt = Annotated[
 ]
 
 
-def engine() -> Any:
+def engine() -> Engine:
     from rag.answering import Engine
 
     return Engine(settings())
-
-
-def print_citations(citations: list[Any]) -> None:
-    for c in citations:
-        where = f"paragraph {c.paragraph}" if c.paragraph else "paragraph ?"
-        out.print(f"  [{c.n}] {escape(c.force or '-')}, {escape(c.source)}, {where}")
-        out.print(f"      “{escape(c.quote)}”")
 
 
 @app.command()

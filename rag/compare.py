@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from rag.schemas import Comparison, ComparisonRow
 if TYPE_CHECKING:
     from rag.answering import Engine
 
+_MARKER = re.compile(r"\[(\d+)\]")
 NOT_COVERED = "Not covered: the documents on this force do not address the theme."
 
 
@@ -18,6 +20,7 @@ def compare(
 ) -> Comparison:
     """One row per force: the answer to the theme scoped to that force, renumbered so the
     [n] markers are unique across the whole table."""
+    engine.require_documents()
     rows: list[ComparisonRow] = []
     offset = 0
     for force in forces or engine.forces:
@@ -25,16 +28,11 @@ def compare(
         if answer.abstained:
             rows.append(ComparisonRow(force=force, summary=NOT_COVERED, covered=False))
             continue
-        summary = answer.answer.removeprefix(f"{force}: ")
-        citations = []
-        for citation in answer.citations:
-            new = citation.n + offset
-            summary = summary.replace(f"[{citation.n}]", f"[#{new}]")
-            citations.append(citation.model_copy(update={"n": new}))
-        rows.append(
-            ComparisonRow(
-                force=force, summary=summary.replace("[#", "["), covered=True, citations=citations
-            )
+        summary = _MARKER.sub(
+            lambda m, shift=offset: f"[{int(m.group(1)) + shift}]",
+            answer.answer.removeprefix(f"{force}: "),
         )
+        citations = [c.model_copy(update={"n": c.n + offset}) for c in answer.citations]
+        rows.append(ComparisonRow(force=force, summary=summary, covered=True, citations=citations))
         offset += len(citations)
     return Comparison(theme=theme, rows=rows)

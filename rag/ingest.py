@@ -243,9 +243,6 @@ class Ingester:
         except RejectedInput as exc:
             return IngestResult(name, "rejected", error=str(exc))
 
-    def remove(self, source: str) -> DocumentRecord | None:
-        return self.store.remove(source)
-
 
 def _result(
     doc: ParsedDocument, status: Status, chunks: int, note: str | None = None

@@ -23,16 +23,13 @@ from pydantic import SecretStr
 from rag.citations import CANNOT_ANSWER
 from rag.errors import ConfigError, LLMError
 from rag.llm_parse import (
-    BriefReply,
-    Finding,
-    LLMReply,
-    RawCitation,
     answer_so_far,
     build_reply,
     cut_repetition,
     load_json_object,
     parse_reply,
 )
+from rag.llm_types import BriefReply, LLMReply, RawCitation
 from rag.prompts import build_prompt, fence_safe, format_context, format_history, shipped_prompt
 from rag.settings import Settings
 
@@ -42,7 +39,6 @@ if TYPE_CHECKING:
 __all__ = [
     "AnswerStream",
     "BriefReply",
-    "Finding",
     "LLMReply",
     "RawCitation",
     "answer_with_llm",

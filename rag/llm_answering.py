@@ -17,18 +17,21 @@ from rag.citations import CANNOT_ANSWER, Citation, locate, normalise
 from rag.errors import LLMError
 from rag.followup import History
 from rag.llm import answer_with_llm, condense_question
-from rag.llm_parse import LLMReply, RawCitation
+from rag.llm_types import LLMReply, RawCitation
 from rag.offline import paragraph_at
 from rag.schemas import Answer, Usage
 
 if TYPE_CHECKING:
     from rag.answering import Engine, Evidence
+    from rag.retrieval import Passage
 
 _MARKER = re.compile(r"\s?\[(\d+)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
-def verified_citations(citations: Sequence[RawCitation], labels: dict) -> dict[int, Citation]:
+def verified_citations(
+    citations: Sequence[RawCitation], labels: dict[str, Passage]
+) -> dict[int, Citation]:
     """Old marker number -> checked citation (renumbered later)."""
     out: dict[int, Citation] = {}
     for raw in citations:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.utils.json import parse_partial_json
 
 from rag.citations import CANNOT_ANSWER, normalise, quote_in_passage
+from rag.llm_types import BriefReply, LLMReply, RawCitation
+from rag.schemas import Finding
 from rag.tokens import count_tokens
 
 if TYPE_CHECKING:
@@ -35,49 +36,6 @@ _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 _MARKERS = re.compile(r"\[\s*\d+\s*\]")
 _PHRASE_LOOP = re.compile(r"(\w.{7,79}?)(?:\s*\1){3,}", re.DOTALL)
 _MAX_STARTS = 50  # '{' positions tried when hunting for an embedded object
-
-
-@dataclass
-class RawCitation:
-    """A citation as the model gave it; ``problem`` is None once it checks out."""
-
-    n: int  # the [n] marker in the answer
-    source_label: str  # "S1", or the model's own text when it is not a label
-    quote: str
-    problem: str | None = None
-
-
-@dataclass
-class Finding:
-    """A strength, area for improvement or concern in a briefing, with its [n] markers."""
-
-    text: str
-    citations: list[int]
-
-
-@dataclass
-class LLMReply:
-    """What the model said, checked and ready for the audit log."""
-
-    answer: str
-    citations: list[RawCitation]  # each with .problem None when it checks out
-    raw: str  # the model's text, unchanged
-    prompt: str  # the rendered prompt
-    usage: dict[str, int]  # prompt_tokens, completion_tokens (tiktoken when the API gave none)
-    partial: bool = False  # broken stream, token limit, cut-off JSON or a loop: never cache
-    structured: bool = True  # False: the reply was not JSON and has no citations
-    problems: list[str] = field(default_factory=list)  # one line each, for logs and the UI
-    labels: dict[str, Passage] = field(default_factory=dict)  # "S1" -> the passage shown
-
-
-@dataclass
-class BriefReply(LLMReply):
-    """A briefing: ``answer`` is the paragraph; findings cite the [n] markers."""
-
-    grade: str | None = None  # only when a source states it
-    strengths: list[Finding] = field(default_factory=list)
-    improvements: list[Finding] = field(default_factory=list)
-    concerns: list[Finding] = field(default_factory=list)
 
 
 def load_json_object(text: str) -> tuple[dict[str, Any] | None, bool]:

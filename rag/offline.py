@@ -21,6 +21,13 @@ MARGIN = 0.12  # a further sentence must score within this of the best one
 MAX_FORCES = 6  # cross-force answers: one quote per force, at most this many
 
 
+_GRADE = re.compile(
+    r"\b(judge|judged|grade|graded|rate|rated|assess|assessed)\b[^.]*?\b(outstanding|good|"
+    r"adequate|requires? improvement|inadequate)\b|\b(outstanding|requires? improvement|"
+    r"inadequate)\b",
+    re.I,
+)
+
 # What a question asks for, and what a sentence must hold to answer it. A
 # "how many" question is not answered by a sentence without a number, however
 # close its topic: that is the commonest way to invent an answer.
@@ -40,11 +47,7 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     ),
     (
         re.compile(r"\b(grade|graded|grading|rating|rated|judge[ds]?|judgement|verdict)\b", re.I),
-        re.compile(
-            r"\b(outstanding|good|adequate|requires? improvement|inadequate)\b[^.]*|"
-            r"\b(judge|judged|graded|rated|grade)\b",
-            re.I,
-        ),
+        _GRADE,  # a graded judgement, not just the word "good"
     ),
     (
         re.compile(r"\b(when|what year|which year|what date|since when)\b", re.I),
@@ -55,20 +58,12 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         ),
     ),
 ]
-_GRADE = re.compile(
-    r"\b(judge|judged|grade|graded|rate|rated|assess|assessed)\b[^.]*?\b(outstanding|good|"
-    r"adequate|requires? improvement|inadequate)\b|\b(outstanding|requires? improvement|"
-    r"inadequate)\b",
-    re.I,
-)
 
 
 def answers_type(question: str, sentence: str) -> bool:
     """Whether the sentence holds the kind of fact the question asks for."""
     for asks, holds in _ANSWER_TYPES:
         if asks.search(question):
-            if holds is _ANSWER_TYPES[1][1]:
-                return _GRADE.search(sentence) is not None
             return holds.search(sentence) is not None
     return True
 

@@ -88,7 +88,6 @@ class Snapshot:
             else np.zeros((0, dim), dtype=np.float32)
         )
         self.bm25 = BM25Index(self.texts)
-        self.registry_count = len(live)
         self.forces = sorted({str(m["force"]) for m in self.metadatas if m.get("force")})
 
     def __len__(self) -> int:

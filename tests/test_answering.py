@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from contracts import ANSWER_KEYS, CITATION_KEYS, OPTIONAL_ANSWER_KEYS
 from fake_openai_server import FakeOpenAIServer, FakeReply
 
 from rag.answering import Engine
@@ -35,26 +36,8 @@ INTEGRITY_Q = "What did the inspector say about integrity and corruption at Camb
 STAFF_CORRUPTION = "including staff corruption"  # paragraph 10 of the shipped transcript
 FABRICATED = "The force has abolished its counter-corruption unit entirely."
 
-ANSWER_KEYS = {
-    "question",
-    "answer",
-    "abstained",
-    "mode",
-    "citations",
-    "dropped_citations",
-    "usage",
-    "latency_ms",
-}
-OPTIONAL_ANSWER_KEYS = {"partial", "notice"}
-CITATION_KEYS = {"n", "document_id", "source", "force", "paragraph", "quote", "verified"}
-
 
 # --- one index for the module -------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def module_embeddings() -> OfflineEmbeddings:
-    return OfflineEmbeddings()
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +56,11 @@ def base_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def engine(base_settings: Settings, module_embeddings: OfflineEmbeddings) -> Engine:
-    report = ingest_paths([SHIPPED, *FICTIONAL], base_settings, embeddings=module_embeddings)
+def engine(base_settings: Settings, embeddings: OfflineEmbeddings) -> Engine:
+    report = ingest_paths([SHIPPED, *FICTIONAL], base_settings, embeddings=embeddings)
     assert {d.status for d in report.documents} == {"added"}
     assert len(report.documents) == 1 + len(FICTIONAL)
-    return Engine(base_settings, embeddings=module_embeddings)
+    return Engine(base_settings, embeddings=embeddings)
 
 
 @pytest.fixture(scope="module")
@@ -189,8 +172,8 @@ def test_follow_up_stays_on_the_force_of_the_history(engine: Engine) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG (rag/followup.py): the previous question is appended whole, so its topic "
-    "('finances') outweighs the new one and the answer quotes the finances paragraph",
+    reason="BUG (offline follow-ups): the force carries over, but the answer quotes the "
+    "ethical-culture sentence rather than the counter-corruption one",
 )
 def test_follow_up_answers_the_new_topic(engine: Engine) -> None:
     answer = engine.ask("And what about their integrity?", history=HISTORY, mode="offline")
@@ -296,7 +279,7 @@ def test_compare_organised_crime_not_covered_by_midsomer(engine: Engine) -> None
 
 @pytest.fixture
 def llm(
-    base_settings: Settings, module_embeddings: OfflineEmbeddings, engine: Engine
+    base_settings: Settings, embeddings: OfflineEmbeddings, engine: Engine
 ) -> Iterator[tuple[FakeOpenAIServer, Engine]]:
     with FakeOpenAIServer() as server:
         settings = base_settings.model_copy(
@@ -308,7 +291,7 @@ def llm(
                 "mode": "llm",
             }
         )
-        yield server, Engine(settings, embeddings=module_embeddings)
+        yield server, Engine(settings, embeddings=embeddings)
 
 
 def reply_json(answer: str, *citations: tuple[int, str, str]) -> str:

@@ -134,3 +134,10 @@ def test_readme_cli_examples_run(tmp_path: Path) -> None:
             timeout=300,
         )
         assert done.returncode == 0, f"{command}: {done.stderr}"
+
+
+def test_questions_on_an_empty_index_say_how_to_fill_it(cli_env: Settings) -> None:
+    for args in (("ask", "What about integrity?"), ("compare", "integrity")):
+        code, stdout, stderr = run(*args)
+        assert code == 1 and "is empty" in stderr and "rag ingest" in stderr
+        assert stdout == ""

@@ -1,0 +1,15 @@
+"""The JSON contracts of `rag ask/brief/compare`, as the issue states them: written
+out here, not derived from rag.schemas, so a schema change that breaks them fails."""
+
+ANSWER_KEYS = {
+    "question",
+    "answer",
+    "abstained",
+    "mode",
+    "citations",
+    "dropped_citations",
+    "usage",
+    "latency_ms",
+}
+OPTIONAL_ANSWER_KEYS = {"partial", "notice"}  # additions beyond the contract
+CITATION_KEYS = {"n", "document_id", "source", "force", "paragraph", "quote", "verified"}
