@@ -141,12 +141,18 @@ def _no_sources(prompt: str, kind: type[LLMReply] = LLMReply) -> LLMReply:
     )
 
 
-def _answer_values(question: str, history: list[dict[str, str]] | None) -> dict[str, str]:
-    return {
+def _answer_prompt(
+    question: str,
+    passages: list[Passage],
+    settings: Settings,
+    history: list[dict[str, str]] | None,
+) -> tuple[list[BaseMessage], str, dict[str, Passage]]:
+    values = {
         "question": fence_safe(question),
         "history": format_history(history),
         "cannot_answer": CANNOT_ANSWER,
     }
+    return build_prompt("answer", values, passages, settings)
 
 
 def condense_question(model: BaseChatModel, question: str, history: list[dict[str, str]]) -> str:
@@ -174,8 +180,7 @@ def answer_with_llm(
     history: list[dict[str, str]] | None = None,
 ) -> LLMReply:
     """The model's answer from the passages (in rank order, as many as fit the window)."""
-    values = _answer_values(question, history)
-    messages, prompt, labels = build_prompt("answer", values, passages, settings)
+    messages, prompt, labels = _answer_prompt(question, passages, settings, history)
     if not labels:
         return _no_sources(prompt)
     raw, usage, finish = _invoke(model, messages)
@@ -205,8 +210,7 @@ def stream_answer(
     history: list[dict[str, str]] | None = None,
 ) -> AnswerStream:
     """Like :func:`answer_with_llm`, but iterate for the answer's text as it arrives."""
-    values = _answer_values(question, history)
-    messages, prompt, labels = build_prompt("answer", values, passages, settings)
+    messages, prompt, labels = _answer_prompt(question, passages, settings, history)
     return AnswerStream(model, messages, prompt, labels, settings.encoding)
 
 
