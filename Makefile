@@ -4,7 +4,8 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench install install-test clean
+.PHONY: run test lint bench install install-test browser clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -16,13 +17,19 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e ".[test]"
 
+# The app on the shipped transcript: on first start it builds the index from data/.
 run: install
-	$(BIN)/rag ingest data/
-	$(BIN)/rag list
+	$(BIN)/streamlit run app.py
 
-test: install-test
-	$(BIN)/ruff check rag tests benchmarks
+test: install-test browser
+	$(BIN)/ruff check rag tests benchmarks app.py app_pages
 	$(BIN)/pytest -q
+
+# The browser test drives Debian's chromium (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the browser test"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 bench: install-test
 	$(BIN)/python benchmarks/bench_ingest.py

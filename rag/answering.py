@@ -4,8 +4,9 @@ then citation checks, accounting and the audit log."""
 from __future__ import annotations
 
 import re
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
 from rag.audit import AuditLog
+from rag.citations import Citation, locate
 from rag.embeddings import make_embeddings
 from rag.errors import ConfigError, RagError
 from rag.evidence import Sentence, SentenceVectors, score_sentences
@@ -23,7 +25,7 @@ from rag.retrieval import HybridSearcher, Passage
 from rag.schemas import Answer, Mode
 from rag.service import open_read_store
 from rag.settings import Settings
-from rag.store import IndexStore
+from rag.store import DocumentRecord, IndexStore
 
 _CROSS_FORCE = re.compile(
     r"\b(which|what|all|any|each|both|several|many|other)\s+(\w+\s+)?forces\b|\bforces'|"
@@ -45,6 +47,17 @@ class Evidence:
     refusal: str | None = None  # why the question cannot be answered at all
 
 
+def _forces_followed(history: History, known: Sequence[str]) -> list[str]:
+    """The force a follow-up leans on: the one the last question named, else the one the
+    last answer was about (when it was about exactly one)."""
+    previous = last_user_turn(history)
+    if previous and (named := forces_in(previous, known)):
+        return named[:1]
+    replies = [t.get("content", "") for t in history if t.get("role") == "assistant"]
+    answered = forces_in(replies[-1], known) if replies else []
+    return answered if len(answered) == 1 else []
+
+
 class Engine:
     """Shared by the CLI and the app: one per index and settings."""
 
@@ -62,6 +75,8 @@ class Engine:
         self.vectors = SentenceVectors(self.embeddings)
         self.audit = AuditLog(settings.index_dir / "audit.sqlite")
         self._chat_model: BaseChatModel | None = chat_model
+        self._cited_documents: dict[str, DocumentRecord] = {}
+        self._lock = threading.Lock()
 
     @property
     def forces(self) -> list[str]:
@@ -95,6 +110,31 @@ class Engine:
             return "llm" if self.settings.llm_configured else "offline"
         return "llm" if mode == "llm" else "offline"
 
+    def source_context(self, citation: Citation) -> tuple[str, tuple[int, int] | None]:
+        """The paragraph a citation points into, and the quote's span in it (None if the
+        quote cannot be found, e.g. the document was replaced since the answer)."""
+        record = self._cited_documents.get(citation.document_id)
+        if record is None:
+            record = self.store.document(citation.source, with_text=True)
+            if record is None or record.document_id != citation.document_id:
+                return citation.quote, None
+            # a document id is its content's hash: the text under it never changes
+            with self._lock:
+                self._cited_documents[record.document_id] = record
+                while len(self._cited_documents) > 32:
+                    self._cited_documents.pop(next(iter(self._cited_documents)))
+        offset = citation.char_start
+        if offset is None:  # an LLM citation located by paragraph only
+            spans = [(p.start, p.end) for p in record.paragraphs if p.number == citation.paragraph]
+        else:  # every paragraph the quote touches
+            last = offset + max(len(citation.quote), 1)
+            touched = [p for p in record.paragraphs if p.start < last and offset < p.end]
+            spans = [(p.start, p.end) for p in touched]
+        if not spans:
+            return citation.quote, None
+        text = record.text[spans[0][0] : spans[-1][1]]
+        return text, locate(citation.quote, text)
+
     # --- retrieval -------------------------------------------------------------------
     def gather(
         self, question: str, force: str | None = None, history: History | None = None, k: int = 6
@@ -110,9 +150,8 @@ class Engine:
                 )
             force = resolved
         named = [force] if force else forces_in(question, known)
-        if not named and history:
-            previous = last_user_turn(history)
-            named = forces_in(previous, known)[:1] if previous and searched != question else []
+        if not named and history and searched != question:
+            named = _forces_followed(history, known)
         if not named and (unknown := unknown_forces_in(question, known)):
             return Evidence(
                 searched, None, False, [], [], f"The indexed documents do not cover {unknown[0]}."
@@ -148,7 +187,10 @@ class Engine:
         force: str | None = None,
         mode: str | None = None,
         history: History | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> Answer:
+        """A cited answer. In LLM mode ``on_text`` receives the answer's text as it streams
+        (a preview: the returned answer, checked and renumbered, is what to show at the end)."""
         started = time.perf_counter()
         resolved = self.resolve_mode(mode)
         evidence = self.gather(question, force, history)
@@ -164,9 +206,13 @@ class Engine:
         )
         prompt = raw = None
         if resolved == "llm":
-            from rag.llm_answering import llm_answer  # the LLM stack loads only when used
+            # the LLM stack loads only when used
+            from rag.llm_answering import llm_answer, streamed_with
 
-            answer, prompt, raw = llm_answer(self, question, evidence, answer, history, started)
+            ask = {"ask": streamed_with(on_text)} if on_text else {}
+            answer, prompt, raw = llm_answer(
+                self, question, evidence, answer, history, started, **ask
+            )
         self.log("ask", question, force, evidence.passages, answer, prompt, raw)
         return answer
 

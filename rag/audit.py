@@ -36,10 +36,14 @@ class AuditLog:
         self.path = path
         self._lock = threading.Lock()
         with self._connect() as db:
+            # WAL: readers never block the writer, and a commit costs no fsync of the main file
+            db.execute("pragma journal_mode=wal")
             db.execute(_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=5)
+        db = sqlite3.connect(self.path, timeout=5)
+        db.execute("pragma synchronous=normal")  # durable across a crash of the process
+        return db
 
     def record(
         self,

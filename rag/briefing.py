@@ -222,3 +222,22 @@ def llm_briefing(engine: Engine, force: str) -> Briefing:
         mode="llm",
         dropped_citations=len(reply.citations) - len(citations),
     )
+
+
+def brief(engine: Engine, force: str, mode: str | None = None) -> Briefing:
+    """The briefing on a force named in any spelling the user might type, in the mode asked.
+
+    Raises RagError naming the indexed forces when the force is not among them.
+    """
+    from rag.errors import RagError
+
+    engine.require_documents()
+    resolved = engine.resolve_force(force)
+    if resolved is None:
+        raise RagError(
+            f"No documents on {force!r} are indexed; indexed forces: "
+            f"{', '.join(engine.forces) or 'none'}."
+        )
+    make = llm_briefing if engine.resolve_mode(mode) == "llm" else offline_briefing
+    return make(engine, resolved)
+

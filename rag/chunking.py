@@ -19,7 +19,11 @@ from rag.tokens import get_encoding
 
 # A paragraph below this many tokens is a heading or bullet: merged into the next.
 MERGE_BELOW_TOKENS = 25
-_SENTENCE_END = re.compile(r"""(?<=[.!?])(["'’”)\]]*)\s+(?=["'‘“(\[]?[A-Z0-9£])""")
+# a sentence ends at . ! ? before a capital or digit, and always at a paragraph break
+# (a title line or heading has no full stop but is never part of the next sentence)
+_SENTENCE_END = re.compile(
+    r"""(?<=[.!?])(["'’”)\]]*)\s+(?=["'‘“(\[]?[A-Z0-9£])|[ \t]*\n[ \t]*\n\s*"""
+)
 
 Span = tuple[int, int]
 
@@ -34,7 +38,8 @@ def sentence_spans(text: str, start: int, end: int) -> list[Span]:
     spans: list[Span] = []
     cursor = start
     for match in _SENTENCE_END.finditer(text, start, end):
-        spans.append((cursor, match.end(1)))  # keep a closing quote with its sentence
+        # keep a closing quote with its sentence; a paragraph break ends where it starts
+        spans.append((cursor, match.end(1) if match.group(1) is not None else match.start()))
         cursor = match.end()
     if cursor < end:
         spans.append((cursor, end))

@@ -166,18 +166,9 @@ def brief(
     as_json: JsonOpt = False,
 ) -> None:
     """A one-paragraph briefing on a force, every sentence cited."""
-    from rag.briefing import llm_briefing, offline_briefing
+    from rag.briefing import brief as make_briefing
 
-    eng = engine()
-    force = eng.resolve_force(force) or force
-    if force not in eng.forces:
-        raise RagError(
-            f"No documents on {force!r} are indexed; indexed forces: "
-            f"{', '.join(eng.forces) or 'none'}."
-        )
-    briefing = (
-        llm_briefing if eng.resolve_mode(mode and mode.value) == "llm" else offline_briefing
-    )(eng, force)
+    briefing = make_briefing(engine(), force, mode and mode.value)
     if as_json:
         emit_json(briefing.to_json())
         return
@@ -208,17 +199,11 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """What each force's documents say on a theme, cited; "not covered" where silent."""
+    from rag.compare import chosen_forces
     from rag.compare import compare as run_compare
 
     eng = engine()
-    chosen = (
-        [eng.resolve_force(f.strip()) or f.strip() for f in forces.split(",") if f.strip()]
-        if forces
-        else None
-    )
-    unknown = [f for f in chosen or [] if f not in eng.forces]
-    if unknown:
-        raise RagError(f"No documents on {', '.join(unknown)} are indexed; see `rag list`.")
+    chosen = chosen_forces(eng, forces.split(",")) if forces else None
     table = run_compare(eng, theme, chosen, mode and mode.value)
     if as_json:
         emit_json(table.to_json())

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rag.errors import RagError
 from rag.schemas import Comparison, ComparisonRow
 
 if TYPE_CHECKING:
@@ -13,6 +14,15 @@ if TYPE_CHECKING:
 
 _MARKER = re.compile(r"\[(\d+)\]")
 NOT_COVERED = "Not covered: the documents on this force do not address the theme."
+
+
+def chosen_forces(engine: Engine, names: Sequence[str]) -> list[str]:
+    """Indexed forces from the user's spellings; RagError naming any that are not indexed."""
+    resolved = [engine.resolve_force(n.strip()) or n.strip() for n in names if n.strip()]
+    unknown = [f for f in resolved if f not in engine.forces]
+    if unknown:
+        raise RagError(f"No documents on {', '.join(unknown)} are indexed; see `rag list`.")
+    return list(dict.fromkeys(resolved))
 
 
 def compare(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -258,14 +258,19 @@ def ingest_paths(
     force_name: str | None = None,
     progress: Progress | None = None,
     embeddings: Embeddings | None = None,
+    names: Mapping[Path, str] | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; never raises for a bad file, only for a bad index."""
+    """Ingest files and folders; never raises for a bad file, only for a bad index.
+
+    ``names`` gives the source name of a file where its path is not it (app uploads).
+    """
     started = time.perf_counter()
     files, results = discover(paths, settings.max_files)
     with write_lock(settings):
         ingester = Ingester(settings, embeddings)
         for done, path in enumerate(files, start=1):
-            results.append(ingester.ingest_file(path, force_name=force_name))
+            name = (names or {}).get(path)
+            results.append(ingester.ingest_file(path, source=name, force_name=force_name))
             if progress:
                 progress(done, len(files), results[-1].source)
         ingester.flush()

@@ -16,14 +16,17 @@ from typing import TYPE_CHECKING
 from rag.citations import CANNOT_ANSWER, Citation, locate, normalise
 from rag.errors import LLMError
 from rag.followup import History
-from rag.llm import answer_with_llm, condense_question
+from rag.llm import answer_with_llm, condense_question, stream_answer
 from rag.llm_types import LLMReply, RawCitation
 from rag.offline import paragraph_at
 from rag.schemas import Answer, Usage
 
 if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
     from rag.answering import Engine, Evidence
     from rag.retrieval import Passage
+    from rag.settings import Settings
 
 _MARKER = re.compile(r"\s?\[(\d+)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -98,6 +101,24 @@ def to_answer(question: str, reply: LLMReply, started: float) -> Answer:
 
 def with_fallback(offline: Answer, notice: str, **changes: object) -> Answer:
     return offline.model_copy(update={"notice": notice, **changes})
+
+
+def streamed_with(on_text: Callable[[str], None]) -> Callable[..., LLMReply]:
+    """An ``ask`` for :func:`llm_answer` that streams the answer's text to ``on_text``."""
+
+    def ask(
+        model: BaseChatModel,
+        question: str,
+        passages: list[Passage],
+        settings: Settings,
+        history: list[dict[str, str]] | None = None,
+    ) -> LLMReply:
+        stream = stream_answer(model, question, passages, settings, history)
+        for delta in stream:
+            on_text(delta)
+        return stream.reply
+
+    return ask
 
 
 def llm_answer(

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         None, description="URL of a Chroma server (`chroma run`); used instead of index_dir."
     )
+    data_dir: Path = Field(
+        Path("data"), description="Documents the app ingests on first start if the index is empty."
+    )
     collection: str = Field(
         "inspections", min_length=3, max_length=60, description="Chroma collection name prefix."
     )

@@ -170,6 +170,15 @@ def test_follow_up_stays_on_the_force_of_the_history(engine: Engine) -> None:
     assert answer.question == "And what about their integrity?"
 
 
+def test_follow_up_leans_on_the_force_the_last_answer_was_about(engine: Engine) -> None:
+    history = [
+        {"role": "user", "content": "Which force plans its finances outstandingly?"},
+        {"role": "assistant", "content": "Wessex Constabulary: “The force plans well.” [1]"},
+    ]
+    answer = engine.ask("And what about their integrity?", history=history, mode="offline")
+    assert {c.force for c in answer.citations} == {WESSEX}
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="BUG (offline follow-ups): the force carries over, but the answer quotes the "

@@ -1,0 +1,5 @@
+"""Briefing page (see rag/webapp/briefing_page.py)."""
+
+from rag.webapp.briefing_page import render
+
+render()

@@ -1,0 +1,85 @@
+"""The Compare page: what each chosen force's documents say on a theme, cited, and a
+chart of each force's strengths against its concerns."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from rag.briefing import brief
+from rag.compare import chosen_forces, compare
+from rag.markdown_export import comparison_markdown
+from rag.safe_text import inert_markdown
+from rag.schemas import Comparison
+from rag.webapp import resources
+from rag.webapp.render import show_sources
+
+
+def comparison_table(table: Comparison) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Force": row.force,
+                "What the documents say": row.summary,
+                "Covered": row.covered,
+                "Sources": len(row.citations),
+            }
+            for row in table.rows
+        ]
+    )
+
+
+def balance(forces: list[str]) -> pd.DataFrame:
+    """Strengths, areas for improvement and concerns per force, from the offline briefings
+    (counted from cited findings, so the chart is as checkable as the table)."""
+    engine = resources.engine()
+    counts = {}
+    for force in forces:
+        b = brief(engine, force, "offline")
+        counts[force] = {
+            "Strengths": len(b.strengths),
+            "Areas for improvement": len(b.improvements),
+            "Concerns": len(b.concerns),
+        }
+    return pd.DataFrame.from_dict(counts, orient="index")
+
+
+def render() -> None:
+    engine = resources.engine()
+    st.title("Compare forces on a theme")
+    if not engine.forces:
+        st.info("No documents are indexed yet: add some on the Library page.")
+        return
+    with st.form("compare"):
+        theme = st.text_input("Theme", placeholder="e.g. integrity and counter-corruption")
+        forces = st.multiselect("Forces", engine.forces, default=engine.forces)
+        go = st.form_submit_button("Compare", type="primary", icon=":material/compare:")
+    if go:
+        if not theme.strip():
+            st.warning("Enter a theme to compare the forces on.")
+            return
+        with resources.friendly("The comparison"), st.spinner("Reading each force's documents…"):
+            chosen = chosen_forces(engine, forces) or engine.forces
+            st.session_state["comparison"] = (
+                compare(engine, theme.strip(), chosen, st.session_state.get("mode")),
+                balance(chosen),
+            )
+    if "comparison" not in st.session_state:
+        return
+    table, counts = st.session_state["comparison"]
+    st.subheader(inert_markdown(table.theme))
+    st.dataframe(comparison_table(table), hide_index=True, width="stretch")
+    st.subheader("Strengths against concerns")
+    st.caption("Cited findings per force in its briefing.")
+    st.bar_chart(counts, stack=False, horizontal=True)
+    for row in table.rows:
+        with st.expander(inert_markdown(f"{row.force}: {len(row.citations)} source(s)")):
+            st.markdown(inert_markdown(row.summary))
+            show_sources(engine, row.citations, key=f"compare-{row.force}")
+    st.download_button(
+        "Download comparison (.md)",
+        comparison_markdown(table),
+        file_name="comparison.md",
+        mime="text/markdown",
+        icon=":material/download:",
+    )

@@ -1,0 +1,135 @@
+"""The Library page: upload and ingest documents, see each file's result, list and remove."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from rag.ingest import IngestReport, remove_sources
+from rag.loading import SUPPORTED_SUFFIXES
+from rag.safe_text import inert_markdown
+from rag.webapp import resources
+
+UPLOAD_PREFIX = "uploads/"
+_UNSAFE = re.compile(r"[^\w.() \-]+")
+
+
+def upload_name(name: str) -> str:
+    """A safe source name for an uploaded file: its base name only (no ``../``), no
+    control or shell characters, never empty."""
+    base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    base = _UNSAFE.sub("_", base).strip(" .") or "upload"
+    return UPLOAD_PREFIX + base[:120]
+
+
+def ingest_uploads(files: Sequence[tuple[str, bytes]]) -> IngestReport:
+    """Ingest uploaded (name, bytes) pairs; each keeps its own name as its source."""
+    with tempfile.TemporaryDirectory(prefix="rag-upload-") as tmp:
+        paths: list[Path] = []
+        names: dict[Path, str] = {}
+        for i, (name, data) in enumerate(files):
+            source = upload_name(name)
+            path = Path(tmp, f"{i:05d}{Path(source).suffix.lower()}")
+            path.write_bytes(data)
+            paths.append(path)
+            names[path] = source
+        return resources.ingest_files(paths, names, label="Ingesting uploads")
+
+
+def report_table(report: IngestReport) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "File": d.source,
+                "Result": d.status,
+                "Force": d.force or "",
+                "Passages": d.chunks,
+                "Reason": d.error or d.note or "",
+            }
+            for d in report.documents
+        ],
+        columns=["File", "Result", "Force", "Passages", "Reason"],
+    )
+
+
+def upload_section() -> None:
+    settings = resources.settings()
+    st.subheader("Add documents")
+    with st.form("upload", clear_on_submit=True):
+        files = st.file_uploader(
+            f"Transcripts or reports ({', '.join(sorted(SUPPORTED_SUFFIXES))}), "
+            f"up to {settings.max_file_mb:g} MB each",
+            type=sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES),
+            accept_multiple_files=True,
+        )
+        submitted = st.form_submit_button("Ingest", type="primary", icon=":material/upload:")
+    if submitted and files:
+        with resources.friendly("Ingesting"):
+            report = ingest_uploads([(f.name, f.getvalue()) for f in files])
+        st.session_state["last_ingest"] = report
+    report = st.session_state.get("last_ingest")
+    if report is not None:
+        rejected = sum(d.status == "rejected" for d in report.documents)
+        summary = f"{len(report.documents) - rejected} file(s) ingested"
+        if rejected:
+            st.warning(f"{summary}, {rejected} rejected:")
+            for d in report.documents:
+                if d.status == "rejected":  # one clear line per file: which, why, what to do
+                    st.error(inert_markdown(f"{d.source}: {d.error}"), icon=":material/block:")
+        else:
+            st.success(f"{summary}; {report.embedded_chunks} passages embedded.")
+        st.dataframe(report_table(report), hide_index=True, width="stretch")
+
+
+def documents_section() -> None:
+    engine = resources.engine()
+    st.subheader("Documents in the index")
+    records = engine.store.documents()
+    if not records:
+        st.info("The index is empty: upload documents above.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Source": r.source,
+                    "Force": r.force or "",
+                    "Inspector": r.inspector or "",
+                    "Passages": r.chunks,
+                    "Ingested": r.ingested_at,
+                }
+                for r in records
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    with st.form("remove"):
+        chosen = st.multiselect("Remove documents", [r.source for r in records])
+        confirm = st.checkbox("Yes, remove them from the index")
+        remove = st.form_submit_button("Remove", icon=":material/delete:")
+    if remove and chosen:
+        if not confirm:
+            st.warning("Tick the box to confirm the removal.")
+            return
+        with resources.friendly("Removing"), resources.write_lock():
+            results = remove_sources(chosen, resources.settings())
+        engine.searcher.refresh()
+        st.session_state["removed"] = [str(r) if isinstance(r, Exception) else r.source
+                                       for r in results]
+        st.rerun()
+    if removed := st.session_state.pop("removed", None):
+        st.success(inert_markdown(f"Removed: {', '.join(removed)}"))
+
+
+def render() -> None:
+    st.title("Library")
+    upload_section()
+    documents_section()

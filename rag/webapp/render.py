@@ -1,0 +1,51 @@
+"""Pieces every page draws. Text from documents and models goes through
+:func:`rag.safe_text.inert_markdown`: shown as written, never as HTML, links or images."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from rag.answering import Engine
+from rag.citations import Citation
+from rag.safe_text import highlighted, inert_markdown
+from rag.settings import Settings
+
+
+def mode_label(settings: Settings, mode: str) -> str:
+    """What answers the questions, said plainly for the sidebar."""
+    if mode == "offline":
+        return "Offline engine: answers quote the documents; nothing leaves this machine."
+    where = settings.openai_base_url or "OpenAI (api.openai.com)"
+    return f"Language model `{settings.chat_model}` at {where}; citations checked."
+
+
+def citation_title(c: Citation) -> str:
+    where = f"{c.force or 'Unknown force'} · {c.source}"
+    if c.paragraph is not None:
+        where += f" · paragraph {c.paragraph}"
+    return f"[{c.n}] {where}"
+
+
+def show_sources(engine: Engine, citations: Sequence[Citation], key: str) -> None:
+    """Each source: force, document, paragraph, and its quote highlighted in the passage."""
+    if not citations:
+        return
+    st.markdown("**Sources**")
+    for c in citations:
+        with st.container(border=True, key=f"{key}-src-{c.n}"):
+            st.markdown(inert_markdown(citation_title(c)))
+            passage, span = engine.source_context(c)
+            st.markdown(highlighted(passage, span))
+            if span is None:
+                st.caption("The quote could not be placed in the current text of this document.")
+
+
+def show_notices(notice: str | None, partial: bool = False) -> None:
+    if notice:
+        st.info(inert_markdown(notice), icon=":material/info:")
+    if partial:
+        st.warning(
+            "The model's reply broke off: this answer is incomplete.", icon=":material/warning:"
+        )

@@ -1,0 +1,102 @@
+"""What every session shares, through ``st.cache_resource``: the settings, the engine
+(embedding model, index snapshot, chat client) and the lock that serialises index
+writes from the app. Per-user data lives only in ``st.session_state``."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import streamlit as st
+
+from rag.answering import Engine
+from rag.errors import RagError
+from rag.ingest import IngestReport, ingest_paths
+from rag.settings import Settings, get_settings
+
+log = logging.getLogger("rag.app")
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(key: str, _settings: Settings) -> Engine:
+    """One engine per distinct configuration (``key``), shared by every session. The model
+    and the index snapshot load here, once, so the first question is as quick as any."""
+    shared = Engine(_settings)
+    if len(shared.searcher.snapshot):
+        shared.gather("How well does the force understand demand and plan its finances?")
+    return shared
+
+
+@st.cache_resource(show_spinner=False)
+def write_lock() -> threading.Lock:
+    """Index writes from the app's sessions go one at a time (the file lock guards
+    against other processes)."""
+    return threading.Lock()
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def engine() -> Engine:
+    current = settings()
+    return _engine(current.model_dump_json(), current)
+
+
+@contextmanager
+def friendly(action: str) -> Iterator[None]:
+    """Show a failure as one clear message, never a traceback (that goes to the log)."""
+    try:
+        yield
+    except RagError as exc:
+        st.error(f"{action} failed: {exc}", icon=":material/error:")
+        st.stop()
+    except Exception:
+        log.exception("%s failed", action)
+        st.error(
+            f"{action} failed because of an unexpected error. The details are in the "
+            "server's log; please report them.",
+            icon=":material/error:",
+        )
+        st.stop()
+
+
+def ingest_files(
+    paths: list[Path], names: dict[Path, str] | None = None, label: str = "Ingesting"
+) -> IngestReport:
+    """Ingest with a progress bar, then let every session see the new documents."""
+    shared = engine()
+    bar = st.progress(0.0, text=label)
+
+    def update(done: int, total: int, item: str) -> None:
+        bar.progress(done / max(total, 1), text=f"{label}: {done}/{total} {item}")
+
+    with write_lock():
+        report = ingest_paths(
+            paths, settings(), progress=update, embeddings=shared.embeddings, names=names
+        )
+    shared.searcher.refresh()
+    bar.empty()
+    return report
+
+
+def ensure_index() -> None:
+    """On first start with an empty index, build it from the shipped documents."""
+    shared = engine()
+    if len(shared.searcher.snapshot):
+        return
+    data = settings().data_dir
+    if not data.is_dir():
+        return  # the pages say how to add documents
+    # two first sessions may both get here: the second finds every file unchanged
+    with st.status(f"First start: building the index from {data}/ …", expanded=True) as status:
+        report = ingest_files([data], label="Embedding the shipped documents")
+        added = sum(d.status in ("added", "updated") for d in report.documents)
+        status.update(
+            label=f"Index built: {added} document(s), {report.embedded_chunks} passages.",
+            state="complete",
+            expanded=False,
+        )
