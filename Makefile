@@ -21,7 +21,7 @@ run: install
 	$(BIN)/rag list
 
 test: install-test
-	$(BIN)/ruff check rag tests benchmarks
+	$(BIN)/ruff check rag tests benchmarks evals
 	$(BIN)/pytest -q
 
 bench: install-test

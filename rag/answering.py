@@ -149,6 +149,17 @@ class Engine:
         mode: str | None = None,
         history: History | None = None,
     ) -> Answer:
+        return self.answer_with_evidence(question, force, mode, history)[0]
+
+    def answer_with_evidence(
+        self,
+        question: str,
+        force: str | None = None,
+        mode: str | None = None,
+        history: History | None = None,
+    ) -> tuple[Answer, Evidence]:
+        """Like :meth:`ask`, also returning what retrieval found (the evaluation scores
+        retrieval from it instead of searching a second time)."""
         started = time.perf_counter()
         resolved = self.resolve_mode(mode)
         evidence = self.gather(question, force, history)
@@ -168,7 +179,7 @@ class Engine:
 
             answer, prompt, raw = llm_answer(self, question, evidence, answer, history, started)
         self.log("ask", question, force, evidence.passages, answer, prompt, raw)
-        return answer
+        return answer, evidence
 
     def chat_model(self) -> BaseChatModel:
         """The chat model, created once per engine (its HTTP client is reused)."""
