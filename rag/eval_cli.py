@@ -168,7 +168,7 @@ def print_comparison(diff: RunComparison) -> None:
         table.add_column(column, justify="left" if column == "Metric" else "right")
     for d in diff.metrics:
         colour = "" if d.better is None else ("green" if d.better else "red")
-        change = "" if d.delta is None else f"{d.delta:+.3f}"
+        change = "" if not d.delta else f"{d.delta:+.3f}"
         table.add_row(
             d.name,
             fmt(d.name, d.a),

@@ -233,15 +233,18 @@ def markdown_report(
             "| Metric | Value | Baseline | Change | Meaning |",
             "|---|---|---|---|---|",
         ]
-        for d in metric_deltas(baseline, run):
-            sign = (
-                ""
-                if d.delta is None
-                else f"{d.delta:+.3f}" + ("" if d.better is None else (" ▲" if d.better else " ▼"))
-            )
-            meaning = METRICS[d.name].meaning if d.name in METRICS else ""
+        deltas = {d.name: d for d in metric_deltas(baseline, run)}
+        for name, value in run.metrics.items():
+            d = deltas.get(name)
+            sign = ""
+            if d is not None and d.delta:
+                sign = f"{d.delta:+.3f}" + (
+                    "" if d.better is None else (" ▲" if d.better else " ▼")
+                )
+            meaning = METRICS[name].meaning if name in METRICS else ""
+            before = baseline.metrics.get(name)
             lines.append(
-                f"| {d.name} | {fmt(d.name, d.b)} | {fmt(d.name, d.a)} | {sign} | {meaning} |"
+                f"| {name} | {fmt(name, value)} | {fmt(name, before)} | {sign} | {meaning} |"
             )
     else:
         lines += ["| Metric | Value | Meaning |", "|---|---|---|"]
