@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from rag import metrics
-from rag.errors import LLMError
+from rag.errors import ConfigError, LLMError
 from rag.eval_data import (
     DEFAULT_BRIEFINGS,
     DEFAULT_CORPUS,
@@ -362,6 +362,19 @@ def _judge(judge: Judge, result: CaseResult, record: CaseRecord) -> None:
     record.judge_note = "; ".join(problems) or None
 
 
+def resolve_mode(settings: Settings, mode: str) -> str:
+    """offline or llm, as the engine would resolve ``mode`` (ConfigError when llm is asked
+    for and no model is configured)."""
+    if mode not in ("offline", "llm", "auto"):
+        raise ConfigError(f"Unknown evaluation mode {mode!r}: use offline, llm or auto.")
+    if mode == "llm" and not settings.llm_configured:
+        raise ConfigError(
+            "LLM mode needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a compatible server); "
+            "set one, or use --mode offline."
+        )
+    return "llm" if mode == "llm" or (mode == "auto" and settings.llm_configured) else "offline"
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(ROOT))
@@ -404,6 +417,7 @@ def run_suite(
     briefing_cases = load_briefings(briefings_path) if briefings_path else []
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
     check_against_corpus(dataset, cases, briefing_cases, corpus, max_bytes)
+    resolved = resolve_mode(settings, mode)  # before the index is built: fail fast
     use_judge = settings.llm_configured if judge is None else judge
     judge_model: Judge | None = None
     if use_judge:
@@ -416,7 +430,6 @@ def run_suite(
         if progress:
             progress(0, total, "building the evaluation index")
         engine = build_engine(settings, corpus, Path(tmp))
-        resolved = engine.resolve_mode(mode)
         engine.ask("warm-up question about integrity", mode="offline")  # loads the model
         index_s = time.perf_counter() - started
         records: list[CaseRecord] = []
