@@ -10,7 +10,6 @@ A floors file maps metric names to a bound and the reason for it::
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
@@ -73,8 +72,3 @@ def check_floors(run: EvalRun, floors: Floors) -> list[GateFailure]:
         if not ok:
             failures.append(GateFailure(metric=name, value=value, bound=shown, why=bound.why))
     return failures
-
-
-def floors_json(path: Path) -> dict[str, object]:
-    """The floors file as plain data (for --json output)."""
-    return json.loads(path.read_text(encoding="utf-8"))
