@@ -12,20 +12,21 @@ from rich.markup import escape
 from rich.table import Table
 
 from rag.cli_output import emit_json, err, out, progress_bar
-from rag.eval_data import EVALS_DIR
 from rag.eval_gate import DEFAULT_FLOORS, GateFailure, check_floors, load_floors
-from rag.eval_report import RunComparison, compare_runs, fmt, load_run, metric_deltas, write_report
+from rag.eval_report import (
+    RunComparison,
+    compare_runs,
+    default_baseline,
+    fmt,
+    load_run,
+    metric_deltas,
+    write_report,
+)
 from rag.evaluation import METRICS, EvalRun, run_suite
 from rag.settings import Settings
 
-BASELINE_DIR = EVALS_DIR / "baseline"
 DEFAULT_OUT = Path("rag-eval-runs")
 CHANGED_CASES_SHOWN = 20
-
-
-def default_baseline(mode: str) -> Path | None:
-    path = BASELINE_DIR / mode / "results.json"
-    return path if path.is_file() else None
 
 
 def evaluate_command(

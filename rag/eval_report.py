@@ -4,6 +4,7 @@ The library API the CLI and the app's evaluation page call::
 
     paths = write_report(run, out_dir, baseline=None)   # results.json, report.md, *.png
     run = load_run(path)                                # a results.json or a run directory
+    base = default_baseline("offline")                  # the committed baseline's path
     diff = compare_runs(run_a, run_b)                   # metric deltas, case-by-case changes
 """
 
@@ -17,8 +18,10 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ValidationError
 
 from rag.errors import ConfigError
+from rag.eval_data import EVALS_DIR
 from rag.evaluation import METRICS, RESULTS_VERSION, CaseRecord, EvalRun, dump_run
 
+BASELINE_DIR = EVALS_DIR / "baseline"  # the committed runs, one folder per mode
 RESULTS_FILE = "results.json"
 REPORT_FILE = "report.md"
 CHART_FILES = ("metrics.png", "by_kind.png", "by_theme.png", "latency.png")
@@ -59,6 +62,12 @@ def load_run(path: Path) -> EvalRun:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise BadRunFile(f"{file} is not a valid results file ({where}: {first['msg']}).") from None
+
+
+def default_baseline(mode: str) -> Path | None:
+    """The committed baseline run of ``mode`` (evals/baseline/MODE/results.json), if any."""
+    path = BASELINE_DIR / mode / RESULTS_FILE
+    return path if path.is_file() else None
 
 
 def write_report(run: EvalRun, out_dir: Path, baseline: EvalRun | None = None) -> list[Path]:

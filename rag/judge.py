@@ -38,7 +38,7 @@ def judge_model_name(settings: Settings) -> str:
 
 
 def _escape(text: str) -> str:
-    """Values go inside <context>/<question>/<answer> fences: none may close one."""
+    """Values go inside <passages>/<question>/<answer> fences: none may close one."""
     return text.replace("<", "&lt;")
 
 
@@ -91,7 +91,7 @@ class Judge:
             f'<source id="S{i}">\n{_escape(p.strip())}\n</source>'
             for i, p in enumerate(passages[:_MAX_PASSAGES], start=1)
         )
-        values = {"question": _escape(question), "answer": _escape(answer), "context": context}
+        values = {"question": _escape(question), "answer": _escape(answer), "passages": context}
         return self._ask("judge_faithfulness", values)
 
     def relevance(self, question: str, answer: str) -> Verdict:

@@ -35,7 +35,7 @@ PROMPT_VARIABLES = {
     "answer": {"context", "history", "question", "cannot_answer"},
     "brief": {"force", "context", "cannot_answer"},
     "condense": {"history", "question"},
-    "judge_faithfulness": {"question", "answer", "context"},
+    "judge_faithfulness": {"question", "answer", "passages"},
     "judge_relevance": {"question", "answer"},
 }
 _SECTION = re.compile(r"^##[ \t]+(system|user)[ \t]*$", re.MULTILINE | re.IGNORECASE)
