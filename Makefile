@@ -22,7 +22,7 @@ run: install
 	$(BIN)/streamlit run app.py
 
 test: install-test browser
-	$(BIN)/ruff check rag tests benchmarks app.py app_pages
+	$(BIN)/ruff check rag tests benchmarks evals app.py app_pages
 	$(BIN)/pytest -q
 
 # The browser test drives Debian's chromium (Playwright cannot download browsers here).

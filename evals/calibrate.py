@@ -44,7 +44,7 @@ def main() -> None:
             engine.gather(c.question, c.force, [t.model_dump() for t in c.history]) for c in cases
         ]
 
-    def score(threshold: float, part: list[int]) -> dict[str, float | int | None]:
+    def score(threshold: float, part: list[int]) -> dict[str, float | None]:
         results = []
         for i in part:
             case, found = cases[i], evidence[i]
@@ -60,7 +60,7 @@ def main() -> None:
                 mode="offline",
                 citations=draft.citations,
             )
-            results.append(CaseResult(case, answer, [p.text for p in found.passages]))
+            results.append(CaseResult(case, answer, [p.text for p in found.passages]).record())
         return summarise(results)
 
     dev = list(range(0, len(cases), 2))

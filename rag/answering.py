@@ -191,6 +191,18 @@ class Engine:
     ) -> Answer:
         """A cited answer. In LLM mode ``on_text`` receives the answer's text as it streams
         (a preview: the returned answer, checked and renumbered, is what to show at the end)."""
+        return self.answer_with_evidence(question, force, mode, history, on_text)[0]
+
+    def answer_with_evidence(
+        self,
+        question: str,
+        force: str | None = None,
+        mode: str | None = None,
+        history: History | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> tuple[Answer, Evidence]:
+        """Like :meth:`ask`, also returning what retrieval found (the evaluation scores
+        retrieval from it instead of searching a second time)."""
         started = time.perf_counter()
         resolved = self.resolve_mode(mode)
         evidence = self.gather(question, force, history)
@@ -214,7 +226,7 @@ class Engine:
                 self, question, evidence, answer, history, started, **ask
             )
         self.log("ask", question, force, evidence.passages, answer, prompt, raw)
-        return answer
+        return answer, evidence
 
     def chat_model(self) -> BaseChatModel:
         """The chat model, created once per engine (its HTTP client is reused)."""

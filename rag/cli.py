@@ -226,5 +226,68 @@ def config(as_json: JsonOpt = False) -> None:
         out.print(f"{name:<{width}}  {escape(str(value))}")
 
 
+# --- rag eval (logic in rag/eval_cli.py) -----------------------------------------------
+
+
+@app.command("eval")
+@friendly_errors
+def eval_command(
+    dataset: Annotated[
+        Path | None, typer.Option("--dataset", help="Reference cases (JSONL, evals/README.md).")
+    ] = None,
+    briefings: Annotated[
+        Path | None, typer.Option("--briefings", help="Briefing set (JSONL); default: shipped.")
+    ] = None,
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option("--corpus", help="Documents to index (repeatable); default: shipped."),
+    ] = None,
+    mode: Annotated[
+        ModeChoice, typer.Option("--mode", help="offline, llm or auto (llm if configured).")
+    ] = ModeChoice.offline,
+    judge: Annotated[
+        bool | None,
+        typer.Option("--judge/--no-judge", help="LLM-judged metrics (default: if configured)."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for results.json, report.md, charts.")
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="A run to compare with (default: evals/baseline/MODE)."),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if a metric is outside evals/floors.json.")
+    ] = False,
+    floors: Annotated[
+        Path | None, typer.Option("--floors", help="Floors file to check (implies --check).")
+    ] = None,
+    compare_paths: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option("--compare", help="Compare two saved runs (results.json or folders)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score answers on a reference set in a temporary index; or compare two runs."""
+    from rag.eval_cli import compare_command, evaluate_command
+
+    if compare_paths:
+        raise typer.Exit(compare_command(*compare_paths, as_json=as_json))
+    code = evaluate_command(
+        settings(),
+        dataset=dataset,
+        briefings=briefings,
+        corpus=corpus,
+        mode=mode.value,
+        judge=judge,
+        out_dir=out_dir,
+        baseline=baseline,
+        floors=floors,
+        check=check,
+        as_json=as_json,
+    )
+    raise typer.Exit(code)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

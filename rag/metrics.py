@@ -82,6 +82,24 @@ def reciprocal_rank(ranks: Sequence[int | None]) -> float | None:
     return 1.0 / min(found) if found else 0.0
 
 
+def finding_covered(evidence: str, quotes: Sequence[str], text: str = "") -> bool:
+    """A briefing covers a required finding when one of its citations supports the
+    finding's evidence quote, or its text holds that quote (normalised)."""
+    return any(supports(q, evidence) for q in quotes) or (
+        bool(text) and normalise(evidence) in normalise(text)
+    )
+
+
+def briefing_coverage(
+    evidence: Sequence[str], quotes: Sequence[str], text: str = ""
+) -> float | None:
+    """Share of required findings (given by their evidence quotes) a briefing covers
+    (None: nothing required)."""
+    if not evidence:
+        return None
+    return sum(finding_covered(e, quotes, text) for e in evidence) / len(evidence)
+
+
 def abstention_scores(abstained: Sequence[bool], answerable: Sequence[bool]) -> dict[str, float]:
     """Precision and recall of abstaining, with 'unanswerable' as the positive class."""
     pairs = list(zip(abstained, answerable, strict=True))

@@ -35,6 +35,8 @@ PROMPT_VARIABLES = {
     "answer": {"context", "history", "question", "cannot_answer"},
     "brief": {"force", "context", "cannot_answer"},
     "condense": {"history", "question"},
+    "judge_faithfulness": {"question", "answer", "passages"},
+    "judge_relevance": {"question", "answer"},
 }
 _SECTION = re.compile(r"^##[ \t]+(system|user)[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
         description="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp).",
     )
     chat_model: str = Field("gpt-4o-mini", description="Chat model name for LLM mode.")
+    judge_model: str | None = Field(
+        None, description="Model that judges answers in `rag eval` (default: RAG_CHAT_MODEL)."
+    )
     mode: AnswerMode = Field(
         "auto", description="auto: LLM when a key or base URL is set, else offline."
     )
