@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from rag.citations import CANNOT_ANSWER
 from rag.safe_text import inert_markdown
+from rag.service import open_read_store
 from rag.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,3 +185,21 @@ def test_library_page_lists_the_documents(app_env: Path) -> None:
     at = started("app_pages/library.py")
     listed = at.dataframe[0].value
     assert len(listed) == 7 and "Wessex Constabulary" in set(listed["Force"])
+
+
+def test_evaluation_page_shows_the_baseline_then_a_run_against_it(app_env: Path) -> None:
+    at = started("app_pages/evaluation.py")
+    assert any("committed baseline" in i.value for i in at.info)
+    shown = at.dataframe[0].value
+    assert "Accuracy" in set(shown["Metric"])
+    at.button[0].click().run(timeout=300)  # the real suite: 122 cases in a temporary index
+    assert not at.exception
+    metrics = at.dataframe[0].value.set_index("Metric")
+    # the offline engine is deterministic: this run equals the committed baseline
+    assert metrics.loc["Accuracy", "This run"] == metrics.loc["Accuracy", "Baseline"]
+    assert metrics.loc["Accuracy", "Within floor"]
+    assert any("fixed" in c.value and "broken" in c.value for c in at.caption)
+    assert len(at.get("vega_lite_chart")) == 1
+    assert len(at.session_state["eval_run"].cases) == 122
+    # the user's own index was not touched by the evaluation
+    assert len(open_read_store(get_settings()).documents()) == 7

@@ -13,6 +13,7 @@ PAGES = (
     ("app_pages/briefing.py", "Briefing", ":material/description:"),
     ("app_pages/compare.py", "Compare", ":material/compare_arrows:"),
     ("app_pages/library.py", "Library", ":material/library_books:"),
+    ("app_pages/evaluation.py", "Evaluation", ":material/fact_check:"),
 )
 
 
