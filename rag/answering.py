@@ -74,7 +74,10 @@ class Engine:
         self.searcher = HybridSearcher(self.store, self.embeddings)
         self.vectors = SentenceVectors(self.embeddings)
         self.audit = AuditLog(settings.index_dir / "audit.sqlite")
-        self._chat_model: BaseChatModel | None = chat_model
+        # a model given by the caller serves both plain and streamed answers
+        self._chat_models: dict[bool, BaseChatModel] = (
+            {False: chat_model, True: chat_model} if chat_model else {}
+        )
         self._cited_documents: dict[str, DocumentRecord] = {}
         self._lock = threading.Lock()
 
@@ -221,20 +224,23 @@ class Engine:
             # the LLM stack loads only when used
             from rag.llm_answering import llm_answer, streamed_with
 
-            ask = {"ask": streamed_with(on_text)} if on_text else {}
+            ask = {}
+            if on_text:
+                ask["ask"] = streamed_with(on_text, self.chat_model(streaming=True))
             answer, prompt, raw = llm_answer(
                 self, question, evidence, answer, history, started, **ask
             )
         self.log("ask", question, force, evidence.passages, answer, prompt, raw)
         return answer, evidence
 
-    def chat_model(self) -> BaseChatModel:
-        """The chat model, created once per engine (its HTTP client is reused)."""
-        if self._chat_model is None:
-            from rag.llm import make_chat_model
+    def chat_model(self, streaming: bool = False) -> BaseChatModel:
+        """The chat model, created once per engine and kind (its HTTP client is reused)."""
+        with self._lock:
+            if streaming not in self._chat_models:
+                from rag.llm import make_chat_model
 
-            self._chat_model = make_chat_model(self.settings)
-        return self._chat_model
+                self._chat_models[streaming] = make_chat_model(self.settings, streaming=streaming)
+            return self._chat_models[streaming]
 
     def offline_draft(self, evidence: Evidence) -> Draft:
         if evidence.refusal:

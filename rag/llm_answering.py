@@ -103,17 +103,20 @@ def with_fallback(offline: Answer, notice: str, **changes: object) -> Answer:
     return offline.model_copy(update={"notice": notice, **changes})
 
 
-def streamed_with(on_text: Callable[[str], None]) -> Callable[..., LLMReply]:
-    """An ``ask`` for :func:`llm_answer` that streams the answer's text to ``on_text``."""
+def streamed_with(
+    on_text: Callable[[str], None], streaming_model: BaseChatModel
+) -> Callable[..., LLMReply]:
+    """An ``ask`` for :func:`llm_answer` that streams the answer's text to ``on_text``,
+    through ``streaming_model`` (a model made with ``streaming=True``)."""
 
     def ask(
-        model: BaseChatModel,
+        _model: BaseChatModel,
         question: str,
         passages: list[Passage],
         settings: Settings,
         history: list[dict[str, str]] | None = None,
     ) -> LLMReply:
-        stream = stream_answer(model, question, passages, settings, history)
+        stream = stream_answer(streaming_model, question, passages, settings, history)
         for delta in stream:
             on_text(delta)
         return stream.reply

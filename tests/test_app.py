@@ -203,3 +203,40 @@ def test_evaluation_page_shows_the_baseline_then_a_run_against_it(app_env: Path)
     assert len(at.session_state["eval_run"].cases) == 122
     # the user's own index was not touched by the evaluation
     assert len(open_read_store(get_settings()).documents()) == 7
+
+
+@pytest.mark.server
+def test_chat_in_llm_mode_streams_and_shows_only_verified_citations(app_env: Path) -> None:
+    """The real openai client against the FAKE server: the app streams the reply, then
+    shows the checked answer; citations whose quote is not in their passage are dropped."""
+    import json
+
+    from fake_openai_server import FakeOpenAIServer, FakeReply
+
+    quote = "risks to the integrity of the organisation, including staff corruption"
+    reply = json.dumps(
+        {
+            "answer": "The inspector is concerned about integrity [1][2][3].",
+            "citations": [{"n": n, "source": f"S{n}", "quote": quote} for n in (1, 2, 3)],
+        }
+    )
+    with FakeOpenAIServer() as server, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OPENAI_BASE_URL", server.base_url)
+        mp.setenv("RAG_CHAT_MODEL", "fake-chat")
+        mp.setenv("RAG_LLM_TIMEOUT_S", "5")
+        get_settings.cache_clear()
+        server.script(FakeReply(reply, chunk_chars=7))
+        at = started()
+        assert at.sidebar.radio[0].value == "llm"
+        assert "fake-chat" in " ".join(c.value for c in at.sidebar.caption)
+        at.chat_input[0].set_value("What did the inspector say about integrity in Cambridgeshire?")
+        at.run()
+        get_settings.cache_clear()
+    assert not at.exception
+    (body,) = server.chat_requests
+    assert body["stream"] is True
+    answer = at.session_state["chat"][-1].answer
+    assert answer.mode == "llm" and answer.answer.startswith("The inspector is concerned")
+    assert len(answer.citations) == 1 and answer.dropped_citations == 2
+    assert quote in answer.citations[0].quote
+    assert any(c.value.startswith("Language model") for c in at.caption)
