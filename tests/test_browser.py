@@ -144,3 +144,49 @@ def test_briefing_page(page: Any) -> None:
     assert "Cambridgeshire Constabulary, inspected by" in text
     assert "Sources" in text and "[1]" in text
     page.screenshot(path=OUT / "05-briefing.png", full_page=True)
+
+
+SESSION_QUESTIONS = [
+    "What did the inspector say about integrity?",
+    "How does the force support victims of domestic abuse?",
+    "What did the inspector say about joint working with other forces?",
+    "How well does the force understand future demand?",
+    "What did the inspector say about treating people fairly?",
+    "How does the force tackle emerging crime like cyber-crime?",
+    "What did the inspector say about vetting?",
+    "How is the force doing on preventing crime?",
+    "What did the inspector say about neighbourhood policing?",
+    "How many horses does the mounted unit own?",
+]
+
+
+def test_ten_concurrent_sessions_do_not_cross_talk(page: Any, app_url: str) -> None:
+    """Ten browser sessions ask at once; each sees only its own question and answer."""
+    browser = page.context.browser
+    # one browser, ten contexts: ten separate Streamlit sessions
+    pages = []
+    for _ in SESSION_QUESTIONS:
+        session = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+        session.set_default_timeout(120_000)
+        session.goto(app_url)
+        session.get_by_test_id("stChatInputTextArea").wait_for()
+        pages.append(session)
+    for session in pages:
+        wait_idle(session)
+    for session, question in zip(pages, SESSION_QUESTIONS, strict=True):
+        session.get_by_test_id("stChatInputTextArea").fill(question)
+    for session in pages:  # all ten in flight together
+        session.get_by_test_id("stChatInputTextArea").press("Enter")
+    leaks = 0
+    for session, question in zip(pages, SESSION_QUESTIONS, strict=True):
+        messages = session.get_by_test_id("stChatMessage")
+        messages.nth(1).get_by_test_id("stDownloadButton").wait_for()
+        wait_idle(session)
+        texts = messages.all_inner_texts()
+        if len(texts) != 2 or question not in texts[0]:
+            leaks += 1
+        if any(other in "".join(texts) for other in SESSION_QUESTIONS if other != question):
+            leaks += 1
+    pages[0].screenshot(path=OUT / "06-ten-sessions-first.png", full_page=True)
+    print(f"\n{len(pages)} concurrent sessions, {leaks} leaks")
+    assert leaks == 0
