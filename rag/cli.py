@@ -241,5 +241,38 @@ def config(as_json: JsonOpt = False) -> None:
         out.print(f"{name:<{width}}  {escape(str(value))}")
 
 
+# --- rag doctor ------------------------------------------------------------------------
+@app.command()
+@friendly_errors
+def doctor(
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Delete orphan chunks and remove broken documents.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the index (counts, orphans, half-written documents, model, lock); exit 1 if
+    problems remain."""
+    from rag.doctor import run_doctor
+
+    report = run_doctor(settings(), fix=repair)
+    if as_json:
+        emit_json(report.to_json())
+        raise typer.Exit(report.exit_code)
+    out.print(f"index       {escape(report.index)}")
+    out.print(f"model       {escape(str(report.model))} (dimension {report.dimension})")
+    out.print(f"documents   {report.documents}")
+    out.print(f"chunks      {report.chunks} ({report.live_chunks} live, "
+              f"{report.orphan_chunks} orphan)")
+    out.print(f"write lock  {report.lock}")
+    for problem in report.problems:
+        state = "[green]repaired[/]" if problem.repaired else "[red]problem[/]"
+        hint = "" if problem.repaired or not problem.repairable else " (fix: rag doctor --repair)"
+        out.print(f"{state}  {escape(problem.kind)}: {escape(problem.detail)}{hint}")
+    if report.reingest:
+        out.print("ingest again: " + " ".join(escape(s) for s in report.reingest))
+    out.print("healthy" if report.healthy else "problems remain")
+    raise typer.Exit(report.exit_code)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

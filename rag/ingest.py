@@ -70,15 +70,30 @@ def source_name(path: Path) -> str:
         return resolved.as_posix()
 
 
-def discover(paths: Iterable[Path], max_files: int) -> tuple[list[Path], list[IngestResult]]:
-    """Files under ``paths`` (folders recursively, hidden entries and link loops skipped)."""
+def discover(
+    paths: Iterable[Path], max_files: int, skip: Path | None = None
+) -> tuple[list[Path], list[IngestResult]]:
+    """Files under ``paths`` (folders recursively; hidden entries, link loops and the
+    ``skip`` folder, the index itself, left out)."""
     files: list[Path] = []
     problems: list[IngestResult] = []
+    skipped = skip.resolve() if skip else None
     for path in paths:
         if path.is_dir():
+            before = len(files)
             for root, dirs, names in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if not d.startswith(".") and Path(root, d).resolve() != skipped
+                )
                 files.extend(Path(root, n) for n in sorted(names) if not n.startswith("."))
+            if len(files) == before:
+                problems.append(
+                    IngestResult(
+                        str(path), "rejected", error="a folder with no files in it; check the path"
+                    )
+                )
         elif path.exists():
             files.append(path)
         else:
@@ -227,6 +242,8 @@ class Ingester:
         )
         if item.current and item.current.document_id != doc.document_id:
             self.store.delete_unreferenced(item.current.document_id)
+        elif item.current:  # same text, new chunk boundaries (another chunker setting)
+            self.store.delete_stale_chunks(doc.document_id, {c.id for c in item.chunks})
 
     def ingest_file(
         self, path: Path, source: str | None = None, force_name: str | None = None
@@ -261,7 +278,7 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files and folders; never raises for a bad file, only for a bad index."""
     started = time.perf_counter()
-    files, results = discover(paths, settings.max_files)
+    files, results = discover(paths, settings.max_files, skip=settings.index_dir)
     with write_lock(settings):
         ingester = Ingester(settings, embeddings)
         for done, path in enumerate(files, start=1):

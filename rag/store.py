@@ -222,6 +222,14 @@ class IndexStore:
         if not any(r.document_id == document_id for r in self.documents()):
             self.chunks.delete(where={"document_id": document_id})
 
+    def delete_stale_chunks(self, document_id: str, keep: set[str]) -> int:
+        """Delete the chunks of ``document_id`` not in ``keep`` (left by a re-chunk)."""
+        got = self.chunks.get(where={"document_id": document_id}, include=[])
+        stale = [cid for cid in got["ids"] if cid not in keep]
+        if stale:
+            self.chunks.delete(ids=stale)
+        return len(stale)
+
     def orphan_chunk_ids(self) -> list[str]:
         """Chunks of no live document: left by a crash or an interrupted replace."""
         live = {r.document_id for r in self.documents()}
