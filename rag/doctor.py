@@ -143,9 +143,7 @@ def repair(store: IndexStore, report: DoctorReport) -> None:
         if not problem.repairable:
             continue
         if problem.kind == "orphan_chunks":
-            orphans = store.orphan_chunk_ids()
-            for start in range(0, len(orphans), 1000):
-                store.chunks.delete(ids=orphans[start : start + 1000])
+            store.delete_orphans()
         else:
             for source in problem.sources:
                 store.remove(source)  # invisible at once; `rag ingest` adds it again

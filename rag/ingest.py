@@ -286,6 +286,8 @@ def ingest_paths(
             if progress:
                 progress(done, len(files), results[-1].source)
         ingester.flush()
+        if not settings.chroma_url:  # under a real lock no other writer has work pending
+            ingester.store.delete_orphans()  # chunks an interrupted run left and no one reused
     return IngestReport(results, ingester.embedded, time.perf_counter() - started)
 
 

@@ -230,6 +230,13 @@ class IndexStore:
             self.chunks.delete(ids=stale)
         return len(stale)
 
+    def delete_orphans(self) -> int:
+        """Delete the chunks of no live document; only safe under the write lock."""
+        orphans = self.orphan_chunk_ids()
+        for start in range(0, len(orphans), 1000):
+            self.chunks.delete(ids=orphans[start : start + 1000])
+        return len(orphans)
+
     def orphan_chunk_ids(self) -> list[str]:
         """Chunks of no live document: left by a crash or an interrupted replace."""
         live = {r.document_id for r in self.documents()}
