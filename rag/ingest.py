@@ -61,13 +61,22 @@ class IngestReport:
         }
 
 
-def source_name(path: Path) -> str:
-    """How a file is named in the index: relative to the working directory when inside it."""
-    resolved = path.resolve()
+def resolved(path: Path) -> Path:
+    """``path`` with links followed; a link loop is left as it is (made absolute)."""
     try:
-        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        return Path(os.path.abspath(path))
+
+
+def source_name(path: Path) -> str:
+    """How a file is named in the index and in messages: the path as given (links not
+    followed, ``..`` folded), relative to the working directory when inside it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(os.getcwd()).as_posix()
     except ValueError:
-        return resolved.as_posix()
+        return absolute.as_posix()
 
 
 def discover(
@@ -77,7 +86,7 @@ def discover(
     ``skip`` folder, the index itself, left out)."""
     files: list[Path] = []
     problems: list[IngestResult] = []
-    skipped = skip.resolve() if skip else None
+    skipped = resolved(skip) if skip else None
     for path in paths:
         if path.is_dir():
             before = len(files)
@@ -85,7 +94,7 @@ def discover(
                 dirs[:] = sorted(
                     d
                     for d in dirs
-                    if not d.startswith(".") and Path(root, d).resolve() != skipped
+                    if not d.startswith(".") and resolved(Path(root, d)) != skipped
                 )
                 files.extend(Path(root, n) for n in sorted(names) if not n.startswith("."))
             if len(files) == before:
@@ -259,6 +268,16 @@ class Ingester:
             return self.ingest_text(raw, name, force_name)
         except RejectedInput as exc:
             return IngestResult(name, "rejected", error=str(exc))
+        except RagError:
+            raise  # the index itself failed: stop the run
+        except Exception as exc:  # a file no rule foresaw must not stop the rest of the batch
+            detail = " ".join(str(exc).split())[:120]
+            return IngestResult(
+                name,
+                "rejected",
+                error=f"cannot be read ({type(exc).__name__}: {detail}); "
+                "check the file, or report it with RAG_DEBUG=1 output",
+            )
 
 
 def _result(
