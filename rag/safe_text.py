@@ -8,7 +8,8 @@
   ASCII punctuation character is backslash-escaped (CommonMark renders an escaped
   character literally), so no link, image, autolink, raw HTML, heading, list, table,
   math (``$``) or emoji/colour directive (``:red[..]``) can form: the reader sees exactly
-  the original characters and nothing is live or fetched.
+  the original characters and nothing is live or fetched. Leading spaces of a line are
+  dropped (four would start a code block, where escapes show as backslashes).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ _INVISIBLE = (
 )
 _UNSAFE_KEEP_LINES = re.compile(f"[{_INVISIBLE}]")
 _UNSAFE_ONE_LINE = re.compile(f"[{_INVISIBLE}\t\n]")
+_LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
 _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 
 
@@ -47,4 +49,5 @@ def inert_markdown(text: str) -> str:
     Line breaks are kept (as paragraph text); controls and invisible characters are
     shown as escapes first (see :func:`terminal_safe`).
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", terminal_safe(text))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", terminal_safe(text))
+    return _LEADING_SPACE.sub("", escaped)  # an indented line would be a code block
