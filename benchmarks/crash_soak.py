@@ -150,8 +150,8 @@ def check_index(index: Path) -> dict[str, Any]:
     # a few live ones: a reader must only ever see registered documents' chunks.
     orphans = [i for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)
                if m["document_id"] not in live]
-    probes = store.chunks.get(ids=(orphans[:3] + got["ids"][:2]) or None, limit=5,
-                              include=["embeddings"])
+    probe_ids = list(dict.fromkeys(orphans[:3] + got["ids"][:2]))
+    probes = store.chunks.get(ids=probe_ids or None, limit=5, include=["embeddings"])
     for vector in probes["embeddings"] if probes["embeddings"] is not None else []:
         hits = store.chunks.query(
             query_embeddings=[list(map(float, vector))],

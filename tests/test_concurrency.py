@@ -60,7 +60,7 @@ def test_a_second_writer_is_told_the_index_is_busy_within_seconds(tmp_path: Path
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "is busy: another process is writing to it" in done.stderr
     assert str(index) in done.stderr
-    assert elapsed < 5, elapsed  # 1 s lock timeout plus start-up, never a hang
+    assert elapsed < 8, elapsed  # 1 s lock timeout plus CLI start-up (2-3 s), never a hang
     with_json = subprocess.run(
         [str(RAG), "ingest", str(corpus[0].parent), "--json"],
         env=env_for(index),
