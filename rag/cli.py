@@ -8,9 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
-from rag.cli_output import emit_json, err, friendly_errors, out, print_citations, progress_bar
+from rag.cli_output import (
+    emit_json,
+    err,
+    friendly_errors,
+    out,
+    print_citations,
+    progress_bar,
+    show,
+)
 from rag.errors import RagError
 from rag.settings import Settings, get_settings
 
@@ -49,11 +56,13 @@ def ingest(
     else:
         for doc in report.documents:
             if doc.status == "rejected":
-                err.print(f"[red]rejected[/]  {escape(doc.source)}: {escape(doc.error or '')}")
+                name = show(doc.source, one_line=True)
+                err.print(f"[red]rejected[/]  {name}: {show(doc.error or '')}")
                 continue
-            note = f" ({escape(doc.note)})" if doc.note else ""
+            note = f" ({show(doc.note)})" if doc.note else ""
             out.print(
-                f"{doc.status:<9} {escape(doc.source)}  [{escape(doc.force or 'force unknown')}]"
+                f"{doc.status:<9} {show(doc.source, one_line=True)}  "
+                f"[{show(doc.force or 'force unknown')}]"
                 f"  {doc.chunks} chunks{note}"
             )
         out.print(f"{report.embedded_chunks} chunks embedded in {report.elapsed_s:.1f} s")
@@ -86,8 +95,9 @@ def list_documents(as_json: JsonOpt = False) -> None:
         out.print("The index is empty: add documents with `rag ingest PATH`.")
     for row in rows:
         out.print(
-            f"{row['document_id'][:12]}  {escape(row['force'] or '-')}  "
-            f"{escape(row['inspector'] or '-')}  {row['chunks']} chunks  {escape(row['source'])}"
+            f"{row['document_id'][:12]}  {show(row['force'] or '-')}  "
+            f"{show(row['inspector'] or '-')}  {row['chunks']} chunks  "
+            f"{show(row['source'], one_line=True)}"
         )
 
 
@@ -112,9 +122,9 @@ def remove(
         )
     else:
         for r in removed:
-            out.print(f"removed   {escape(r.source)}")
+            out.print(f"removed   {show(r.source, one_line=True)}")
         for message in missing:
-            err.print(f"[red]not found[/] {escape(message)}")
+            err.print(f"[red]not found[/] {show(message)}")
     raise typer.Exit(1 if missing else 0)
 
 
@@ -151,8 +161,8 @@ def ask(
         emit_json(answer.to_json())
         return
     if answer.notice:
-        err.print(f"[yellow]note[/]: {escape(answer.notice)}")
-    out.print(escape(answer.answer))
+        err.print(f"[yellow]note[/]: {show(answer.notice)}")
+    out.print(show(answer.answer))
     print_citations(answer.citations)
     if answer.partial:
         err.print("[yellow]partial[/]: the model's reply broke off; this answer is incomplete")
@@ -173,9 +183,9 @@ def brief(
         emit_json(briefing.to_json())
         return
     if briefing.notice:
-        err.print(f"[yellow]note[/]: {escape(briefing.notice)}")
-    out.print(escape(briefing.paragraph))
-    out.print(f"Grade stated: {escape(briefing.grade or 'none')}")
+        err.print(f"[yellow]note[/]: {show(briefing.notice)}")
+    out.print(show(briefing.paragraph))
+    out.print(f"Grade stated: {show(briefing.grade or 'none')}")
     for title, items in (
         ("Strengths", briefing.strengths),
         ("Areas for improvement", briefing.improvements),
@@ -184,7 +194,7 @@ def brief(
         out.print(f"{title}:")
         for item in items:
             refs = "".join(f"[{n}]" for n in item.citations)
-            out.print(f"  - {escape(item.text)} {refs}")
+            out.print(f"  - {show(item.text)} {refs}")
     print_citations(briefing.citations)
 
 
@@ -209,7 +219,7 @@ def compare(
         emit_json(table.to_json())
         return
     for row in table.rows:
-        out.print(f"[bold]{escape(row.force)}[/]: {escape(row.summary)}")
+        out.print(f"[bold]{show(row.force)}[/]: {show(row.summary)}")
         print_citations(row.citations)
 
 
@@ -223,7 +233,40 @@ def config(as_json: JsonOpt = False) -> None:
         return
     width = max(map(len, values))
     for name, value in values.items():
-        out.print(f"{name:<{width}}  {escape(str(value))}")
+        out.print(f"{name:<{width}}  {show(str(value))}")
+
+
+# --- rag doctor ------------------------------------------------------------------------
+@app.command()
+@friendly_errors
+def doctor(
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Delete orphan chunks and remove broken documents.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the index (counts, orphans, half-written documents, model, lock); exit 1 if
+    problems remain."""
+    from rag.doctor import run_doctor
+
+    report = run_doctor(settings(), fix=repair)
+    if as_json:
+        emit_json(report.to_json())
+        raise typer.Exit(report.exit_code)
+    out.print(f"index       {show(report.index)}")
+    out.print(f"model       {show(str(report.model))} (dimension {report.dimension})")
+    out.print(f"documents   {report.documents}")
+    out.print(f"chunks      {report.chunks} ({report.live_chunks} live, "
+              f"{report.orphan_chunks} orphan)")
+    out.print(f"write lock  {report.lock}")
+    for problem in report.problems:
+        state = "[green]repaired[/]" if problem.repaired else "[red]problem[/]"
+        hint = "" if problem.repaired or not problem.repairable else " (fix: rag doctor --repair)"
+        out.print(f"{state}  {show(problem.kind)}: {show(problem.detail)}{hint}")
+    if report.reingest:
+        out.print("ingest again: " + " ".join(show(s) for s in report.reingest))
+    out.print("healthy" if report.healthy else "problems remain")
+    raise typer.Exit(report.exit_code)
 
 
 # --- rag eval (logic in rag/eval_cli.py) -----------------------------------------------

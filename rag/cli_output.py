@@ -18,11 +18,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from rag.citations import Citation
 from rag.errors import ConfigError, RagError
+from rag.safe_text import terminal_safe
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # a message is one line
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def show(text: str, one_line: bool = False) -> str:
+    """Text from a file, document or model, safe to print: Rich markup escaped, control
+    and invisible characters (ANSI escapes, bidi overrides) shown as escapes."""
+    return escape(terminal_safe(text, one_line))
 
 
 def friendly_errors(func: F) -> F:
@@ -35,10 +42,10 @@ def friendly_errors(func: F) -> F:
         except typer.Exit:
             raise
         except ConfigError as exc:
-            err.print(f"error: {escape(str(exc))}")
+            err.print(f"error: {show(str(exc))}")
             raise typer.Exit(2) from None
         except RagError as exc:
-            err.print(f"error: {escape(str(exc))}")
+            err.print(f"error: {show(str(exc))}")
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("interrupted; nothing half-written is visible, run the command again")
@@ -47,7 +54,7 @@ def friendly_errors(func: F) -> F:
             if os.environ.get("RAG_DEBUG"):
                 raise
             err.print(
-                f"internal error: {escape(type(exc).__name__)}: {escape(str(exc))} "
+                f"internal error: {show(type(exc).__name__)}: {show(str(exc))} "
                 "(set RAG_DEBUG=1 for details)"
             )
             raise typer.Exit(1) from None
@@ -73,7 +80,7 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, in
         task = bar.add_task(label, total=None, item="")
 
         def update(done: int, total: int, item: str) -> None:
-            bar.update(task, completed=done, total=total, item=escape(item[-50:]))
+            bar.update(task, completed=done, total=total, item=show(item[-50:], one_line=True))
 
         yield update
 
@@ -81,5 +88,5 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, in
 def print_citations(citations: list[Citation]) -> None:
     for c in citations:
         where = f"paragraph {c.paragraph}" if c.paragraph else "paragraph ?"
-        out.print(f"  [{c.n}] {escape(c.force or '-')}, {escape(c.source)}, {where}")
-        out.print(f"      “{escape(c.quote)}”")
+        out.print(f"  [{c.n}] {show(c.force or '-')}, {show(c.source, one_line=True)}, {where}")
+        out.print(f"      “{show(c.quote)}”")

@@ -61,24 +61,48 @@ class IngestReport:
         }
 
 
-def source_name(path: Path) -> str:
-    """How a file is named in the index: relative to the working directory when inside it."""
-    resolved = path.resolve()
+def resolved(path: Path) -> Path:
+    """``path`` with links followed; a link loop is left as it is (made absolute)."""
     try:
-        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        return Path(os.path.abspath(path))
+
+
+def source_name(path: Path) -> str:
+    """How a file is named in the index and in messages: the path as given (links not
+    followed, ``..`` folded), relative to the working directory when inside it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(os.getcwd()).as_posix()
     except ValueError:
-        return resolved.as_posix()
+        return absolute.as_posix()
 
 
-def discover(paths: Iterable[Path], max_files: int) -> tuple[list[Path], list[IngestResult]]:
-    """Files under ``paths`` (folders recursively, hidden entries and link loops skipped)."""
+def discover(
+    paths: Iterable[Path], max_files: int, skip: Path | None = None
+) -> tuple[list[Path], list[IngestResult]]:
+    """Files under ``paths`` (folders recursively; hidden entries, link loops and the
+    ``skip`` folder, the index itself, left out)."""
     files: list[Path] = []
     problems: list[IngestResult] = []
+    skipped = resolved(skip) if skip else None
     for path in paths:
         if path.is_dir():
+            before = len(files)
             for root, dirs, names in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if not d.startswith(".") and resolved(Path(root, d)) != skipped
+                )
                 files.extend(Path(root, n) for n in sorted(names) if not n.startswith("."))
+            if len(files) == before:
+                problems.append(
+                    IngestResult(
+                        str(path), "rejected", error="a folder with no files in it; check the path"
+                    )
+                )
         elif path.exists():
             files.append(path)
         else:
@@ -227,6 +251,8 @@ class Ingester:
         )
         if item.current and item.current.document_id != doc.document_id:
             self.store.delete_unreferenced(item.current.document_id)
+        elif item.current:  # same text, new chunk boundaries (another chunker setting)
+            self.store.delete_stale_chunks(doc.document_id, {c.id for c in item.chunks})
 
     def ingest_file(
         self, path: Path, source: str | None = None, force_name: str | None = None
@@ -242,6 +268,16 @@ class Ingester:
             return self.ingest_text(raw, name, force_name)
         except RejectedInput as exc:
             return IngestResult(name, "rejected", error=str(exc))
+        except RagError:
+            raise  # the index itself failed: stop the run
+        except Exception as exc:  # a file no rule foresaw must not stop the rest of the batch
+            detail = " ".join(str(exc).split())[:120]
+            return IngestResult(
+                name,
+                "rejected",
+                error=f"cannot be read ({type(exc).__name__}: {detail}); "
+                "check the file, or report it with RAG_DEBUG=1 output",
+            )
 
 
 def _result(
@@ -265,7 +301,7 @@ def ingest_paths(
     ``names`` gives the source name of a file where its path is not it (app uploads).
     """
     started = time.perf_counter()
-    files, results = discover(paths, settings.max_files)
+    files, results = discover(paths, settings.max_files, skip=settings.index_dir)
     with write_lock(settings):
         ingester = Ingester(settings, embeddings)
         for done, path in enumerate(files, start=1):
@@ -274,6 +310,8 @@ def ingest_paths(
             if progress:
                 progress(done, len(files), results[-1].source)
         ingester.flush()
+        if not settings.chroma_url:  # under a real lock no other writer has work pending
+            ingester.store.delete_orphans()  # chunks an interrupted run left and no one reused
     return IngestReport(results, ingester.embedded, time.perf_counter() - started)
 
 

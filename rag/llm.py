@@ -30,7 +30,14 @@ from rag.llm_parse import (
     parse_reply,
 )
 from rag.llm_types import BriefReply, LLMReply, RawCitation
-from rag.prompts import build_prompt, fence_safe, format_context, format_history, shipped_prompt
+from rag.prompts import (
+    build_prompt,
+    fence_safe,
+    fits_window,
+    format_context,
+    format_history,
+    shipped_prompt,
+)
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -155,7 +162,12 @@ def _answer_prompt(
     return build_prompt("answer", values, passages, settings)
 
 
-def condense_question(model: BaseChatModel, question: str, history: list[dict[str, str]]) -> str:
+def condense_question(
+    model: BaseChatModel,
+    question: str,
+    history: list[dict[str, str]],
+    settings: Settings | None = None,
+) -> str:
     """A follow-up rewritten to stand alone; unchanged when there is no history or the
     model's rewrite is empty or implausibly long."""
     if not history:
@@ -163,6 +175,8 @@ def condense_question(model: BaseChatModel, question: str, history: list[dict[st
     messages = shipped_prompt("condense").format_messages(
         history=format_history(history), question=fence_safe(question)
     )
+    if settings is not None and not fits_window(messages, settings):
+        return question  # too long to rewrite; the answer prompt then says it is too long
     raw, _, _ = _invoke(model, messages)
     found, _ = load_json_object(raw)
     candidate = found.get("question", "") if found else raw

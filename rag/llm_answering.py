@@ -137,7 +137,9 @@ def llm_answer(
     model = engine.chat_model()
     try:
         standalone = (
-            condense_question(model, question, list(history or [])) if history else question
+            condense_question(model, question, list(history or []), engine.settings)
+            if history
+            else question
         )
         passages = evidence.passages
         if standalone != question:
@@ -145,6 +147,12 @@ def llm_answer(
         reply = ask(model, standalone, passages, engine.settings, list(history or []))
     except LLMError as exc:
         return with_fallback(offline, f"{exc} Showing the offline answer."), None, None
+    return checked_answer(question, reply, offline, started), reply.prompt, reply.raw
+
+
+def checked_answer(question: str, reply: LLMReply, offline: Answer, started: float) -> Answer:
+    """The model's reply as an Answer with verified citations, or the offline answer (with
+    a notice) when none of its citations survive. Also for a streamed reply (the app)."""
     answer = to_answer(question, reply, started)
     if not answer.abstained and not answer.citations:
         notice = (
@@ -154,4 +162,4 @@ def llm_answer(
         answer = with_fallback(
             offline, notice, dropped_citations=answer.dropped_citations, usage=answer.usage
         )
-    return answer, reply.prompt, reply.raw
+    return answer

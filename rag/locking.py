@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from rag.errors import IndexBusy
 from rag.settings import Settings
+
+
+def lock_path(settings: Settings) -> Path:
+    """The lock file of a local index."""
+    return settings.index_dir / ".write.lock"
 
 
 @contextmanager
@@ -22,7 +28,7 @@ def write_lock(settings: Settings) -> Iterator[None]:
         yield
         return
     settings.index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.index_dir / ".write.lock"))
+    lock = FileLock(str(lock_path(settings)))
     try:
         lock.acquire(timeout=settings.lock_timeout_s)
     except Timeout:

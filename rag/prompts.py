@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from langchain_core.messages import BaseMessage
 from langchain_core.prompts import ChatPromptTemplate
 
-from rag.errors import ConfigError
+from rag.errors import ConfigError, LLMError
 from rag.tokens import count_tokens
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ _SECTION = re.compile(r"^##[ \t]+(system|user)[ \t]*$", re.MULTILINE | re.IGNORE
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _FENCE_OR_TOKEN = re.compile(r"<(?=\s*/?\s*(?:source|context|history)\b|\|)", re.IGNORECASE)
 _MESSAGE_OVERHEAD = 4  # tokens a chat format adds around each message
+_MIN_SOURCES_TOKENS = 64  # below this no passage fits: the user's text is too long
 _HISTORY_TURNS, _HISTORY_CHARS = 6, 1500
 
 
@@ -91,6 +92,17 @@ def render_text(template: ChatPromptTemplate, values: dict[str, str]) -> str:
     return "\n\n".join(
         f"## {'user' if m.type == 'human' else m.type}\n{m.content}" for m in messages
     )
+
+
+def prompt_budget(settings: Settings) -> int:
+    """The most tokens a prompt may hold: the window less the answer's share."""
+    return settings.context_window - settings.answer_tokens
+
+
+def fits_window(messages: list[BaseMessage], settings: Settings) -> bool:
+    """Whether ``messages`` (with the chat format's per-message overhead) fit the budget."""
+    used = sum(count_tokens(str(m.content), settings.encoding) for m in messages)
+    return used + _MESSAGE_OVERHEAD * (len(messages) + 1) <= prompt_budget(settings)
 
 
 def fence_safe(text: str) -> str:
@@ -143,6 +155,14 @@ def build_prompt(
     overhead = count_tokens(bare, settings.encoding) + _MESSAGE_OVERHEAD * 3
     budget = settings.context_window - settings.answer_tokens - overhead
     if budget <= 0:
+        empty = {key: "" for key in values}
+        fixed = count_tokens(render_text(template, {**empty, "context": ""}), settings.encoding)
+        if fixed + _MESSAGE_OVERHEAD * 3 + _MIN_SOURCES_TOKENS <= prompt_budget(settings):
+            raise LLMError(  # the user's text is too long, not the settings too small
+                f"The question and conversation ({overhead - fixed} tokens) leave no room for "
+                f"sources in the model's window (RAG_CONTEXT_WINDOW={settings.context_window}, "
+                f"RAG_ANSWER_TOKENS={settings.answer_tokens}); ask a shorter question."
+            )
         raise ConfigError(
             f"RAG_CONTEXT_WINDOW={settings.context_window} leaves no room for "
             f"sources after the prompt ({overhead} tokens) and RAG_ANSWER_TOKENS="

@@ -19,7 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from rag.lexical import BM25Index
-from rag.store import IndexStore
+from rag.store import DocumentRecord, IndexStore
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
 CANDIDATES = 40  # per retriever, before fusion
@@ -64,18 +64,24 @@ class Passage:
         return Document(id=self.chunk_id, page_content=self.text, metadata=meta)
 
 
+def _read_live(store: IndexStore) -> tuple[list[DocumentRecord], Any]:
+    """The registry, then every chunk: a chunk is written before its document is
+    registered, so each registered document's chunks are all in the second read."""
+    records = store.documents()
+    return records, store.chunks.get(include=["documents", "metadatas", "embeddings"])
+
+
 class Snapshot:
     """The live chunks in memory: texts, metadata, embeddings and a BM25 index."""
 
     def __init__(self, store: IndexStore) -> None:
-        records = store.documents()
+        records, got = store.read(lambda: _read_live(store))
         live = {r.document_id for r in records}
         # paragraph offsets per document, to cite the exact paragraph of a sentence
         self.paragraphs = {
             r.document_id: [(p.number, p.start, p.end) for p in r.paragraphs] for r in records
         }
         self.inspectors = {r.force: r.inspector for r in records if r.force}
-        got = store.chunks.get(include=["documents", "metadatas", "embeddings"])
         keep = [i for i, m in enumerate(got["metadatas"] or []) if m.get("document_id") in live]
         self.ids: list[str] = [got["ids"][i] for i in keep]
         self.texts: list[str] = [(got["documents"] or [])[i] for i in keep]

@@ -1,26 +1,52 @@
-"""Text from documents and models, made inert for Markdown renderers.
+"""Text from documents, file names and models, made safe to show.
 
-Streamlit renders Markdown (GitHub-flavoured, with its own `:color[...]`,
-emoji-shortcode and `$math$` extensions). A document or a model could
-otherwise smuggle in a live link, a `javascript:` URL, a remote image that
-leaks data when fetched, or HTML. Every Markdown-significant character is
-backslash-escaped, so the text shows exactly as written and nothing is live.
+- :func:`terminal_safe`: for a terminal. Control characters (ANSI escapes, carriage
+  returns, bells) and invisible or bidi-reordering characters are shown as visible
+  ``\\x1b`` / ``\\u202e`` escapes, so a file name or a model's reply cannot recolour,
+  clear, rewrite or visually reorder what the user sees.
+- :func:`inert_markdown`: for a Markdown renderer (the app's ``st.markdown``). Every
+  ASCII punctuation character is backslash-escaped (CommonMark renders an escaped
+  character literally), so no link, image, autolink, raw HTML, heading, list, table,
+  math (``$``) or emoji/colour directive (``:red[..]``) can form: the reader sees exactly
+  the original characters and nothing is live or fetched. Leading spaces of a line are
+  dropped (four would start a code block, where escapes show as backslashes). GitHub's
+  Markdown (Streamlit's) links bare URLs and e-mail addresses even through escapes, so
+  those are set as code spans, where nothing is ever a link.
 """
 
 from __future__ import annotations
 
 import re
+import string
 
-# ASCII punctuation that CommonMark, GFM or Streamlit's extensions give a meaning;
-# "." and ":" break bare-URL autolinks (www.x.org, http://x) and shortcodes (:smile:).
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'^@%])")
-_LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)  # 4 spaces would start a code block
-# GFM turns bare URLs and e-mail addresses into links even through backslash escapes;
-# inside a code span they stay text.
+# C0 and C1 controls (tab and newline handled apart), DEL, and invisible or bidi
+# formatting characters: zero-width, LRM/RLM, embeddings/overrides/isolates, BOM, tags.
+_INVISIBLE = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+)
+_UNSAFE_KEEP_LINES = re.compile(f"[{_INVISIBLE}]")
+_UNSAFE_ONE_LINE = re.compile(f"[{_INVISIBLE}\t\n]")
+_LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
+_MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 _LINKISH = re.compile(
     r"(?:\b[a-z][a-z0-9+.\-]*:/{1,3}|\bwww\.)[^\s<>]+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+",
     re.IGNORECASE,
 )
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else (
+        f"\\U{code:08x}"
+    )
+
+
+def terminal_safe(text: str, one_line: bool = False) -> str:
+    """``text`` with every control and invisible character shown as an escape; with
+    ``one_line`` newlines and tabs too (for file names in one-line messages)."""
+    pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE_KEEP_LINES
+    return pattern.sub(_visible, text)
 
 
 def _code_span(text: str) -> str:
@@ -30,17 +56,19 @@ def _code_span(text: str) -> str:
 
 
 def inert_markdown(text: str) -> str:
-    """``text`` escaped so that a Markdown renderer shows it literally, line breaks kept;
-    URLs and addresses appear as code, never as links."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _LEADING_SPACE.sub("", text)
+    """``text`` escaped for Markdown: renders as exactly its own characters, nothing live.
+
+    Line breaks are kept (as hard breaks); controls and invisible characters are shown
+    as escapes first (see :func:`terminal_safe`); URLs and addresses become code spans.
+    """
+    text = terminal_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _LEADING_SPACE.sub("", text)  # an indented line would be a code block
     pieces, last = [], 0
     for match in _LINKISH.finditer(text):
         link = match.group().rstrip(").,;:!?'\"]")  # sentence punctuation is not the URL's
-        pieces += [_SPECIAL.sub(r"\\\1", text[last : match.start()]), _code_span(link)]
+        pieces += [_MARKDOWN_SPECIAL.sub(r"\\\1", text[last : match.start()]), _code_span(link)]
         last = match.start() + len(link)
-    pieces.append(_SPECIAL.sub(r"\\\1", text[last:]))
-    # a single newline would be folded into the paragraph; keep the author's lines
+    pieces.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text[last:]))
     return "".join(pieces).replace("\n", "  \n")
 
 

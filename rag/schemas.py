@@ -36,6 +36,12 @@ class Answer(BaseModel):
         return self.model_dump(mode="json")
 
 
+def is_cacheable(answer: Answer) -> bool:
+    """Whether an answer may be cached: complete (not partial) and not a fallback shown
+    because the model failed (a later try may succeed)."""
+    return not answer.partial and answer.notice is None
+
+
 class Finding(BaseModel):
     text: str
     citations: list[int] = Field(default_factory=list)

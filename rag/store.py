@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
 from chromadb.api import ClientAPI
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
 from rag.errors import ConfigError, IndexMismatch, RagError
@@ -27,6 +29,7 @@ from rag.models import Chunk, Paragraph
 from rag.settings import Settings
 
 SCHEMA_VERSION = 1
+T = TypeVar("T")
 _DUMMY_VECTOR = [0.0]  # registry records carry no meaningful embedding
 
 
@@ -102,9 +105,17 @@ def open_client(settings: Settings) -> ClientAPI:
 class IndexStore:
     """Chunks with embeddings, plus the registry of live documents."""
 
-    def __init__(self, client: ClientAPI, prefix: str, model: str, dimension: int | None) -> None:
+    def __init__(
+        self,
+        client: ClientAPI,
+        prefix: str,
+        model: str,
+        dimension: int | None,
+        local_path: str | None = None,
+    ) -> None:
         self.client = client
         self.model = model
+        self._local_path = local_path  # the directory of a local index (None: a server)
         self.chunks = client.get_or_create_collection(
             f"{prefix}-chunks",
             metadata={"embedding_model": model, "schema": SCHEMA_VERSION},
@@ -144,9 +155,45 @@ class IndexStore:
             self.chunks.modify(metadata=meta)
 
     # --- reading ---------------------------------------------------------------
+    def read(self, read: Callable[[], T], attempts: int = 6, first_wait_s: float = 0.05) -> T:
+        """``read()``, retried while another process writes the same local index.
+
+        Chroma's local directory is unsafe for a reader while another process writes:
+        a read fails with "Error finding id", and this process's Chroma system stays
+        broken until it is opened afresh. So each retry opens it afresh (every client
+        of this directory in the process then uses the new one), waiting 0.05, 0.1, ...
+        0.8 s (about 1.5 s in all) before saying the index is busy.
+        """
+        for attempt in range(attempts):
+            try:
+                return read()
+            except RagError:
+                raise
+            except Exception as exc:  # chromadb.errors.InternalError and kin, from the Rust core
+                if attempt == attempts - 1:
+                    raise RagError(
+                        "The index could not be read while another process writes to it "
+                        f"({type(exc).__name__}: {' '.join(str(exc).split())[:100]}). Try "
+                        "again when that ingest has finished."
+                    ) from None
+                time.sleep(first_wait_s * 2**attempt)
+                self._reopen()
+        raise AssertionError("unreachable")
+
+    def _reopen(self) -> None:
+        path = self._local_path
+        if path is None:  # a Chroma server: nothing cached here to refresh
+            return
+        SharedSystemClient.clear_system_cache()  # the next client starts a fresh system
+        self.client = chromadb.PersistentClient(
+            path=path, settings=ChromaSettings(anonymized_telemetry=False)
+        )
+        self.chunks = self.client.get_collection(self.chunks.name)
+        self.registry = self.client.get_collection(self.registry.name)
+
     def documents(self, with_text: bool = False) -> list[DocumentRecord]:
         include: list[Any] = ["metadatas", "documents"] if with_text else ["metadatas"]
-        got = self.registry.get(include=include)
+        got = self.read(lambda: self.registry.get(include=include))
         texts = got.get("documents") or [None] * len(got["ids"])
         records = [
             DocumentRecord.from_chroma(dict(m), t)
@@ -222,6 +269,21 @@ class IndexStore:
         if not any(r.document_id == document_id for r in self.documents()):
             self.chunks.delete(where={"document_id": document_id})
 
+    def delete_stale_chunks(self, document_id: str, keep: set[str]) -> int:
+        """Delete the chunks of ``document_id`` not in ``keep`` (left by a re-chunk)."""
+        got = self.chunks.get(where={"document_id": document_id}, include=[])
+        stale = [cid for cid in got["ids"] if cid not in keep]
+        if stale:
+            self.chunks.delete(ids=stale)
+        return len(stale)
+
+    def delete_orphans(self) -> int:
+        """Delete the chunks of no live document; only safe under the write lock."""
+        orphans = self.orphan_chunk_ids()
+        for start in range(0, len(orphans), 1000):
+            self.chunks.delete(ids=orphans[start : start + 1000])
+        return len(orphans)
+
     def orphan_chunk_ids(self) -> list[str]:
         """Chunks of no live document: left by a crash or an interrupted replace."""
         live = {r.document_id for r in self.documents()}
@@ -236,7 +298,8 @@ class IndexStore:
 def open_store(settings: Settings, model: str, dimension: int | None) -> IndexStore:
     try:
         client = open_client(settings)
-        return IndexStore(client, settings.collection, model, dimension)
+        local = None if settings.chroma_url else str(settings.index_dir)
+        return IndexStore(client, settings.collection, model, dimension, local)
     except RagError:
         raise
     except Exception as exc:  # a server that vanished, a corrupt directory

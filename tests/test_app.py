@@ -240,3 +240,51 @@ def test_chat_in_llm_mode_streams_and_shows_only_verified_citations(app_env: Pat
     assert len(answer.citations) == 1 and answer.dropped_citations == 2
     assert quote in answer.citations[0].quote
     assert any(c.value.startswith("Language model") for c in at.caption)
+
+
+def ingest_session_uploads() -> None:
+    """App script: ingest the (name, bytes) pairs a test put in session state, then draw
+    the library page, as the upload form does."""
+    import streamlit as st
+
+    from rag.webapp import library
+
+    if "last_ingest" not in st.session_state:
+        st.session_state["last_ingest"] = library.ingest_uploads(st.session_state["uploads"])
+    library.render()
+
+
+def test_library_upload_of_every_bad_file_rejects_each_and_keeps_the_rest(
+    app_env: Path, tmp_path: Path
+) -> None:
+    from bad_inputs import BAD_INPUT_SETTINGS, make_bad_inputs, make_weird_named_files
+
+    from rag.webapp.library import upload_name
+
+    bad = [b for b in make_bad_inputs(tmp_path / "bad") if b.path.is_file()]
+    good = make_weird_named_files(tmp_path / "good")
+    uploads = [(b.path.name, b.path.read_bytes()) for b in bad]
+    uploads += [(p.name, p.read_bytes()) for p in good]
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in BAD_INPUT_SETTINGS.items():
+            mp.setenv(name, value)
+        get_settings.cache_clear()
+        before = {r.source: r.document_id for r in open_read_store(get_settings()).documents()}
+        at = AppTest.from_function(ingest_session_uploads, default_timeout=TIMEOUT)
+        at.session_state["uploads"] = uploads
+        at.run()
+        after = {r.source: r.document_id for r in open_read_store(get_settings()).documents()}
+    get_settings.cache_clear()
+    assert not at.exception
+    results = at.dataframe[0].value
+    status = dict(zip(results["File"], results["Result"], strict=True))
+    reasons = dict(zip(results["File"], results["Reason"], strict=True))
+    assert len(results) == len(uploads)
+    for item in bad:
+        name = upload_name(item.path.name)
+        assert status[name] == "rejected", name
+        assert item.reason.lower() in reasons[name].lower(), (name, reasons[name])
+    assert [status[upload_name(p.name)] for p in good] == ["added"] * len(good)
+    assert len(at.error) == len(bad)  # one message per rejected file
+    assert all(after[s] == d for s, d in before.items())  # nothing stored before changed
+    print(f"\napp: {len(bad)} bad uploads rejected one message each, {len(good)} good added")

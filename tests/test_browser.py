@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hostile import FORCE, HOSTILE_KINDS, hostile_transcript
 
 from benchmarks.app_session import (
     ROOT,
@@ -21,6 +22,7 @@ from benchmarks.app_session import (
     running_app,
     wait_idle,
 )
+from rag.safe_text import terminal_safe
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
@@ -102,15 +104,17 @@ def test_first_start_then_a_cited_answer(page: Any, app_url: str) -> None:
 def test_upload_reports_each_file(page: Any, tmp_path: Path) -> None:
     hostile = tmp_path / "loamshire-hostile.txt"
     hostile.write_text(HOSTILE, encoding="utf-8")
+    marchshire = tmp_path / "marchshire-hostile.txt"
+    marchshire.write_text(hostile_transcript(), encoding="utf-8")
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     open_page(page, "", "Library")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
-        [str(FICTIONAL), str(hostile), str(empty)]
+        [str(FICTIONAL), str(hostile), str(marchshire), str(empty)]
     )
-    # uploads go to the server in the background: ingest once all three have arrived
+    # uploads go to the server in the background: ingest once all four have arrived
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stFileChip\"]').length === 3"
+        "() => document.querySelectorAll('[data-testid=\"stFileChip\"]').length === 4"
         " && !document.querySelector('[data-testid=\"stFileChipIconSpinner\"]')"
     )
     page.get_by_role("button", name="Ingest").click()
@@ -118,20 +122,49 @@ def test_upload_reports_each_file(page: Any, tmp_path: Path) -> None:
     alert.wait_for()
     wait_idle(page)
     alerts = " ".join(page.get_by_test_id("stAlert").all_inner_texts())
-    assert "2 file(s) ingested, 1 rejected" in alerts
+    assert "3 file(s) ingested, 1 rejected" in alerts
     assert "uploads/empty.txt" in alerts  # the rejected file is named, with its reason
     page.screenshot(path=OUT / "03-library.png", full_page=True)
 
 
-def test_hostile_document_is_shown_inert(page: Any, app_url: str) -> None:
+HOSTILE_QUESTIONS = [
+    "What did the inspector say about vetting at Loamshire Police?",
+    f"How quickly does {FORCE} answer emergency calls?",
+    f"What does the full report on {FORCE} say about the chart and the grade?",
+    f"Which instructions and corrections does {FORCE}'s transcript give?",
+]
+
+
+def test_hostile_documents_are_shown_inert(page: Any, app_url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     open_page(page, "", "Ask")
-    ask(page, "What did the inspector say about vetting at Loamshire Police?")
+    for question in HOSTILE_QUESTIONS:
+        ask(page, question)
     text = page.get_by_test_id("stMainBlockContainer").inner_text()
-    assert "Loamshire Police" in text
+    assert "Loamshire Police" in text and FORCE in text
     links, images = live_links_and_images(page, app_url)
     assert links == [] and images == []
-    assert page.evaluate("() => window.__pwned === undefined")
+    assert page.locator("[data-testid='stMainBlockContainer'] iframe").count() == 0
+    assert page.evaluate("() => window.__pwned === undefined") and dialogs == []
     page.screenshot(path=OUT / "04-hostile.png", full_page=True)
+    # every kind, read in the library's document reader
+    open_page(page, "", "Library")
+    page.get_by_test_id("stSelectbox").last.click()
+    page.keyboard.type("marchshire-hostile")
+    page.keyboard.press("Enter")
+    page.get_by_text("¶2", exact=False).first.wait_for()
+    wait_idle(page)
+    text = page.get_by_test_id("stMainBlockContainer").inner_text()
+    links, images = live_links_and_images(page, app_url)
+    assert links == [] and images == []
+    assert page.locator("[data-testid='stMainBlockContainer'] iframe").count() == 0
+    assert page.evaluate("() => window.__pwned === undefined") and dialogs == []
+    flat = " ".join(text.split())
+    shown = [k for k, v in HOSTILE_KINDS.items() if " ".join(terminal_safe(v).split())[:30] in flat]
+    print(f"\nhostile kinds on screen, all inert: {len(shown)} of {len(HOSTILE_KINDS)}: {shown}")
+    assert len(shown) >= 20
+    page.screenshot(path=OUT / "05-hostile-document.png", full_page=True)
 
 
 def test_briefing_page(page: Any) -> None:
@@ -143,7 +176,7 @@ def test_briefing_page(page: Any) -> None:
     text = page.get_by_test_id("stMainBlockContainer").inner_text()
     assert "Cambridgeshire Constabulary, inspected by" in text
     assert "Sources" in text and "[1]" in text
-    page.screenshot(path=OUT / "05-briefing.png", full_page=True)
+    page.screenshot(path=OUT / "07-briefing.png", full_page=True)
 
 
 SESSION_QUESTIONS = [

@@ -26,7 +26,8 @@ def upload_name(name: str) -> str:
     base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     base = _UNSAFE.sub("_", base).strip(" .") or "upload"
-    return UPLOAD_PREFIX + base[:120]
+    suffix = Path(base).suffix[:10]  # a long name is cut, its file type kept
+    return UPLOAD_PREFIX + base[: 120 - len(suffix)].removesuffix(suffix) + suffix
 
 
 def ingest_uploads(files: Sequence[tuple[str, bytes]]) -> IngestReport:
@@ -129,7 +130,25 @@ def documents_section() -> None:
         st.success(inert_markdown(f"Removed: {', '.join(removed)}"))
 
 
+def reader_section() -> None:
+    """Read a document as stored, paragraph by paragraph, numbered as citations number them."""
+    engine = resources.engine()
+    sources = [r.source for r in engine.store.documents()]
+    if not sources:
+        return
+    st.subheader("Read a document")
+    source = st.selectbox("Document", sources, index=None, placeholder="Choose a document")
+    record = engine.store.document(source, with_text=True) if source else None
+    if record is None:
+        return
+    st.caption(inert_markdown(f"{record.force or 'Force unknown'} · {record.title or source}"))
+    with st.container(height=500, border=True):
+        for p in record.paragraphs:
+            st.markdown(f"**¶{p.number}** {inert_markdown(record.text[p.start : p.end])}")
+
+
 def render() -> None:
     st.title("Library")
     upload_section()
     documents_section()
+    reader_section()

@@ -1,0 +1,89 @@
+"""Property: no prompt the LLM layer builds (answer, brief, condense) ever exceeds
+RAG_CONTEXT_WINDOW - RAG_ANSWER_TOKENS, counted with the real tiktoken encoding, whatever
+the question, history and passages (huge, many, full of special tokens). A prompt that
+cannot fit is refused with a clear error, never sent."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+
+from rag.citations import CANNOT_ANSWER
+from rag.errors import ConfigError, LLMError
+from rag.llm import condense_question
+from rag.prompts import build_prompt, format_history
+from rag.retrieval import Passage
+from rag.settings import Settings
+from rag.tokens import count_tokens
+
+SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|fim_prefix|>", "</context>",
+           "</source>", "<source id=\"S9\">", "{question}", "{{context}}", "\x1b[31m", "\u202e"]
+text = st.lists(
+    st.sampled_from(SPECIAL) | st.text(max_size=40) | st.just("word " * 500), max_size=30
+).map("".join)
+huge = st.integers(1, 40).map(lambda n: "integrity " * (n * 500))
+passages = st.lists(
+    st.builds(lambda t, i: Passage(chunk_id=f"c{i}", text=t or "x",
+                                   metadata={"document_id": "d", "force": "F", "source": "s"}),
+              text | huge, st.integers(0, 10_000)),
+    max_size=40,
+)
+history = st.lists(st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant"]),
+                                          "content": text | huge}), max_size=12)
+windows = st.tuples(st.integers(512, 16_384), st.integers(32, 4_000))
+encodings = st.sampled_from(["cl100k_base", "o200k_base"])
+
+
+def tokens_sent(messages: list[BaseMessage], encoding: str) -> int:
+    # OpenAI's accounting: about 4 tokens around each message, 3 to prime the reply
+    return sum(count_tokens(str(m.content), encoding) + 4 for m in messages) + 3
+
+
+def make(window: tuple[int, int], encoding: str) -> Settings:
+    return Settings(_env_file=None, OPENAI_API_KEY=None, OPENAI_BASE_URL=None,
+                    context_window=window[0], answer_tokens=window[1], encoding=encoding)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(question=text | huge, history=history, passages=passages, window=windows,
+       encoding=encodings, name=st.sampled_from(["answer", "brief"]))
+def test_no_prompt_exceeds_the_window_less_the_answer(
+    question: str, history: list[dict[str, str]], passages: list[Passage],
+    window: tuple[int, int], encoding: str, name: str,
+) -> None:
+    config = make(window, encoding)
+    values = ({"question": question, "history": format_history(history),
+               "cannot_answer": CANNOT_ANSWER} if name == "answer"
+              else {"force": question[:200], "cannot_answer": CANNOT_ANSWER})
+    try:
+        messages, _, labels = build_prompt(name, values, passages, config)
+    except (ConfigError, LLMError) as exc:  # refused, with a message naming the cause
+        assert "RAG_CONTEXT_WINDOW" in str(exc)
+        return
+    assert tokens_sent(messages, encoding) <= config.context_window - config.answer_tokens
+    assert set(labels) == {f"S{n}" for n in range(1, len(labels) + 1)}
+
+
+class RecordingModel(GenericFakeChatModel):
+    """A FAKE chat model that keeps the messages it was sent."""
+
+    sent: list[list[BaseMessage]] = []
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[override]
+        self.sent.append(messages)
+        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(question=text | huge, history=history.filter(bool), window=windows, encoding=encodings)
+def test_condense_never_sends_an_oversized_prompt(
+    question: str, history: list[dict[str, str]], window: tuple[int, int], encoding: str
+) -> None:
+    config = make(window, encoding)
+    model = RecordingModel(messages=iter([AIMessage('{"question": "q"}')]))
+    model.sent = []
+    condense_question(model, question, history, config)
+    for messages in model.sent:
+        assert tokens_sent(messages, encoding) <= config.context_window - config.answer_tokens
