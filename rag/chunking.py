@@ -120,7 +120,11 @@ def chunk_document(
                 sentences.extend(count.hard_split(doc.text, sentence, max_tokens))
             else:
                 sentences.append(sentence)
-        sizes = [count(doc.text[s:e]) for s, e in sentences]
+        # each sentence counted with the gap before it (a paragraph break is a token too)
+        starts = [span[0], *(end for _, end in sentences[:-1])]
+        sizes = [
+            count(doc.text[min(gap, s) : e]) for gap, (s, e) in zip(starts, sentences, strict=True)
+        ]
         for window in _windows(sentences, sizes, max_tokens, overlap):
             numbers = [
                 p.number for p in doc.paragraphs if p.start < window[1] and p.end > window[0]

@@ -61,7 +61,7 @@ def inert_markdown(text: str) -> str:
     Line breaks are kept (as hard breaks); controls and invisible characters are shown
     as escapes first (see :func:`terminal_safe`); URLs and addresses become code spans.
     """
-    text = terminal_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = terminal_safe(text)
     text = _LEADING_SPACE.sub("", text)  # an indented line would be a code block
     pieces, last = [], 0
     for match in _LINKISH.finditer(text):
