@@ -37,15 +37,28 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return load_settings(index_dir=tmp_path / "index", _env_file=None)
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    """A folder with the shipped transcript and the fictional ones."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
+USER_SETTINGS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RAG_CHROMA_URL", "RAG_INDEX_DIR", "RAG_MODE")
+
+
+def copy_corpus(folder: Path) -> Path:
+    """``folder`` (created) holding the shipped transcript and every fictional one."""
+    folder.mkdir(parents=True)
     shutil.copy(SHIPPED, folder / SHIPPED.name)
     for path in sorted(FICTIONAL.glob("*.txt")):
         shutil.copy(path, folder / path.name)
     return folder
+
+
+def clear_user_settings(mp: pytest.MonkeyPatch) -> None:
+    """No model, server or index of the developer's leaks into a test."""
+    for var in USER_SETTINGS:
+        mp.delenv(var, raising=False)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A folder with the shipped transcript and the fictional ones."""
+    return copy_corpus(tmp_path / "corpus")
 
 
 def free_port() -> int:

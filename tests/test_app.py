@@ -3,11 +3,11 @@ script, the real engine and a real Chroma index built by the app on first start.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import clear_user_settings, copy_corpus
 from streamlit.testing.v1 import AppTest
 
 from rag.citations import CANNOT_ANSWER
@@ -17,8 +17,6 @@ from rag.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-SHIPPED = ROOT / "data" / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
-FICTIONAL = ROOT / "evals" / "corpus"
 TIMEOUT = 120  # the first run builds the index
 
 
@@ -27,15 +25,10 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """An empty index and a data folder of seven forces' transcripts, the app's defaults
     pointed at them through the environment, as a user would."""
     base = tmp_path_factory.mktemp("app")
-    data = base / "data"
-    data.mkdir()
-    shutil.copy(SHIPPED, data / SHIPPED.name)
-    for path in sorted(FICTIONAL.glob("*.txt")):
-        shutil.copy(path, data / path.name)
+    data = copy_corpus(base / "data")
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(base)
-        for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RAG_CHROMA_URL", "RAG_MODE"):
-            mp.delenv(var, raising=False)
+        clear_user_settings(mp)
         mp.setenv("RAG_INDEX_DIR", str(base / "index"))
         mp.setenv("RAG_DATA_DIR", str(data))
         get_settings.cache_clear()

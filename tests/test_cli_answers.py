@@ -4,19 +4,17 @@ transcript plus the fictional evals/corpus ones), ingested once with `rag ingest
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import clear_user_settings, copy_corpus
 from contracts import ANSWER_KEYS, CITATION_KEYS, OPTIONAL_ANSWER_KEYS
 from typer.testing import CliRunner
 
 from rag.cli import app
 from rag.settings import get_settings
 
-ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ROOT / "data" / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
 CAMBS = "Cambridgeshire Constabulary"
 WESSEX = "Wessex Constabulary"  # fictional
 
@@ -34,15 +32,10 @@ def run(*args: str) -> tuple[int, str, str]:
 def cli_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """RAG_INDEX_DIR on a fresh index holding the corpus, isolated from .env and OPENAI_*."""
     base = tmp_path_factory.mktemp("cli-answers")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    shutil.copy(SHIPPED, corpus / SHIPPED.name)
-    for path in sorted((ROOT / "evals" / "corpus").glob("*.txt")):
-        shutil.copy(path, corpus / path.name)
+    corpus = copy_corpus(base / "corpus")
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(base)
-        for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RAG_CHROMA_URL", "RAG_MODE"):
-            mp.delenv(var, raising=False)
+        clear_user_settings(mp)
         mp.setenv("RAG_INDEX_DIR", str(base / "index"))
         get_settings.cache_clear()
         code, stdout, stderr = run("ingest", str(corpus), "--json")

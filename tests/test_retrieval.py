@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import FICTIONAL, clear_user_settings, copy_corpus
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_tests.integration_tests import RetrieversIntegrationTests
@@ -22,9 +22,6 @@ from rag.retrieval import RRF_K, HybridRetriever, HybridSearcher, Passage
 from rag.settings import Settings, load_settings
 from rag.store import IndexStore, open_store
 
-ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ROOT / "data" / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
-FICTIONAL = ROOT / "evals" / "corpus"
 CAMBRIDGESHIRE = "Cambridgeshire Constabulary"
 QUERIES = [
     "How does the force manage the risk of corruption among its staff?",
@@ -52,15 +49,10 @@ def build_index(settings: Settings, corpus: Path, embeddings: Embeddings) -> Ind
 def shared(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> Iterator[Index]:
     """One read-only index of the shipped and fictional transcripts for the whole module."""
     root = tmp_path_factory.mktemp("retrieval")
-    folder = root / "corpus"
-    folder.mkdir()
-    shutil.copy(SHIPPED, folder / SHIPPED.name)
-    for path in sorted(FICTIONAL.glob("*.txt")):
-        shutil.copy(path, folder / path.name)
+    folder = copy_corpus(root / "corpus")
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
-        for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RAG_CHROMA_URL", "RAG_INDEX_DIR"):
-            mp.delenv(var, raising=False)
+        clear_user_settings(mp)
         settings = load_settings(index_dir=root / "index", _env_file=None)
         yield build_index(settings, folder, embeddings)
 
