@@ -15,7 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from rag.audit import AuditLog
 from rag.embeddings import make_embeddings
 from rag.errors import ConfigError, RagError
-from rag.evidence import Sentence, SentenceVectors, score_sentences
+from rag.evidence import CANDIDATE_SENTENCES, Sentence, SentenceVectors, score_sentences
 from rag.followup import History, last_user_turn, standalone
 from rag.forces import forces_in, unknown_forces_in, without_forces
 from rag.offline import Draft, abstain, offline_answer
@@ -60,6 +60,7 @@ class Engine:
         self.store = store or open_read_store(settings)
         self.searcher = HybridSearcher(self.store, self.embeddings)
         self.vectors = SentenceVectors(self.embeddings)
+        self.sentence_limit: int | None = CANDIDATE_SENTENCES  # None: embed every sentence
         self.audit = AuditLog(settings.index_dir / "audit.sqlite")
         self._chat_model: BaseChatModel | None = chat_model
 
@@ -135,7 +136,12 @@ class Engine:
             target = named[0] if named else None
             passages = self.searcher.search(searched, k, target, query_vector=vector)
         sentences = score_sentences(
-            searched, vector, passages, self.vectors, self.searcher.snapshot.bm25.term_weight
+            searched,
+            vector,
+            passages,
+            self.vectors,
+            self.searcher.snapshot.bm25.term_weight,
+            self.sentence_limit,
         )
         return Evidence(
             searched, named[0] if len(named) == 1 else None, per_force, passages, sentences

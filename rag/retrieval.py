@@ -23,6 +23,7 @@ from rag.store import IndexStore
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
 CANDIDATES = 40  # per retriever, before fusion
+_MASK_CACHE = 256  # filter masks kept per snapshot (one per force, usually)
 
 
 @dataclass
@@ -89,6 +90,7 @@ class Snapshot:
         )
         self.bm25 = BM25Index(self.texts)
         self.forces = sorted({str(m["force"]) for m in self.metadatas if m.get("force")})
+        self._masks: dict[tuple[tuple[str, Any], ...], np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -97,9 +99,16 @@ class Snapshot:
         """Boolean mask of chunks whose metadata equals every ``where`` item."""
         if not where:
             return None
-        return np.array(
-            [all(m.get(k) == v for k, v in where.items()) for m in self.metadatas], dtype=bool
-        )
+        key = tuple(sorted(where.items(), key=lambda item: item[0]))
+        cached = self._masks.get(key)
+        if cached is None:  # a scan of every chunk's metadata: once per filter and snapshot
+            cached = np.array(
+                [all(m.get(k) == v for k, v in where.items()) for m in self.metadatas], dtype=bool
+            )
+            if len(self._masks) >= _MASK_CACHE:
+                self._masks.clear()
+            self._masks[key] = cached
+        return cached
 
 
 class HybridSearcher:
