@@ -1,6 +1,7 @@
 # One task runner for people and CI. `make run` and `make test` are the README's
 # two set-up commands: each creates .venv and installs what it needs.
 PY ?= python3
+BENCH_ARGS ?=  # e.g. make bench BENCH_ARGS=--quick
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -25,7 +26,7 @@ test: install-test
 	$(BIN)/pytest -q
 
 bench: install-test
-	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .rag-index
