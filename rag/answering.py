@@ -18,7 +18,7 @@ from rag.errors import ConfigError, RagError
 from rag.evidence import CANDIDATE_SENTENCES, Sentence, SentenceVectors, score_sentences
 from rag.followup import History, last_user_turn, standalone
 from rag.forces import forces_in, unknown_forces_in, without_forces
-from rag.offline import Draft, abstain, offline_answer
+from rag.offline import MAX_FORCES, Draft, abstain, offline_answer
 from rag.retrieval import HybridSearcher, Passage
 from rag.schemas import Answer, Mode
 from rag.service import open_read_store
@@ -31,6 +31,9 @@ _CROSS_FORCE = re.compile(
     re.IGNORECASE,
 )
 PER_FORCE_K = 3
+# A cross-force question naming no force: only the forces whose best passage is closest
+# to the question go on to sentence scoring (the answer quotes at most MAX_FORCES).
+CROSS_FORCE_LIMIT = 2 * MAX_FORCES
 
 
 @dataclass
@@ -127,11 +130,14 @@ class Engine:
             vector = list(mixed / np.linalg.norm(mixed))
         searched = topic
         if per_force:
-            passages = [
-                p
+            groups = [
+                self.searcher.search(searched, PER_FORCE_K, f, query_vector=vector)
                 for f in (named or known)
-                for p in self.searcher.search(searched, PER_FORCE_K, f, query_vector=vector)
             ]
+            if not named and len(groups) > CROSS_FORCE_LIMIT:
+                groups = sorted(groups, key=lambda g: -max((p.similarity for p in g), default=-2))
+                groups = groups[:CROSS_FORCE_LIMIT]
+            passages = [p for group in groups for p in group]
         else:
             target = named[0] if named else None
             passages = self.searcher.search(searched, k, target, query_vector=vector)

@@ -109,7 +109,7 @@ def score_sentences(
     """The candidate sentences of the passages, best first.
 
     Only the ``limit`` sentences scoring best on words and passage similarity are
-    embedded and ranked (at least two per passage, so that every force of a
+    embedded and ranked (at least one per passage, so that every force of a
     cross-force question keeps candidates); ``None`` embeds them all."""
     sentences = split_sentences(passages)
     if not sentences:
@@ -118,7 +118,7 @@ def score_sentences(
     for sentence in sentences:
         sentence.overlap = term_overlap(wanted, sentence.text, weight)
     if limit is not None:
-        keep = max(limit, 2 * len(passages))
+        keep = max(limit, len(passages))
         sentences = sorted(sentences, key=lambda s: -s.score)[:keep]  # similarity still 0
     matrix = vectors([s.text for s in sentences])
     similarities = matrix @ np.asarray(question_vector, dtype=np.float32)
