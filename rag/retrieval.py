@@ -76,7 +76,7 @@ class Snapshot:
             r.document_id: [(p.number, p.start, p.end) for p in r.paragraphs] for r in records
         }
         self.inspectors = {r.force: r.inspector for r in records if r.force}
-        got = store.chunks.get(include=["documents", "metadatas", "embeddings"])
+        got = store.all_chunks(["documents", "metadatas", "embeddings"])
         keep = [i for i, m in enumerate(got["metadatas"] or []) if m.get("document_id") in live]
         self.ids: list[str] = [got["ids"][i] for i in keep]
         self.texts: list[str] = [(got["documents"] or [])[i] for i in keep]
