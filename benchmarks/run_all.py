@@ -30,6 +30,11 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", choices=BENCHMARKS, default=BENCHMARKS)
     args = parser.parse_args()
     summary: dict[str, object] = {"quick": args.quick, "benchmarks": {}}
+    previous = RESULTS_DIR / "summary.json"
+    if args.only != BENCHMARKS and previous.exists():  # a partial rerun keeps the others
+        kept = json.loads(previous.read_text(encoding="utf-8"))
+        if kept.get("quick") == args.quick:
+            summary["benchmarks"] = kept["benchmarks"]
     failed = []
     for name in args.only:
         command = [sys.executable, str(ROOT / "benchmarks" / f"bench_{name}.py")]
