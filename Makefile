@@ -1,6 +1,7 @@
 # One task runner for people and CI. `make run` and `make test` are the README's
 # two set-up commands: each creates .venv and installs what it needs.
 PY ?= python3
+BENCH_ARGS ?=  # e.g. make bench BENCH_ARGS=--quick
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -32,7 +33,7 @@ browser:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 bench: install-test
-	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .rag-index

@@ -1,122 +1,167 @@
 """Ingest throughput beside the embedding model's raw throughput, in the same run.
 
-Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_ingest.py [--docs N]``).
+Run: ``make bench`` (all benchmarks) or ``.venv/bin/python benchmarks/bench_ingest.py``.
 A corpus of synthetic transcripts (sentences of the shipped and fictional
 transcripts recombined under fictional force names) is ingested into a fresh
-index; the same chunks are then embedded raw, with no Chroma or parsing, so the
-ratio shows what the pipeline costs. Also: re-ingest of the unchanged corpus,
-and the time to embed a one-line question. Writes benchmarks/results/ingest.json.
+index; the same chunk texts are embedded raw (no parsing, no Chroma) before and
+after, so the ratio shows what the pipeline costs. Then a larger corpus
+(1,000 documents) is re-ingested unchanged: it must embed nothing. Peak memory
+is this process's ru_maxrss. Writes benchmarks/results/ingest.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import random
-import re
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.bench_embeddings import raw_throughput  # noqa: E402
-from rag.chunking import chunk_document  # noqa: E402
-from rag.embeddings import OfflineEmbeddings  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    RESULTS_DIR,
+    peak_rss_mb,
+    print_targets,
+    target,
+    write_corpus,
+    write_results,
+)
+from rag.chunking import chunk_document, chunker_signature  # noqa: E402
+from rag.embeddings import MODEL_NAME, OfflineEmbeddings  # noqa: E402
 from rag.ingest import ingest_paths  # noqa: E402
-from rag.settings import load_settings  # noqa: E402
+from rag.settings import Settings, load_settings  # noqa: E402
+from rag.store import SCHEMA_VERSION  # noqa: E402
 from rag.structure import parse_document  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "results" / "ingest.json"
-SOURCES = [ROOT / "data", ROOT / "evals" / "corpus"]
+
+class CountingEmbeddings(OfflineEmbeddings):
+    """The real model, counting the texts it is asked to embed."""
+
+    calls = 0
+    texts = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        self.texts += len(texts)
+        return super().embed_documents(texts)
 
 
-def sentences() -> list[str]:
-    out = []
-    for folder in SOURCES:
-        for path in folder.glob("*.txt"):
-            body = path.read_text(encoding="utf-8").split("\n\n", 3)[-1]
-            out += [s for s in re.split(r"(?<=[.!?])\s+", " ".join(body.split())) if len(s) > 40]
-    return [s for s in out if not s.startswith("[FICTIONAL")]
+def raw_throughput(texts: list[str], model: OfflineEmbeddings) -> float:
+    """Chunks per second of the bare model over ``texts`` (one call, as ingest batches them)."""
+    start = time.perf_counter()
+    model.embed_documents(texts)
+    return len(texts) / (time.perf_counter() - start)
 
 
-def write_corpus(folder: Path, docs: int, seed: int = 11) -> None:
-    """``docs`` fictional transcripts of 10-14 paragraphs of 3-5 sentences each."""
-    rng = random.Random(seed)
-    pool = sentences()
-    for i in range(docs):
-        force = f"Benchshire {i:04d} Constabulary"
-        paragraphs = [
-            " ".join(rng.choice(pool) for _ in range(rng.randint(3, 5)))
-            for _ in range(rng.randint(10, 14))
-        ]
-        text = (
-            f"HMI Ada Bench's assessment of {force} – Transcript\n\n"
-            + "\n\n".join(paragraphs)
-            + "\n\n[FICTIONAL: generated for benchmarking; describes no real police force.]\n"
+def chunk_texts(corpus: Path, settings: Settings) -> list[str]:
+    return [
+        c.text
+        for path in sorted(corpus.glob("*.txt"))
+        for c in chunk_document(
+            parse_document(path.read_text(encoding="utf-8"), path.name),
+            settings.chunk_tokens,
+            settings.chunk_overlap,
+            settings.encoding,
         )
-        (folder / f"benchshire-{i:04d}-fictional.txt").write_text(text, encoding="utf-8")
+    ]
+
+
+def reingest_index(docs: int, settings: Settings, model: OfflineEmbeddings) -> tuple[Path, float]:
+    """A corpus of ``docs`` documents and its index, built once and cached under results/.
+    Returns the cache folder and the seconds the first ingest took (0 when cached)."""
+    signature = chunker_signature(settings.chunk_tokens, settings.chunk_overlap, settings.encoding)
+    key = f"reingest-{docs}-{MODEL_NAME}-s{SCHEMA_VERSION}-{signature.replace(':', '_')}"
+    folder = RESULTS_DIR / "cache" / key
+    if (folder / "done").exists():
+        return folder, 0.0
+    shutil.rmtree(folder, ignore_errors=True)
+    write_corpus(folder / "corpus", docs, seed=23)
+    started = time.perf_counter()
+    report = ingest_paths(
+        [folder / "corpus"],
+        settings.model_copy(update={"index_dir": folder / "index"}),
+        embeddings=model,
+    )
+    assert report.exit_code == 0, report.to_json()
+    (folder / "done").write_text(f"{report.embedded_chunks} chunks\n")
+    return folder, time.perf_counter() - started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=40, help="synthetic documents to ingest")
+    parser.add_argument("--docs", type=int, default=100, help="documents for the throughput run")
+    parser.add_argument("--reingest-docs", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
     args = parser.parse_args()
+    if args.quick:
+        args.docs, args.reingest_docs = 4, 10
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="rag-bench-ingest-") as tmp:
         corpus = Path(tmp, "corpus")
-        corpus.mkdir()
         write_corpus(corpus, args.docs)
         settings = load_settings(index_dir=Path(tmp, "index"), _env_file=None)
-        model = OfflineEmbeddings(batch_size=settings.embed_batch_size)
-        model.embed_query("warm up")
+        model = CountingEmbeddings(batch_size=settings.embed_batch_size)
+        model.embed_documents(["warm up the model", "and its session"])
 
-        texts = [
-            c.text
-            for path in sorted(corpus.glob("*.txt"))
-            for c in chunk_document(
-                parse_document(path.read_text(encoding="utf-8"), path.name),
-                settings.chunk_tokens,
-                settings.chunk_overlap,
-                settings.encoding,
-            )
-        ]
-        # raw model speed before and after the ingest, so machine noise hits both sides
+        texts = chunk_texts(corpus, settings)
+        # the bare model before and after the ingest: machine noise hits both sides
         raw_before = raw_throughput(texts, model)
         report = ingest_paths([corpus], settings, embeddings=model)
+        raw_after = raw_throughput(texts, model)
+        assert report.embedded_chunks == len(texts), (report.embedded_chunks, len(texts))
         ingest_rate = report.embedded_chunks / report.elapsed_s
-        raw_rate = (raw_before + raw_throughput(texts, model)) / 2
+        raw_rate = statistics.mean([raw_before, raw_after])
 
+        cached, first_ingest_s = reingest_index(args.reingest_docs, settings, model)
+        index = Path(tmp, "reingest-index")
+        shutil.copytree(cached / "index", index)  # the cached copy stays pristine
+        before = model.texts
         started = time.perf_counter()
-        again = ingest_paths([corpus], settings, embeddings=model)
+        again = ingest_paths(
+            [cached / "corpus"], settings.model_copy(update={"index_dir": index}), embeddings=model
+        )
         reingest_s = time.perf_counter() - started
+        reembedded = model.texts - before
+        unchanged = sum(d.status == "unchanged" for d in again.documents)
 
-        timings = []
-        for _ in range(100):
-            t = time.perf_counter()
-            model.embed_query("What did the inspector say about the force's integrity?")
-            timings.append((time.perf_counter() - t) * 1000)
-
+    ratio = ingest_rate / raw_rate
     results = {
+        "method": (
+            "synthetic transcripts (recombined sentences of the shipped and fictional ones); "
+            "raw = OfflineEmbeddings.embed_documents on the same chunk texts in one call, "
+            "before and after the ingest (mean); peak memory = ru_maxrss of this process"
+        ),
+        "quick": args.quick,
         "documents": args.docs,
         "chunks": report.embedded_chunks,
+        "ingest_s": round(report.elapsed_s, 2),
         "ingest_chunks_per_s": round(ingest_rate, 2),
         "raw_model_chunks_per_s": round(raw_rate, 2),
-        "ingest_vs_raw": round(ingest_rate / raw_rate, 3),
+        "raw_model_before_after": [round(raw_before, 2), round(raw_after, 2)],
+        "ingest_vs_raw": round(ratio, 3),
+        "reingest_documents": args.reingest_docs,
+        "reingest_unchanged_documents": unchanged,
+        "reingest_first_ingest_s": round(first_ingest_s, 1) if first_ingest_s else "cached",
         "reingest_unchanged_s": round(reingest_s, 3),
-        "reingest_embedded_chunks": again.embedded_chunks,
-        "query_embed_ms_p50": round(statistics.median(timings), 2),
-        "query_embed_ms_p95": round(sorted(timings)[94], 2),
+        "reingest_embedded_chunks": reembedded,
+        "peak_rss_mb": peak_rss_mb(),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    width = max(map(len, results))
+    results["targets"] = [
+        target("ingest / raw model throughput", round(ratio, 3), ">=", 0.90),
+        target(
+            f"re-ingest {args.reingest_docs} unchanged docs", round(reingest_s, 2), "<=", 5.0, "s"
+        ),
+        target("re-ingest: chunks embedded", reembedded, "==", 0),
+    ]
+    path = write_results("ingest", results)
     for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
-    print(f"targets: ingest_vs_raw >= 0.85; query_embed_ms_p50 <= 10 -> {RESULTS}")
+        if key not in ("targets", "method"):
+            print(f"  {key:<30} {value}")
+    print_targets(results["targets"])
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

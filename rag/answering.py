@@ -17,10 +17,10 @@ from rag.audit import AuditLog
 from rag.citations import Citation, locate
 from rag.embeddings import make_embeddings
 from rag.errors import ConfigError, RagError
-from rag.evidence import Sentence, SentenceVectors, score_sentences
+from rag.evidence import CANDIDATE_SENTENCES, Sentence, SentenceVectors, score_sentences
 from rag.followup import History, last_user_turn, standalone
 from rag.forces import forces_in, unknown_forces_in, without_forces
-from rag.offline import Draft, abstain, offline_answer
+from rag.offline import MAX_FORCES, Draft, abstain, offline_answer
 from rag.retrieval import HybridSearcher, Passage
 from rag.schemas import Answer, Mode
 from rag.service import open_read_store
@@ -33,6 +33,9 @@ _CROSS_FORCE = re.compile(
     re.IGNORECASE,
 )
 PER_FORCE_K = 3
+# A cross-force question naming no force: only the forces whose best passage is closest
+# to the question go on to sentence scoring (the answer quotes at most MAX_FORCES).
+CROSS_FORCE_LIMIT = 2 * MAX_FORCES
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Engine:
         self.store = store or open_read_store(settings)
         self.searcher = HybridSearcher(self.store, self.embeddings)
         self.vectors = SentenceVectors(self.embeddings)
+        self.sentence_limit: int | None = CANDIDATE_SENTENCES  # None: embed every sentence
         self.audit = AuditLog(settings.index_dir / "audit.sqlite")
         # a model given by the caller serves both plain and streamed answers
         self._chat_models: dict[bool, BaseChatModel] = (
@@ -168,16 +172,24 @@ class Engine:
             vector = list(mixed / np.linalg.norm(mixed))
         searched = topic
         if per_force:
-            passages = [
-                p
+            groups = [
+                self.searcher.search(searched, PER_FORCE_K, f, query_vector=vector)
                 for f in (named or known)
-                for p in self.searcher.search(searched, PER_FORCE_K, f, query_vector=vector)
             ]
+            if not named and len(groups) > CROSS_FORCE_LIMIT:
+                groups = sorted(groups, key=lambda g: -max((p.similarity for p in g), default=-2))
+                groups = groups[:CROSS_FORCE_LIMIT]
+            passages = [p for group in groups for p in group]
         else:
             target = named[0] if named else None
             passages = self.searcher.search(searched, k, target, query_vector=vector)
         sentences = score_sentences(
-            searched, vector, passages, self.vectors, self.searcher.snapshot.bm25.term_weight
+            searched,
+            vector,
+            passages,
+            self.vectors,
+            self.searcher.snapshot.bm25.term_weight,
+            self.sentence_limit,
         )
         return Evidence(
             searched, named[0] if len(named) == 1 else None, per_force, passages, sentences

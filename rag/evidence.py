@@ -23,6 +23,11 @@ from rag.retrieval import Passage
 LEXICAL_WEIGHT = 0.5  # how much word overlap adds to cosine similarity
 PASSAGE_WEIGHT = 0.5  # how much the whole passage's similarity adds: a paragraph is one theme
 _MIN_SENTENCE_CHARS = 25
+# Sentences embedded per question: the best by words and passage similarity (the parts of
+# the score known without the model). Embedding every sentence of every passage was the
+# offline answer's main cost; on the reference set the top 12 already give the same
+# answers, so 16 leaves a margin (see benchmarks/bench_query.py).
+CANDIDATE_SENTENCES = 16
 
 
 @dataclass
@@ -99,15 +104,24 @@ def score_sentences(
     passages: Sequence[Passage],
     vectors: SentenceVectors,
     weight: Callable[[str], float] = lambda t: 1.0,
+    limit: int | None = CANDIDATE_SENTENCES,
 ) -> list[Sentence]:
-    """Every sentence of the passages, best first."""
+    """The candidate sentences of the passages, best first.
+
+    Only the ``limit`` sentences scoring best on words and passage similarity are
+    embedded and ranked (at least one per passage, so that every force of a
+    cross-force question keeps candidates); ``None`` embeds them all."""
     sentences = split_sentences(passages)
     if not sentences:
         return []
+    wanted = set(terms(question))
+    for sentence in sentences:
+        sentence.overlap = term_overlap(wanted, sentence.text, weight)
+    if limit is not None:
+        keep = max(limit, len(passages))
+        sentences = sorted(sentences, key=lambda s: -s.score)[:keep]  # similarity still 0
     matrix = vectors([s.text for s in sentences])
     similarities = matrix @ np.asarray(question_vector, dtype=np.float32)
-    wanted = set(terms(question))
     for sentence, similarity in zip(sentences, similarities, strict=True):
         sentence.similarity = float(similarity)
-        sentence.overlap = term_overlap(wanted, sentence.text, weight)
     return sorted(sentences, key=lambda s: -s.score)

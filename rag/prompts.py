@@ -125,13 +125,26 @@ def format_context(
         for name, value in (("force", passage.force), ("paragraph", passage.paragraph)):
             if value is not None:
                 attrs += f' {name}="{html.escape(fence_safe(str(value)), quote=True)}"'
-        block = f"<source {attrs}>\n{fence_safe(passage.text.strip())}\n</source>"
+        block = f"<source {attrs}>\n{fence_safe(excerpt_text(passage))}\n</source>"
         cost = count_tokens(block, encoding) + 1  # the newline between blocks
         if cost <= left:
             blocks.append(block)
             labels[label] = passage
             left -= cost
     return "\n".join(blocks), labels
+
+
+def excerpt_text(passage: Passage) -> str:
+    """The passage's text, or only its chosen sentences (``extras["excerpt"]``, spans in the
+    passage): adjacent ones joined by a space, so what is shown stays verbatim, gaps by " … "."""
+    spans = sorted(passage.extras.get("excerpt") or [])
+    if not spans:
+        return passage.text.strip()
+    out = passage.text[spans[0][0] : spans[0][1]]
+    for (_, end), (start, stop) in zip(spans, spans[1:], strict=False):
+        gap = passage.text[end:start]
+        out += (" " if not gap.strip() else " … ") + passage.text[start:stop]
+    return out.strip()
 
 
 def format_history(history: list[dict[str, str]] | None) -> str:

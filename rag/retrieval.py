@@ -23,6 +23,7 @@ from rag.store import DocumentRecord, IndexStore
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
 CANDIDATES = 40  # per retriever, before fusion
+_MASK_CACHE = 256  # filter masks kept per snapshot (one per force, usually)
 
 
 @dataclass
@@ -68,7 +69,7 @@ def _read_live(store: IndexStore) -> tuple[list[DocumentRecord], Any]:
     """The registry, then every chunk: a chunk is written before its document is
     registered, so each registered document's chunks are all in the second read."""
     records = store.documents()
-    return records, store.chunks.get(include=["documents", "metadatas", "embeddings"])
+    return records, store.all_chunks(["documents", "metadatas", "embeddings"])
 
 
 class Snapshot:
@@ -95,6 +96,7 @@ class Snapshot:
         )
         self.bm25 = BM25Index(self.texts)
         self.forces = sorted({str(m["force"]) for m in self.metadatas if m.get("force")})
+        self._masks: dict[tuple[tuple[str, Any], ...], np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -103,9 +105,16 @@ class Snapshot:
         """Boolean mask of chunks whose metadata equals every ``where`` item."""
         if not where:
             return None
-        return np.array(
-            [all(m.get(k) == v for k, v in where.items()) for m in self.metadatas], dtype=bool
-        )
+        key = tuple(sorted(where.items(), key=lambda item: item[0]))
+        cached = self._masks.get(key)
+        if cached is None:  # a scan of every chunk's metadata: once per filter and snapshot
+            cached = np.array(
+                [all(m.get(k) == v for k, v in where.items()) for m in self.metadatas], dtype=bool
+            )
+            if len(self._masks) >= _MASK_CACHE:
+                self._masks.clear()
+            self._masks[key] = cached
+        return cached
 
 
 class HybridSearcher:

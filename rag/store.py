@@ -209,6 +209,21 @@ class IndexStore:
         text = got["documents"][0] if got.get("documents") else None
         return DocumentRecord.from_chroma(dict(got["metadatas"][0]), text)
 
+    def all_chunks(self, include: list[Any], page: int = 5_000) -> dict[str, list[Any]]:
+        """Every chunk record, read a page at a time: one ``get`` of a large collection
+        fails inside Chroma ("too many SQL variables", seen at 100,000 chunks)."""
+        out: dict[str, list[Any]] = {"ids": [], **{name: [] for name in include}}
+        offset = 0
+        while True:
+            got = self.chunks.get(include=include, limit=page, offset=offset)
+            out["ids"].extend(got["ids"])
+            for name in include:
+                values = got.get(name)
+                out[name].extend(list(values) if values is not None else [None] * len(got["ids"]))
+            if len(got["ids"]) < page:
+                return out
+            offset += page
+
     def existing_chunk_ids(self, ids: Sequence[str]) -> set[str]:
         if not ids:
             return set()
@@ -287,7 +302,7 @@ class IndexStore:
     def orphan_chunk_ids(self) -> list[str]:
         """Chunks of no live document: left by a crash or an interrupted replace."""
         live = {r.document_id for r in self.documents()}
-        got = self.chunks.get(include=["metadatas"])
+        got = self.all_chunks(["metadatas"])
         return [
             cid
             for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
