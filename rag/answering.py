@@ -18,7 +18,7 @@ from rag.citations import Citation, locate
 from rag.embeddings import make_embeddings
 from rag.errors import ConfigError, RagError
 from rag.evidence import CANDIDATE_SENTENCES, Sentence, SentenceVectors, score_sentences
-from rag.followup import History, last_user_turn, standalone
+from rag.followup import History, standalone
 from rag.forces import forces_in, unknown_forces_in, without_forces
 from rag.offline import MAX_FORCES, Draft, abstain, offline_answer
 from rag.retrieval import HybridSearcher, Passage
@@ -51,11 +51,11 @@ class Evidence:
 
 
 def _forces_followed(history: History, known: Sequence[str]) -> list[str]:
-    """The force a follow-up leans on: the one the last question named, else the one the
-    last answer was about (when it was about exactly one)."""
-    previous = last_user_turn(history)
-    if previous and (named := forces_in(previous, known)):
-        return named[:1]
+    """The forces a follow-up leans on: those the latest question naming any named, else
+    the one the last answer was about (when it was about exactly one)."""
+    for turn in reversed(history):
+        if turn.get("role") == "user" and (named := forces_in(turn.get("content", ""), known)):
+            return named
     replies = [t.get("content", "") for t in history if t.get("role") == "assistant"]
     answered = forces_in(replies[-1], known) if replies else []
     return answered if len(answered) == 1 else []
@@ -157,13 +157,14 @@ class Engine:
                 )
             force = resolved
         named = [force] if force else forces_in(question, known)
-        if not named and history and searched != question:
-            named = _forces_followed(history, known)
         if not named and (unknown := unknown_forces_in(question, known)):
             return Evidence(
                 searched, None, False, [], [], f"The indexed documents do not cover {unknown[0]}."
             )
-        per_force = len(named) > 1 or (not named and bool(_CROSS_FORCE.search(question)))
+        cross_force = not named and bool(_CROSS_FORCE.search(question))
+        if not named and not cross_force and history and searched != question:
+            named = _forces_followed(history, known)  # "their", "it": the forces of before
+        per_force = len(named) > 1 or cross_force
         topic = without_forces(question, named)
         vector = self.embeddings.embed_query(topic)
         if searched != question:  # a follow-up: its own words lead, the previous turn adds context

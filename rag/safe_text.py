@@ -29,8 +29,10 @@ _UNSAFE_KEEP_LINES = re.compile(f"[{_INVISIBLE}]")
 _UNSAFE_ONE_LINE = re.compile(f"[{_INVISIBLE}\t\n]")
 _LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
 _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
+# No word boundary before a scheme or www.: GFM links them after any punctuation, "_"
+# included ("_www.x.org"); matching too much only costs a harmless code span.
 _LINKISH = re.compile(
-    r"(?:\b[a-z][a-z0-9+.\-]*:/{1,3}|\bwww\.)[^\s<>]+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+",
+    r"(?:[a-z][a-z0-9+.\-]*:/{1,3}|www\.)[^\s<>]+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+",
     re.IGNORECASE,
 )
 
@@ -73,9 +75,20 @@ def inert_markdown(text: str) -> str:
 
 
 def highlighted(passage: str, span: tuple[int, int] | None) -> str:
-    """The passage as inert Markdown with ``span`` (the verified quote) in bold."""
+    """The passage as inert Markdown with ``span`` (the verified quote) in bold; the
+    spaces around the quote stay outside the bold, so that it always closes."""
     if span is None:
         return inert_markdown(passage)
     start, end = span
-    before, quote, after = passage[:start], passage[start:end].strip(), passage[end:]
-    return f"{inert_markdown(before)}**{inert_markdown(quote)}**{inert_markdown(after)}"
+    quote = passage[start:end]
+    core = quote.strip()
+    if not core:
+        return inert_markdown(passage)
+    lead = quote[: len(quote) - len(quote.lstrip())]
+    trail = quote[len(quote.rstrip()) :]
+    after = passage[end:]
+    gap = trail + after[: len(after) - len(after.lstrip(" \t"))]  # spaces the escaping drops
+    return (
+        f"{inert_markdown(passage[:start] + lead)}**{inert_markdown(core)}**"
+        f"{' ' if gap else ''}{inert_markdown(after)}"
+    )

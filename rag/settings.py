@@ -110,6 +110,14 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("openai_api_key", mode="before")
+    @classmethod
+    def _key(cls, value: object) -> object:
+        """An empty key (``OPENAI_API_KEY=``) is no key: it must not switch on LLM mode."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     @model_validator(mode="after")
     def _overlap_below_size(self) -> Settings:
         if self.chunk_overlap >= self.chunk_tokens:

@@ -179,6 +179,38 @@ def test_follow_up_leans_on_the_force_the_last_answer_was_about(engine: Engine) 
     assert {c.force for c in answer.citations} == {WESSEX}
 
 
+CAMBRIDGESHIRE_TURN = [
+    {"role": "user", "content": "What did the inspector say about integrity in Cambridgeshire?"},
+    {"role": "assistant", "content": "Cambridgeshire Constabulary: “…” [1]"},
+]
+
+
+def test_a_follow_up_naming_an_unindexed_force_is_not_answered_from_the_last(
+    engine: Engine,
+) -> None:
+    answer = engine.ask("What about integrity at Kent Police?", history=CAMBRIDGESHIRE_TURN,
+                        mode="offline")
+    assert answer.abstained and "Kent Police" in answer.answer and not answer.citations
+
+
+def test_a_cross_force_follow_up_is_not_pinned_to_the_last_force(engine: Engine) -> None:
+    evidence = engine.gather("How do the other forces compare on it?", None, CAMBRIDGESHIRE_TURN)
+    assert evidence.per_force
+    assert len({p.force for p in evidence.passages}) > 1
+
+
+def test_a_follow_up_keeps_every_force_of_the_last_question(engine: Engine) -> None:
+    history = [
+        {"role": "user", "content": f"Compare {WESSEX} and Loamshire Police on vetting"},
+        {"role": "assistant", "content": "…"},
+        {"role": "user", "content": "How many horses does it own?"},
+        {"role": "assistant", "content": "The documents do not say."},
+    ]
+    evidence = engine.gather("And what about their neighbourhood policing?", None, history)
+    assert evidence.per_force
+    assert {p.force for p in evidence.passages} == {WESSEX, "Loamshire Police"}
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="BUG (offline follow-ups): the force carries over, but the answer quotes the "

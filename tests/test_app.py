@@ -17,6 +17,7 @@ from rag.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
+SHIPPED_NAME = "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
 TIMEOUT = 120  # the first run builds the index
 
 
@@ -184,7 +185,7 @@ def test_evaluation_page_shows_the_baseline_then_a_run_against_it(app_env: Path)
     at = started("app_pages/evaluation.py")
     assert any("committed baseline" in i.value for i in at.info)
     shown = at.dataframe[0].value
-    assert "Accuracy" in set(shown["Metric"])
+    assert "Accuracy" in set(shown["Metric"]) and "Baseline" in shown.columns
     at.button[0].click().run(timeout=300)  # the real suite: 122 cases in a temporary index
     assert not at.exception
     metrics = at.dataframe[0].value.set_index("Metric")
@@ -281,3 +282,56 @@ def test_library_upload_of_every_bad_file_rejects_each_and_keeps_the_rest(
     assert len(at.error) == len(bad)  # one message per rejected file
     assert all(after[s] == d for s, d in before.items())  # nothing stored before changed
     print(f"\napp: {len(bad)} bad uploads rejected one message each, {len(good)} good added")
+
+
+def test_duplicate_upload_names_in_one_batch_are_all_kept(app_env: Path) -> None:
+    from bad_inputs import transcript
+
+    from rag.webapp.library import unique_name
+
+    taken: set[str] = set()
+    names = [unique_name(n, taken) for n in ["uploads/a.txt", "uploads/a.txt", "uploads/a.txt"]]
+    assert names == ["uploads/a.txt", "uploads/a (2).txt", "uploads/a (3).txt"]
+    at = AppTest.from_function(ingest_session_uploads, default_timeout=TIMEOUT)
+    at.session_state["uploads"] = [
+        ("notes.txt", transcript("Dupeshire Police", "patrols well").encode()),
+        ("other/notes.txt", transcript("Dupeshire Police", "answers calls fast").encode()),
+    ]
+    at.run()
+    results = at.dataframe[0].value
+    assert list(results["File"]) == ["uploads/notes.txt", "uploads/notes (2).txt"]
+    assert list(results["Result"]) == ["added", "added"]
+    # leave the shared index as it was for the other tests
+    at.multiselect[0].set_value(["uploads/notes.txt", "uploads/notes (2).txt"])
+    at.checkbox[0].check()
+    at.button[1].click().run()
+    assert any("Removed" in s.value for s in at.success)
+
+
+def test_removing_every_document_does_not_rebuild_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """First start seeds the index from data/; a user who then removes everything gets an
+    empty index, not the shipped documents back."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / SHIPPED_NAME).write_bytes((ROOT / "data" / SHIPPED_NAME).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    clear_user_settings(monkeypatch)
+    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("RAG_DATA_DIR", str(data))
+    get_settings.cache_clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.run()
+        assert at.status and at.status[0].label.startswith("Index built: 1 document(s)")
+        at.switch_page("app_pages/library.py").run()
+        at.multiselect[0].set_value([f"data/{SHIPPED_NAME}"])
+        at.checkbox[0].check()
+        at.button[1].click().run()
+        assert not at.exception and not at.status
+        assert any("The index is empty" in i.value for i in at.info)
+        at.switch_page("app_pages/ask.py").run()
+        assert not at.status and any("No documents are indexed" in i.value for i in at.info)
+    finally:
+        get_settings.cache_clear()

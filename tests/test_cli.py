@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rag.cli import app
-from rag.settings import Settings, get_settings
+from rag.settings import Settings, get_settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -141,3 +141,10 @@ def test_questions_on_an_empty_index_say_how_to_fill_it(cli_env: Settings) -> No
         code, stdout, stderr = run(*args)
         assert code == 1 and "is empty" in stderr and "rag ingest" in stderr
         assert stdout == ""
+
+
+def test_an_empty_api_key_is_no_key() -> None:
+    """`OPENAI_API_KEY=` (as in many .env templates) must not switch on LLM mode."""
+    for blank in ("", "  "):
+        assert not load_settings(_env_file=None, OPENAI_API_KEY=blank).llm_configured
+    assert load_settings(_env_file=None, OPENAI_API_KEY="sk-test").llm_configured

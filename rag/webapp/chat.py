@@ -60,6 +60,8 @@ def render() -> None:
     force = sidebar(engine.forces)
     st.title("Ask about inspection findings")
     turns = history()
+    if not engine.forces:
+        st.info("No documents are indexed yet: add some on the Library page.")
     if not turns:
         st.caption(
             f"Ask in your own words, for example “{EXAMPLE}”. Every answer quotes the "

@@ -52,7 +52,9 @@ def render() -> None:
         return
     with st.form("compare"):
         theme = st.text_input("Theme", placeholder="e.g. integrity and counter-corruption")
-        forces = st.multiselect("Forces", engine.forces, default=engine.forces)
+        forces = st.multiselect(
+            "Forces", engine.forces, default=engine.forces, help="Leave empty for every force."
+        )
         go = st.form_submit_button("Compare", type="primary", icon=":material/compare:")
     if go:
         if not theme.strip():
@@ -70,7 +72,10 @@ def render() -> None:
     st.subheader(inert_markdown(table.theme))
     st.dataframe(comparison_table(table), hide_index=True, width="stretch")
     st.subheader("Strengths against concerns")
-    st.caption("Cited findings per force in its briefing.")
+    st.caption(
+        "How many strengths, areas for improvement and concerns each force's briefing cites, "
+        "across all themes: a count of findings, not a grade, and not about this theme alone."
+    )
     st.bar_chart(counts, stack=False, horizontal=True)
     for row in table.rows:
         with st.expander(inert_markdown(f"{row.force}: {len(row.citations)} source(s)")):

@@ -10,6 +10,7 @@ import streamlit as st
 from rag.eval_gate import load_floors
 from rag.eval_report import compare_runs, default_baseline, fmt, load_run, why_failed
 from rag.evaluation import METRICS, TAG_METRICS, EvalRun, run_suite
+from rag.safe_text import inert_markdown
 from rag.webapp import resources
 
 
@@ -20,7 +21,7 @@ def baseline_for(mode: str) -> EvalRun | None:
     return load_run(path) if path else None
 
 
-def metrics_table(run: EvalRun, baseline: EvalRun | None) -> pd.DataFrame:
+def metrics_table(run: EvalRun, baseline: EvalRun | None, label: str) -> pd.DataFrame:
     floors = load_floors().floors
     rows = []
     for name, info in METRICS.items():
@@ -34,7 +35,7 @@ def metrics_table(run: EvalRun, baseline: EvalRun | None) -> pd.DataFrame:
         rows.append(
             {
                 "Metric": info.label,
-                "This run": fmt(name, value),
+                label: fmt(name, value),
                 "Baseline": fmt(name, base) if baseline else "",
                 "Change": "" if value is None or base is None else f"{value - base:+.3f}",
                 "Floor": "" if bound is None else f"{'≥' if bound.min is not None else '≤'} "
@@ -81,11 +82,15 @@ def render() -> None:
         "and fictional transcripts, and scores them against reference answers. Your own "
         "index is never touched."
     )
-    modes = ["offline", "llm"] if settings.llm_configured else ["offline"]
+    llm_allowed = settings.llm_configured and settings.mode != "offline"
+    modes = ["offline", "llm"] if llm_allowed else ["offline"]
     mode = st.radio(
         "Answer with", modes, horizontal=True, key="eval_mode",
         format_func=lambda m: "Offline engine" if m == "offline" else "Language model",
     )  # fmt: skip
+    if mode == "llm":
+        st.caption("Each of the 122 questions goes to the model, and a judge model scores "
+                   "the answers: this costs what 244 model calls cost.")
     if st.button("Run the evaluation", type="primary", icon=":material/play_arrow:"):
         bar = st.progress(0.0, text="Building the evaluation index…")
 
@@ -93,19 +98,25 @@ def render() -> None:
             bar.progress(done / max(total, 1), text=f"{done}/{total} {label}")
 
         with resources.friendly("The evaluation"):
-            st.session_state["eval_run"] = run_suite(settings, mode=mode, progress=progress)
+            # the judge is a model too: only when the user chose the model
+            st.session_state["eval_run"] = run_suite(
+                settings, mode=mode, progress=progress, judge=mode == "llm"
+            )
         bar.empty()
     baseline = baseline_for(mode)
     run: EvalRun | None = st.session_state.get("eval_run")
+    label = "This run"
     if run is None or run.meta.mode != mode:
         if baseline is None:
             st.info("No baseline is committed for this mode: run the evaluation.")
             return
         st.info("Showing the committed baseline; run the evaluation to compare with it.")
-        run, baseline = baseline, None
+        run, baseline, label = baseline, None, "Baseline"
+    for note in run.meta.notes:
+        st.warning(inert_markdown(note))
     failed = run.failures()
     st.metric("Cases passed", f"{run.meta.cases - len(failed)} of {run.meta.cases}")
-    st.dataframe(metrics_table(run, baseline), hide_index=True, width="stretch")
+    st.dataframe(metrics_table(run, baseline, label), hide_index=True, width="stretch")
     st.subheader("By tag")
     tag_chart(run)
     if baseline is not None:

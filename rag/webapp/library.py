@@ -30,13 +30,26 @@ def upload_name(name: str) -> str:
     return UPLOAD_PREFIX + base[: 120 - len(suffix)].removesuffix(suffix) + suffix
 
 
+def unique_name(source: str, taken: set[str]) -> str:
+    """``source``, or ``stem (2).ext`` and so on when this batch already uses it (two
+    uploads must never overwrite each other unseen)."""
+    path = Path(source)
+    candidate, n = source, 1
+    while candidate in taken:
+        n += 1
+        candidate = str(path.with_name(f"{path.stem} ({n}){path.suffix}"))
+    taken.add(candidate)
+    return candidate
+
+
 def ingest_uploads(files: Sequence[tuple[str, bytes]]) -> IngestReport:
     """Ingest uploaded (name, bytes) pairs; each keeps its own name as its source."""
     with tempfile.TemporaryDirectory(prefix="rag-upload-") as tmp:
         paths: list[Path] = []
         names: dict[Path, str] = {}
+        taken: set[str] = set()
         for i, (name, data) in enumerate(files):
-            source = upload_name(name)
+            source = unique_name(upload_name(name), taken)
             path = Path(tmp, f"{i:05d}{Path(source).suffix.lower()}")
             path.write_bytes(data)
             paths.append(path)
@@ -63,6 +76,10 @@ def report_table(report: IngestReport) -> pd.DataFrame:
 def upload_section() -> None:
     settings = resources.settings()
     st.subheader("Add documents")
+    st.caption(
+        "Documents added here are shared with everyone who uses this app. An upload with "
+        "the same name as an earlier upload replaces it (its result says “updated”)."
+    )
     with st.form("upload", clear_on_submit=True):
         files = st.file_uploader(
             f"Transcripts or reports ({', '.join(sorted(SUPPORTED_SUFFIXES))}), "
@@ -77,8 +94,11 @@ def upload_section() -> None:
         st.session_state["last_ingest"] = report
     report = st.session_state.get("last_ingest")
     if report is not None:
-        rejected = sum(d.status == "rejected" for d in report.documents)
-        summary = f"{len(report.documents) - rejected} file(s) ingested"
+        counts = {s: sum(d.status == s for d in report.documents)
+                  for s in ("added", "updated", "unchanged", "rejected")}
+        rejected = counts["rejected"]
+        summary = f"{len(report.documents) - rejected} file(s) ingested ({counts['added']} "
+        summary += f"added, {counts['updated']} updated, {counts['unchanged']} unchanged)"
         if rejected:
             st.warning(f"{summary}, {rejected} rejected:")
             for d in report.documents:
@@ -123,11 +143,17 @@ def documents_section() -> None:
         with resources.friendly("Removing"), resources.write_lock():
             results = remove_sources(chosen, resources.settings())
         engine.searcher.refresh()
-        st.session_state["removed"] = [str(r) if isinstance(r, Exception) else r.source
-                                       for r in results]
+        st.session_state["removed"] = (
+            [r.source for r in results if not isinstance(r, Exception)],
+            [str(r) for r in results if isinstance(r, Exception)],
+        )
         st.rerun()
-    if removed := st.session_state.pop("removed", None):
-        st.success(inert_markdown(f"Removed: {', '.join(removed)}"))
+    if outcome := st.session_state.pop("removed", None):
+        removed, problems = outcome
+        if removed:
+            st.success(inert_markdown(f"Removed: {', '.join(removed)}"))
+        for problem in problems:  # e.g. another user removed it first
+            st.warning(inert_markdown(f"Not removed: {problem}"))
 
 
 def reader_section() -> None:

@@ -15,6 +15,7 @@ import streamlit as st
 from rag.answering import Engine
 from rag.errors import RagError
 from rag.ingest import IngestReport, ingest_paths
+from rag.safe_text import inert_markdown
 from rag.settings import Settings, get_settings
 
 log = logging.getLogger("rag.app")
@@ -52,7 +53,7 @@ def friendly(action: str) -> Iterator[None]:
     try:
         yield
     except RagError as exc:
-        st.error(f"{action} failed: {exc}", icon=":material/error:")
+        st.error(inert_markdown(f"{action} failed: {exc}"), icon=":material/error:")
         st.stop()
     except Exception:
         log.exception("%s failed", action)
@@ -83,15 +84,25 @@ def ingest_files(
     return report
 
 
+@st.cache_resource(show_spinner=False)
+def _first_start(key: str) -> dict[str, bool]:
+    """Whether this process has already seeded the index of a configuration."""
+    return {"done": False}
+
+
 def ensure_index() -> None:
-    """On first start with an empty index, build it from the shipped documents."""
+    """On the app's first start with an empty index, build it from the shipped documents.
+    Only once per process: a user who then removes every document gets an empty index."""
+    current = settings()
+    started = _first_start(current.model_dump_json())
     shared = engine()
-    if len(shared.searcher.snapshot):
-        return
-    data = settings().data_dir
-    if not data.is_dir():
+    with write_lock():
+        if started["done"]:
+            return
+        started["done"] = True
+    data = current.data_dir
+    if len(shared.searcher.snapshot) or not data.is_dir():
         return  # the pages say how to add documents
-    # two first sessions may both get here: the second finds every file unchanged
     with st.status(f"First start: building the index from {data}/ …", expanded=True) as status:
         report = ingest_files([data], label="Embedding the shipped documents")
         added = sum(d.status in ("added", "updated") for d in report.documents)
