@@ -134,7 +134,10 @@ class Engine:
         if offset is None:  # an LLM citation located by paragraph only
             spans = [(p.start, p.end) for p in record.paragraphs if p.number == citation.paragraph]
         else:  # every paragraph the quote touches
-            last = offset + max(len(citation.quote), 1)
+            # the quote's end in the document (its spacing or quote marks may differ)
+            window = record.text[offset : offset + 2 * len(citation.quote) + 64]
+            found = locate(citation.quote, window)
+            last = offset + (found[1] if found else max(len(citation.quote), 1))
             touched = [p for p in record.paragraphs if p.start < last and offset < p.end]
             spans = [(p.start, p.end) for p in touched]
         if not spans:

@@ -335,3 +335,12 @@ def test_removing_every_document_does_not_rebuild_the_index(
         assert not at.status and any("No documents are indexed" in i.value for i in at.info)
     finally:
         get_settings.cache_clear()
+
+
+def test_the_sidebar_never_shows_credentials_in_a_model_url() -> None:
+    from rag.settings import load_settings
+    from rag.webapp.render import mode_label
+
+    settings = load_settings(_env_file=None, OPENAI_BASE_URL="http://user:secret@10.0.0.5:8080/v1")
+    label = mode_label(settings, "llm")
+    assert "secret" not in label and "user" not in label and "10.0.0.5:8080/v1" in label

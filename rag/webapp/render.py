@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
@@ -13,11 +14,21 @@ from rag.safe_text import highlighted, inert_markdown
 from rag.settings import Settings
 
 
+def _without_credentials(url: str | None) -> str | None:
+    """A URL fit to show every user: any user:password@ part removed."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def mode_label(settings: Settings, mode: str) -> str:
     """What answers the questions, said plainly for the sidebar."""
     if mode == "offline":
         return "Offline engine: answers quote the documents; nothing leaves this machine."
-    where = settings.openai_base_url or "OpenAI (api.openai.com)"
+    where = _without_credentials(settings.openai_base_url) or "OpenAI (api.openai.com)"
     return f"Language model `{settings.chat_model}` at {where}; citations checked."
 
 
