@@ -85,29 +85,30 @@ def ingest_files(
 
 
 @st.cache_resource(show_spinner=False)
-def _first_start(key: str) -> dict[str, bool]:
-    """Whether this process has already seeded the index of a configuration."""
-    return {"done": False}
+def _first_start(key: str) -> tuple[threading.Lock, dict[str, bool]]:
+    """Per configuration: a lock that sessions arriving during seeding wait on, and
+    whether this process has already seeded the index."""
+    return threading.Lock(), {"done": False}
 
 
 def ensure_index() -> None:
     """On the app's first start with an empty index, build it from the shipped documents.
-    Only once per process: a user who then removes every document gets an empty index."""
+    Only once per process: a user who then removes every document gets an empty index.
+    A session that arrives while another is seeding waits for it."""
     current = settings()
-    started = _first_start(current.model_dump_json())
+    seeding, started = _first_start(current.model_dump_json())
     shared = engine()
-    with write_lock():
+    with seeding:
         if started["done"]:
             return
-        started["done"] = True
-    data = current.data_dir
-    if len(shared.searcher.snapshot) or not data.is_dir():
-        return  # the pages say how to add documents
-    with st.status(f"First start: building the index from {data}/ …", expanded=True) as status:
-        report = ingest_files([data], label="Embedding the shipped documents")
-        added = sum(d.status in ("added", "updated") for d in report.documents)
-        status.update(
-            label=f"Index built: {added} document(s), {report.embedded_chunks} passages.",
-            state="complete",
-            expanded=False,
-        )
+        data = current.data_dir
+        if not len(shared.searcher.snapshot) and data.is_dir():
+            with st.status(f"First start: building the index from {data}/ …", expanded=True) as s:
+                report = ingest_files([data], label="Embedding the shipped documents")
+                added = sum(d.status in ("added", "updated") for d in report.documents)
+                s.update(
+                    label=f"Index built: {added} document(s), {report.embedded_chunks} passages.",
+                    state="complete",
+                    expanded=False,
+                )
+        started["done"] = True  # a failed seeding raised above: the next run tries again
