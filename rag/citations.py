@@ -49,6 +49,12 @@ class Citation(BaseModel):
     char_start: int | None = Field(None, exclude=True, description="Quote offset in the document.")
 
 
+def place(c: Citation) -> str:
+    """Where a citation points, for people: force · document · paragraph."""
+    where = f"{c.force or 'Unknown force'} · {c.source}"
+    return where if c.paragraph is None else f"{where} · paragraph {c.paragraph}"
+
+
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return _SPACE.sub(" ", text).strip().casefold()

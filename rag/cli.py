@@ -186,11 +186,7 @@ def brief(
         err.print(f"[yellow]note[/]: {show(briefing.notice)}")
     out.print(show(briefing.paragraph))
     out.print(f"Grade stated: {show(briefing.grade or 'none')}")
-    for title, items in (
-        ("Strengths", briefing.strengths),
-        ("Areas for improvement", briefing.improvements),
-        ("Concerns", briefing.concerns),
-    ):
+    for title, items in briefing.sections():
         out.print(f"{title}:")
         for item in items:
             refs = "".join(f"[{n}]" for n in item.citations)

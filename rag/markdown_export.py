@@ -9,19 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.citations import Citation
+from rag.citations import Citation, place
 from rag.safe_text import inert_markdown as inert
 from rag.schemas import Answer, Briefing, Comparison, Finding
 
 
 def sources(citations: Sequence[Citation]) -> str:
     """A numbered source list: force, document, paragraph and the verbatim quote."""
-    lines = []
-    for c in citations:
-        where = f"{inert(c.force or 'Unknown force')}, {inert(c.source)}"
-        if c.paragraph is not None:
-            where += f", paragraph {c.paragraph}"
-        lines.append(f"{c.n}\\. {where}  \n   > {inert(c.quote)}")
+    lines = [f"{c.n}\\. {inert(place(c))}  \n   > {inert(c.quote)}" for c in citations]
     return "\n".join(lines) if lines else "_No sources._"
 
 
@@ -61,9 +56,7 @@ def briefing_markdown(briefing: Briefing) -> str:
     parts += [
         inert(briefing.paragraph),
         f"**Grade stated:** {inert(briefing.grade) if briefing.grade else 'none'}",
-        _findings("Strengths", briefing.strengths),
-        _findings("Areas for improvement", briefing.improvements),
-        _findings("Concerns", briefing.concerns),
+        *(_findings(title, items) for title, items in briefing.sections()),
         "## Sources",
         sources(briefing.citations),
         f"_Written by the {_mode_name(briefing.mode)}._",

@@ -59,6 +59,14 @@ class Briefing(BaseModel):
     dropped_citations: int = 0
     notice: str | None = None
 
+    def sections(self) -> list[tuple[str, list[Finding]]]:
+        """The findings under their headings, in reading order (CLI, app and downloads)."""
+        return [
+            ("Strengths", self.strengths),
+            ("Areas for improvement", self.improvements),
+            ("Concerns", self.concerns),
+        ]
+
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 

@@ -105,8 +105,8 @@ def test_briefing_page_paragraph_findings_table_and_download(app_env: Path) -> N
     assert not at.exception
     assert "Cambridgeshire Constabulary" in texts(at)
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Kind", "Finding", "Sources"]
-    assert set(table["Kind"]) >= {"Strength", "Concern"}
+    assert list(table.columns) == ["Section", "Finding", "Sources"]
+    assert set(table["Section"]) >= {"Strengths", "Concerns"}
     assert all(s.startswith("[") for s in table["Sources"])
     assert len(at.get("download_button")) == 1
 

@@ -50,3 +50,26 @@ def test_the_highlighted_quote_is_bold_and_the_passage_reads_unchanged(quote: st
     assert bold == quote.strip()
     visible = re.sub(r"<[^>]+>", "", rendered).strip()
     assert visible.split() == PASSAGE.split()
+
+
+def test_downloads_carry_the_sources_and_nothing_live() -> None:
+    from rag.citations import Citation
+    from rag.markdown_export import answer_markdown, briefing_markdown, comparison_markdown
+    from rag.schemas import Answer, Briefing, Comparison, ComparisonRow, Finding
+
+    quote = "See ![x](http://evil.example/?q=1) and [report](javascript:alert(1))."
+    cite = Citation(n=1, document_id="d", source="uploads/a_www.evil.example.txt",
+                    force="Marchshire Police", paragraph=4, quote=quote)
+    answer = Answer(question="What <b>now</b>?", answer=f"“{quote}” [1]", abstained=False,
+                    mode="offline", citations=[cite], notice="Fell back: <script>x</script>")
+    briefing = Briefing(force="Marchshire Police", paragraph=f"“{quote}” [1]",
+                        concerns=[Finding(text=quote, citations=[1])], citations=[cite])
+    table = Comparison(theme="vetting", rows=[ComparisonRow(
+        force="Marchshire Police", summary=f"“{quote}” [1]", covered=True, citations=[cite])])
+    for text in (answer_markdown(answer), briefing_markdown(briefing), comparison_markdown(table)):
+        rendered = markdown.render(text)
+        assert "<a " not in rendered and "<img" not in rendered and "<script" not in rendered
+        visible = re.sub(r"<[^>]+>", "", rendered)
+        assert "Marchshire Police · uploads/a_www.evil.example.txt · paragraph 4" in visible
+        assert "[report](javascript:alert(1))" in visible  # shown, not linked
+    assert "## Concerns" in briefing_markdown(briefing)

@@ -12,18 +12,15 @@ from rag.schemas import Briefing
 from rag.webapp import resources
 from rag.webapp.render import show_notices, show_sources
 
-KINDS = (("Strength", "strengths"), ("Area for improvement", "improvements"),
-         ("Concern", "concerns"))
-
 
 def findings_table(briefing: Briefing) -> pd.DataFrame:
-    """One row per finding: its kind, its words and the sources it cites."""
+    """One row per finding: its section, its words and the sources it cites."""
     rows = [
-        {"Kind": label, "Finding": f.text, "Sources": " ".join(f"[{n}]" for n in f.citations)}
-        for label, field in KINDS
-        for f in getattr(briefing, field)
+        {"Section": title, "Finding": f.text, "Sources": " ".join(f"[{n}]" for n in f.citations)}
+        for title, items in briefing.sections()
+        for f in items
     ]
-    return pd.DataFrame(rows, columns=["Kind", "Finding", "Sources"])
+    return pd.DataFrame(rows, columns=["Section", "Finding", "Sources"])
 
 
 def render() -> None:

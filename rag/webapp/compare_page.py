@@ -35,11 +35,8 @@ def balance(forces: list[str]) -> pd.DataFrame:
     engine = resources.engine()
     counts = {}
     for force in forces:
-        b = brief(engine, force, "offline")
         counts[force] = {
-            "Strengths": len(b.strengths),
-            "Areas for improvement": len(b.improvements),
-            "Concerns": len(b.concerns),
+            title: len(items) for title, items in brief(engine, force, "offline").sections()
         }
     return pd.DataFrame.from_dict(counts, orient="index")
 

@@ -88,7 +88,9 @@ def upload_section() -> None:
             accept_multiple_files=True,
         )
         submitted = st.form_submit_button("Ingest", type="primary", icon=":material/upload:")
-    if submitted and files:
+    if submitted and not files:
+        st.warning("Choose one or more files to ingest first.")
+    elif submitted:
         with resources.friendly("Ingesting"):
             report = ingest_uploads([(f.name, f.getvalue()) for f in files])
         st.session_state["last_ingest"] = report

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import streamlit as st
 
 from rag.answering import Engine
-from rag.citations import Citation
+from rag.citations import Citation, place
 from rag.safe_text import highlighted, inert_markdown
 from rag.settings import Settings
 
@@ -32,13 +32,6 @@ def mode_label(settings: Settings, mode: str) -> str:
     return f"Language model `{settings.chat_model}` at {where}; citations checked."
 
 
-def citation_title(c: Citation) -> str:
-    where = f"{c.force or 'Unknown force'} · {c.source}"
-    if c.paragraph is not None:
-        where += f" · paragraph {c.paragraph}"
-    return f"[{c.n}] {where}"
-
-
 def show_sources(engine: Engine, citations: Sequence[Citation], key: str) -> None:
     """Each source: force, document, paragraph, and its quote highlighted in the passage."""
     if not citations:
@@ -46,7 +39,7 @@ def show_sources(engine: Engine, citations: Sequence[Citation], key: str) -> Non
     st.markdown("**Sources**")
     for c in citations:
         with st.container(border=True, key=f"{key}-src-{c.n}"):
-            st.markdown(inert_markdown(citation_title(c)))
+            st.markdown(inert_markdown(f"[{c.n}] {place(c)}"))
             passage, span = engine.source_context(c)
             st.markdown(highlighted(passage, span))
             if span is None:
