@@ -103,15 +103,7 @@ def force_passages(engine: Engine, force: str) -> list[Passage]:
     snap = engine.searcher.snapshot
     rows = [i for i, m in enumerate(snap.metadatas) if m.get("force") == force]
     rows.sort(key=lambda i: (snap.metadatas[i]["document_id"], snap.metadatas[i]["char_start"]))
-    return [
-        Passage(
-            snap.ids[i],
-            snap.texts[i],
-            snap.metadatas[i],
-            extras={"paragraphs": snap.paragraphs.get(snap.metadatas[i]["document_id"], [])},
-        )
-        for i in rows
-    ]
+    return [snap.passage(i) for i in rows]
 
 
 def pick(sentences: Sequence[Sentence]) -> dict[str, list[Sentence]]:

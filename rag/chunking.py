@@ -30,7 +30,8 @@ Span = tuple[int, int]
 
 def chunker_signature(max_tokens: int, overlap: int, encoding: str) -> str:
     """Identifies the chunking of a document: a change means re-chunking."""
-    return f"v1:{encoding}:{max_tokens}:{overlap}:{MERGE_BELOW_TOKENS}"
+    # v2: chunks carry their sentence vectors (rag.sentence_vectors); v1 chunks gain them
+    return f"v2:{encoding}:{max_tokens}:{overlap}:{MERGE_BELOW_TOKENS}"
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[Span]:

@@ -12,13 +12,16 @@ import hashlib
 import importlib.util
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from rag.chunking import Span
 from rag.errors import ConfigError, ModelAssetError
+from rag.sentence_vectors import pool_spans
 from rag.settings import Settings
 
 MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"
@@ -123,7 +126,8 @@ class OfflineEmbeddings(Embeddings):
         """Sequence length a batch is padded to (the benchmark overrides it)."""
         return longest
 
-    def _forward(self, session: Any, encodings: list[Any]) -> np.ndarray:
+    def _forward(self, session: Any, encodings: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+        """Token states of a batch and its unit mean-pooled vectors."""
         width = self._pad_width(max(len(e.ids) for e in encodings))
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -135,20 +139,45 @@ class OfflineEmbeddings(Embeddings):
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return pooled / np.maximum(norms, 1e-12)
+        return hidden, pooled / np.maximum(norms, 1e-12)
+
+    def _embed(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]] | None = None
+    ) -> tuple[np.ndarray, list[tuple[list[Span], np.ndarray]]]:
+        """Vectors of ``texts`` and, when ``spans`` is given, the pooled vectors of each
+        text's character spans from the same pass (see rag.sentence_vectors)."""
+        session, tokenizer = self._load()
+        encodings = tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        vectors = np.empty((len(encodings), DIMENSION), dtype=np.float32)
+        pooled: list[tuple[list[Span], np.ndarray]] = [([], np.zeros((0, DIMENSION)))] * len(
+            encodings
+        )
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            hidden, vectors[batch] = self._forward(session, [encodings[i] for i in batch])
+            for row, i in enumerate(batch if spans is not None else []):
+                enc = encodings[i]
+                pooled[i] = pool_spans(
+                    hidden[row, : len(enc.ids)], enc.offsets, enc.special_tokens_mask, spans[i]
+                )
+        return vectors, pooled
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """One unit vector per text, in the order given."""
         if not texts:
             return []
-        session, tokenizer = self._load()
-        encodings = tokenizer.encode_batch(list(texts), add_special_tokens=True)
-        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
-        vectors = np.empty((len(encodings), DIMENSION), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            vectors[batch] = self._forward(session, [encodings[i] for i in batch])
-        return vectors.tolist()
+        return self._embed(texts)[0].tolist()
+
+    def embed_with_sentences(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]]
+    ) -> tuple[list[list[float]], list[tuple[list[Span], np.ndarray]]]:
+        """Like :meth:`embed_documents`, plus each text's span vectors at no extra model
+        cost: (vectors, [(spans kept, their unit vectors)] per text)."""
+        if not texts:
+            return [], []
+        vectors, pooled = self._embed(texts, spans)
+        return vectors.tolist(), pooled
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]

@@ -1,9 +1,11 @@
 """Evidence at sentence level: the offline engine quotes sentences, never invents.
 
 Retrieved passages are split into sentences; each is scored against the
-question by meaning (cosine of embeddings) and by words (share of the
-question's content terms it contains). The best sentences become the answer's
-verbatim quotes.
+question by meaning (cosine of embeddings), by words (share of the question's
+content terms it contains) and by its passage's similarity. The best sentences
+become the answer's verbatim quotes. Sentence vectors come stored with each
+chunk (``rag.sentence_vectors``); only a chunk stored without them (another
+embedding backend, an older index) has its sentences embedded at question time.
 """
 
 from __future__ import annotations
@@ -16,17 +18,16 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.chunking import sentence_spans
 from rag.lexical import terms
 from rag.retrieval import Passage
+from rag.sentence_vectors import SENTENCE_VECTORS_KEY, quotable_spans, unpack
 
 LEXICAL_WEIGHT = 0.5  # how much word overlap adds to cosine similarity
 PASSAGE_WEIGHT = 0.5  # how much the whole passage's similarity adds: a paragraph is one theme
-_MIN_SENTENCE_CHARS = 25
-# Sentences embedded per question: the best by words and passage similarity (the parts of
-# the score known without the model). Embedding every sentence of every passage was the
-# offline answer's main cost; on the reference set the top 12 already give the same
-# answers, so 16 leaves a margin (see benchmarks/bench_query.py).
+# Sentences without a stored vector embedded per question: the best by words and passage
+# similarity (the parts of the score known without the model). Embedding every sentence
+# was the offline answer's main cost; on the reference set the top 12 already gave the
+# same answers, so 16 leaves a margin (see benchmarks/bench_query.py).
 CANDIDATE_SENTENCES = 16
 
 
@@ -79,12 +80,7 @@ class SentenceVectors:
 
 
 def split_sentences(passages: Sequence[Passage]) -> list[Sentence]:
-    out = []
-    for passage in passages:
-        for start, end in sentence_spans(passage.text, 0, len(passage.text)):
-            if end - start >= _MIN_SENTENCE_CHARS:
-                out.append(Sentence(passage, start, end))
-    return out
+    return [Sentence(p, start, end) for p in passages for start, end in quotable_spans(p.text)]
 
 
 def term_overlap(
@@ -108,20 +104,35 @@ def score_sentences(
 ) -> list[Sentence]:
     """The candidate sentences of the passages, best first.
 
-    Only the ``limit`` sentences scoring best on words and passage similarity are
-    embedded and ranked (at least one per passage, so that every force of a
-    cross-force question keeps candidates); ``None`` embeds them all."""
+    Sentences with a stored vector are all ranked. Of the others, only the ``limit``
+    scoring best on words and passage similarity are embedded and ranked (at least
+    one per passage, so that every force of a cross-force question keeps
+    candidates); ``None`` embeds them all."""
     sentences = split_sentences(passages)
     if not sentences:
         return []
+    query = np.asarray(question_vector, dtype=np.float32)
     wanted = set(terms(question))
+    stored: dict[str, dict[tuple[int, int], np.ndarray]] = {}
+    pending = []
     for sentence in sentences:
         sentence.overlap = term_overlap(wanted, sentence.text, weight)
-    if limit is not None:
-        keep = max(limit, len(passages))
-        sentences = sorted(sentences, key=lambda s: -s.score)[:keep]  # similarity still 0
-    matrix = vectors([s.text for s in sentences])
-    similarities = matrix @ np.asarray(question_vector, dtype=np.float32)
-    for sentence, similarity in zip(sentences, similarities, strict=True):
-        sentence.similarity = float(similarity)
+        passage = sentence.passage
+        if passage.chunk_id not in stored:
+            blob = passage.extras.get(SENTENCE_VECTORS_KEY)
+            stored[passage.chunk_id] = unpack(blob) if blob else {}
+        vector = stored[passage.chunk_id].get((sentence.start, sentence.end))
+        if vector is not None and len(vector) == len(query):
+            sentence.similarity = float(vector @ query)
+        else:
+            pending.append(sentence)
+    if pending:
+        if limit is not None:
+            keep = max(limit, len(passages))
+            gone = {id(s) for s in sorted(pending, key=lambda s: -s.score)[keep:]}  # similarity 0
+            sentences = [s for s in sentences if id(s) not in gone]
+            pending = [s for s in pending if id(s) not in gone]
+        similarities = vectors([s.text for s in pending]) @ query
+        for sentence, similarity in zip(pending, similarities, strict=True):
+            sentence.similarity = float(similarity)
     return sorted(sentences, key=lambda s: -s.score)

@@ -23,6 +23,7 @@ from rag.errors import RagError, RejectedInput
 from rag.loading import SUPPORTED_SUFFIXES, read_text
 from rag.locking import write_lock
 from rag.models import Chunk, ParsedDocument
+from rag.sentence_vectors import SENTENCE_VECTORS_KEY, pack, quotable_spans
 from rag.settings import Settings
 from rag.store import DocumentRecord, IndexStore, open_store
 from rag.structure import parse_document
@@ -92,9 +93,7 @@ def discover(
             before = len(files)
             for root, dirs, names in os.walk(path, followlinks=False):
                 dirs[:] = sorted(
-                    d
-                    for d in dirs
-                    if not d.startswith(".") and resolved(Path(root, d)) != skipped
+                    d for d in dirs if not d.startswith(".") and resolved(Path(root, d)) != skipped
                 )
                 files.extend(Path(root, n) for n in sorted(names) if not n.startswith("."))
             if len(files) == before:
@@ -206,53 +205,80 @@ class Ingester:
             for item in pending:  # nothing of these was committed: the old versions stay
                 item.result.status, item.result.error = "rejected", f"{exc}; ingest it again"
             return
+        self.store.commit(*(self._record(item) for item in pending))
         for item in pending:
-            self._commit(item)
+            self._clean_up(item)
 
     def _store_chunks(self, pending: Sequence[_Pending]) -> None:
         chunks = [c for item in pending for c in item.chunks]
-        stored = self.store.existing_chunk_ids([c.id for c in chunks])
+        # a stored chunk is complete once it has sentence vectors (when the model gives them)
+        stored = self.store.existing_chunk_ids(
+            [c.id for c in chunks], SENTENCE_VECTORS_KEY if self._pools else None
+        )
         self.store.update_chunk_metadata([c for c in chunks if c.id in stored])
-        reusable: dict[str, list[float]] = {}
+        reusable: dict[str, tuple[list[float], str | None]] = {}
         for item in pending:  # a passage unchanged since the previous version keeps its vector
             if item.current:
                 reusable.update(self.store.embeddings_by_text(item.current.document_id))
+        if self._pools:
+            reusable = {t: r for t, r in reusable.items() if r[1] is not None}
         missing = [c for c in chunks if c.id not in stored]
         todo = [c for c in missing if c.text not in reusable]
+        fresh = dict(zip((c.text for c in todo), self._embed([c.text for c in todo]), strict=True))
+        if missing:
+            ready = [fresh[c.text] if c.text in fresh else reusable[c.text] for c in missing]
+            self.store.record_dimension(len(ready[0][0]))
+            with_sentences = [
+                replace(c, metadata={**c.metadata, SENTENCE_VECTORS_KEY: blob})
+                if blob is not None
+                else c
+                for c, (_, blob) in zip(missing, ready, strict=True)
+            ]
+            self.store.add_chunks(with_sentences, [vector for vector, _ in ready])
+        self.embedded += len(todo)
+
+    @property
+    def _pools(self) -> bool:
+        """Whether the model gives sentence vectors with each chunk's (the offline one)."""
+        return hasattr(self.embeddings, "embed_with_sentences")
+
+    def _embed(self, texts: list[str]) -> list[tuple[list[float], str | None]]:
+        """(vector, packed sentence vectors or None) per text."""
+        if not texts:
+            return []
         try:
-            fresh = self.embeddings.embed_documents([c.text for c in todo]) if todo else []
+            if self._pools:
+                spans = [quotable_spans(t) for t in texts]
+                vectors, pooled = self.embeddings.embed_with_sentences(texts, spans)  # type: ignore[attr-defined]
+                return [(v, pack(*p)) for v, p in zip(vectors, pooled, strict=True)]
+            return [(v, None) for v in self.embeddings.embed_documents(texts)]
         except RagError:
             raise
         except Exception as exc:  # the OpenAI backend: network, quota, bad key
             raise RagError(f"embedding failed ({type(exc).__name__}: {exc})") from None
-        vectors = dict(zip((c.id for c in todo), fresh, strict=True))
-        if missing:
-            ordered = [vectors[c.id] if c.id in vectors else reusable[c.text] for c in missing]
-            self.store.record_dimension(len(ordered[0]))
-            self.store.add_chunks(missing, ordered)
-        self.embedded += len(todo)
 
-    def _commit(self, item: _Pending) -> None:
+    def _record(self, item: _Pending) -> DocumentRecord:
         doc = item.doc
-        self.store.commit(
-            DocumentRecord(
-                source=doc.source,
-                document_id=doc.document_id,
-                force=doc.force,
-                inspector=doc.inspector,
-                title=doc.title,
-                doc_type=doc.doc_type,
-                chunks=len(item.chunks),
-                ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                chunker=self.chunker,
-                paragraphs=doc.paragraphs,
-                text=doc.text,
-            )
+        return DocumentRecord(
+            source=doc.source,
+            document_id=doc.document_id,
+            force=doc.force,
+            inspector=doc.inspector,
+            title=doc.title,
+            doc_type=doc.doc_type,
+            chunks=len(item.chunks),
+            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            chunker=self.chunker,
+            paragraphs=doc.paragraphs,
+            text=doc.text,
         )
-        if item.current and item.current.document_id != doc.document_id:
+
+    def _clean_up(self, item: _Pending) -> None:
+        """Delete what the committed version no longer uses."""
+        if item.current and item.current.document_id != item.doc.document_id:
             self.store.delete_unreferenced(item.current.document_id)
         elif item.current:  # same text, new chunk boundaries (another chunker setting)
-            self.store.delete_stale_chunks(doc.document_id, {c.id for c in item.chunks})
+            self.store.delete_stale_chunks(item.doc.document_id, {c.id for c in item.chunks})
 
     def ingest_file(
         self, path: Path, source: str | None = None, force_name: str | None = None

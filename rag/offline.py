@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rag.citations import CANNOT_ANSWER, Citation
 from rag.evidence import Sentence
+from rag.lexical import stem, terms
 from rag.retrieval import Passage
 
 MAX_SENTENCES = 3  # a short answer; the citations hold the rest
@@ -60,11 +61,52 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
 ]
 
 
+# "How many officers ...": the number must count what was asked about ("three forces"
+# does not answer "how many officers"). The counted words end at the verb or a preposition.
+_HOW_MANY = re.compile(
+    r"\bhow many\s+(.+?)(?=\s+(?:do|does|did|are|is|was|were|has|have|had|will|can|could|"
+    r"would|in|at|of|on|for|across|by|per)\b|[?.,;]|$)",
+    re.I,
+)
+_WORD = re.compile(r"[A-Za-z0-9£%]+")
+_COUNT = re.compile(
+    r"£?\d+%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|hundreds|thousand|thousands|million|dozen|dozens",
+    re.I,
+)
+_COUNT_WINDOW = 5  # words after a number that may name what it counts
+
+
+def counted_terms(question: str) -> set[str]:
+    """The (stemmed) words a "how many" question counts; empty if it asks no count."""
+    match = _HOW_MANY.search(question)
+    return set(terms(match.group(1))) if match else set()
+
+
+def counts(sentence: str, counted: set[str]) -> bool:
+    """Whether a number in the sentence is followed closely by a counted word, or by the
+    words an abbreviation of it stands for (96 police community support officers: PCSOs)."""
+    words = _WORD.findall(sentence)
+    for i, word in enumerate(words):
+        if not _COUNT.fullmatch(word):
+            continue
+        window = words[i + 1 : i + 1 + _COUNT_WINDOW]
+        if counted & {stem(w.lower()) for w in window}:
+            return True
+        initials = "".join(w[0].lower() for w in window)
+        if any(initials[:n] in counted for n in range(2, len(initials) + 1)):
+            return True
+    return False
+
+
 def answers_type(question: str, sentence: str) -> bool:
     """Whether the sentence holds the kind of fact the question asks for."""
     for asks, holds in _ANSWER_TYPES:
         if asks.search(question):
-            return holds.search(sentence) is not None
+            if holds.search(sentence) is None:
+                return False
+            counted = counted_terms(question)
+            return counts(sentence, counted) if counted else True
     return True
 
 

@@ -19,6 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from rag.lexical import BM25Index
+from rag.sentence_vectors import SENTENCE_VECTORS_KEY
 from rag.store import DocumentRecord, IndexStore
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
@@ -87,6 +88,10 @@ class Snapshot:
         self.ids: list[str] = [got["ids"][i] for i in keep]
         self.texts: list[str] = [(got["documents"] or [])[i] for i in keep]
         self.metadatas: list[dict[str, Any]] = [dict((got["metadatas"] or [])[i]) for i in keep]
+        # packed sentence vectors, kept apart: metadata is logged and shown, these are not
+        self.sentence_vectors: list[str | None] = [
+            m.pop(SENTENCE_VECTORS_KEY, None) for m in self.metadatas
+        ]
         vectors = got.get("embeddings")
         dim = len(vectors[0]) if vectors is not None and len(vectors) else 1
         self.vectors = (
@@ -100,6 +105,17 @@ class Snapshot:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def passage(
+        self, i: int, score: float = 0.0, similarity: float = 0.0, lexical: float = 0.0
+    ) -> Passage:
+        """Chunk ``i`` as a passage, with its document's paragraphs and sentence vectors."""
+        meta = self.metadatas[i]
+        extras = {
+            "paragraphs": self.paragraphs.get(str(meta.get("document_id")), []),
+            SENTENCE_VECTORS_KEY: self.sentence_vectors[i],
+        }
+        return Passage(self.ids[i], self.texts[i], meta, score, similarity, lexical, extras)
 
     def mask(self, where: dict[str, Any] | None) -> np.ndarray | None:
         """Boolean mask of chunks whose metadata equals every ``where`` item."""
@@ -188,17 +204,7 @@ class HybridSearcher:
                 break
             seen.add(key)
             spent += tokens
-            results.append(
-                Passage(
-                    snap.ids[i],
-                    snap.texts[i],
-                    meta,
-                    fused[i],
-                    float(similarity[i]),
-                    lexical.get(i, 0.0),
-                    {"paragraphs": snap.paragraphs.get(key[0], [])},
-                )
-            )
+            results.append(snap.passage(i, fused[i], float(similarity[i]), lexical.get(i, 0.0)))
             if len(results) >= k:
                 break
         return results

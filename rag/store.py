@@ -26,6 +26,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from rag.errors import ConfigError, IndexMismatch, RagError
 from rag.models import Chunk, Paragraph
+from rag.sentence_vectors import SENTENCE_VECTORS_KEY
 from rag.settings import Settings
 
 SCHEMA_VERSION = 1
@@ -224,21 +225,32 @@ class IndexStore:
                 return out
             offset += page
 
-    def existing_chunk_ids(self, ids: Sequence[str]) -> set[str]:
+    def existing_chunk_ids(self, ids: Sequence[str], having: str | None = None) -> set[str]:
+        """The ids of ``ids`` that are stored (and, given ``having``, hold that metadata key)."""
         if not ids:
             return set()
-        return set(self.chunks.get(ids=list(ids), include=[])["ids"])
+        if having is None:
+            return set(self.chunks.get(ids=list(ids), include=[])["ids"])
+        got = self.chunks.get(ids=list(ids), include=["metadatas"])
+        return {
+            cid
+            for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+            if meta and having in meta
+        }
 
-    def embeddings_by_text(self, document_id: str) -> dict[str, list[float]]:
-        """A document's stored vectors by passage text, to reuse when it is edited."""
+    def embeddings_by_text(self, document_id: str) -> dict[str, tuple[list[float], str | None]]:
+        """A document's stored vectors (and packed sentence vectors, if any) by passage
+        text, to reuse when it is edited."""
         got = self.chunks.get(
-            where={"document_id": document_id}, include=["documents", "embeddings"]
+            where={"document_id": document_id}, include=["documents", "embeddings", "metadatas"]
         )
         vectors = got.get("embeddings")
         if vectors is None:
             return {}
+        metas = got["metadatas"] or [{}] * len(vectors)
         return {
-            t: list(map(float, v)) for t, v in zip(got["documents"] or [], vectors, strict=True)
+            t: (list(map(float, v)), _opt((m or {}).get(SENTENCE_VECTORS_KEY)))
+            for t, v, m in zip(got["documents"] or [], vectors, metas, strict=True)
         }
 
     def live_filter(self, where: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -263,13 +275,17 @@ class IndexStore:
         if chunks:
             self.chunks.update(ids=[c.id for c in chunks], metadatas=[c.metadata for c in chunks])  # type: ignore[misc]
 
-    def commit(self, record: DocumentRecord) -> None:
-        """Make ``record`` the live version of its source, in one write."""
+    def commit(self, *records: DocumentRecord) -> None:
+        """Make each record the live version of its source, all in one write (one upsert:
+        a per-document write cost about 10 ms, almost half the pipeline's overhead)."""
+        latest = {source_key(r.source): r for r in records}  # a source queued twice: the last
+        if not latest:
+            return
         self.registry.upsert(
-            ids=[source_key(record.source)],
-            embeddings=[_DUMMY_VECTOR],
-            documents=[record.text],
-            metadatas=[record.metadata()],
+            ids=list(latest),
+            embeddings=[_DUMMY_VECTOR] * len(latest),
+            documents=[r.text for r in latest.values()],
+            metadatas=[r.metadata() for r in latest.values()],
         )
 
     def remove(self, source: str) -> DocumentRecord | None:

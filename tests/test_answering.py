@@ -211,11 +211,6 @@ def test_a_follow_up_keeps_every_force_of_the_last_question(engine: Engine) -> N
     assert {p.force for p in evidence.passages} == {WESSEX, "Loamshire Police"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (offline follow-ups): the force carries over, but the answer quotes the "
-    "ethical-culture sentence rather than the counter-corruption one",
-)
 def test_follow_up_answers_the_new_topic(engine: Engine) -> None:
     answer = engine.ask("And what about their integrity?", history=HISTORY, mode="offline")
     assert any("corruption" in c.quote or "integrity" in c.quote for c in answer.citations)
