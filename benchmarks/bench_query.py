@@ -18,7 +18,9 @@ would take about half an hour here):
 
 Each size answers the 122 reference questions through ``Engine.ask`` (offline
 mode, audit log on), each with an empty sentence cache: every question starts cold.
-The optimisations are switched off and on in the same run. Writes
+The optimisations are switched off and on in the same run ("off": no stored
+sentence vectors, every sentence of every passage embedded at question time,
+every force scored, an fsync per audit record; "on": as shipped). Writes
 benchmarks/results/query.json.
 """
 
@@ -51,12 +53,13 @@ from benchmarks.common import (  # noqa: E402
 )
 from rag import answering  # noqa: E402
 from rag.answering import Engine  # noqa: E402
-from rag.chunking import chunk_document, sentence_spans  # noqa: E402
+from rag.chunking import chunk_document, chunker_signature, sentence_spans  # noqa: E402
 from rag.embeddings import MODEL_NAME, OfflineEmbeddings  # noqa: E402
 from rag.evaluation import DEFAULT_CORPUS, DEFAULT_DATASET, load_cases  # noqa: E402
 from rag.evidence import CANDIDATE_SENTENCES, SentenceVectors  # noqa: E402
 from rag.ingest import Ingester, chunk_metadata, ingest_paths  # noqa: E402
 from rag.offline import MAX_FORCES  # noqa: E402
+from rag.sentence_vectors import SENTENCE_VECTORS_KEY, pack, quotable_spans  # noqa: E402
 from rag.settings import Settings, load_settings  # noqa: E402
 from rag.store import SCHEMA_VERSION, DocumentRecord  # noqa: E402
 from rag.structure import parse_document  # noqa: E402
@@ -89,11 +92,21 @@ def cheap_vector(text: str, vectors: dict[str, np.ndarray]) -> np.ndarray | None
     return mean / np.linalg.norm(mean)
 
 
+def filler_sentence_vectors(text: str, vectors: dict[str, np.ndarray]) -> str | None:
+    """The packed vectors of a filler chunk's sentences (their real vectors, read alone)."""
+    spans = [(s, e) for s, e in quotable_spans(text) if text[s:e] in vectors]
+    if not spans:
+        return None
+    return pack(spans, np.asarray([vectors[text[s:e]] for s, e in spans], dtype=np.float32))
+
+
 def build_index(
     size: int, settings: Settings, model: OfflineEmbeddings, vectors: dict[str, np.ndarray]
 ) -> tuple[Path, dict[str, Any]]:
     """An index of the evaluation corpus plus filler up to ``size`` chunks (cached)."""
-    folder = RESULTS_DIR / "cache" / f"query-{size}-{MODEL_NAME}-s{SCHEMA_VERSION}"
+    signature = chunker_signature(settings.chunk_tokens, settings.chunk_overlap, settings.encoding)
+    key = f"query-{size}-{MODEL_NAME}-s{SCHEMA_VERSION}-{signature.replace(':', '_')}"
+    folder = RESULTS_DIR / "cache" / key
     if (folder / "done").exists():
         return folder / "index", {"cached": True}
     shutil.rmtree(folder, ignore_errors=True)
@@ -123,7 +136,10 @@ def build_index(
                 if vector is None:  # no known sentence in it: embed it for real
                     vector = np.asarray(model.embed_query(chunk.text), dtype=np.float32)
                     embedded_for_real += 1
-                chunks_out.append(replace(chunk, metadata=chunk_metadata(parsed, chunk)))
+                meta = chunk_metadata(parsed, chunk)
+                if (blob := filler_sentence_vectors(chunk.text, vectors)) is not None:
+                    meta[SENTENCE_VECTORS_KEY] = blob
+                chunks_out.append(replace(chunk, metadata=meta))
                 vectors_out.append(vector)
             have += len(chunks)
             records.append(
@@ -194,10 +210,13 @@ def time_questions(engine: Engine, cases: list[Any], repeat: int) -> dict[str, A
     return {"retrieval_ms": summary_ms(retrieval), "answer_ms": summary_ms(answers)}
 
 
-def optimise(engine: Engine, on: bool) -> None:
+def optimise(engine: Engine, on: bool, stored: list[str | None]) -> None:
     """Switch the fast path's changes off (the code as it was) or on, in one process.
-    Off: every sentence of every passage embedded, every force's sentences scored on a
-    cross-force question, an fsync per audit-log commit. (The filter-mask cache stays on.)"""
+    Off: no stored sentence vectors (``stored`` keeps them to switch back), every sentence
+    of every passage embedded, every force's sentences scored on a cross-force question,
+    an fsync per audit-log commit. (The filter-mask cache stays on.)"""
+    snapshot = engine.searcher.snapshot
+    snapshot.sentence_vectors = list(stored) if on else [None] * len(stored)
     engine.sentence_limit = CANDIDATE_SENTENCES if on else None
     answering.CROSS_FORCE_LIMIT = 2 * MAX_FORCES if on else 10**9
     engine.audit.synchronous = "NORMAL" if on else "FULL"
@@ -253,15 +272,18 @@ def main() -> None:
             chunks = len(engine.searcher.snapshot)
             load_s = time.perf_counter() - started
             engine.ask("warm-up question about integrity", mode="offline")
-            optimise(engine, False)
+            stored = list(engine.searcher.snapshot.sentence_vectors)
+            with_vectors = sum(v is not None for v in stored)
+            optimise(engine, False, stored)
             before = time_questions(engine, cases, args.repeat)
             answers_before = answers_of(engine, cases)
-            optimise(engine, True)
+            optimise(engine, True, stored)
             after = time_questions(engine, cases, args.repeat)
             answers_after = answers_of(engine, cases)
             same = sum(a == b for a, b in zip(answers_before, answers_after, strict=True))
             results["sizes"][str(size)] = {
                 "chunks": chunks,
+                "chunks_with_sentence_vectors": with_vectors,
                 "build": build,
                 "snapshot_load_s": round(load_s, 2),
                 "before_fast_path_off": before,

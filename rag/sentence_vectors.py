@@ -86,20 +86,20 @@ def pool_spans(
     ``hidden`` is one text's token states, ``offsets`` each token's character span
     and ``special`` the tokenizer's special-token mask. A span with no token (cut off
     by the model's length limit) is left out."""
-    rows = [i for i, flag in enumerate(special) if not flag and i < len(hidden)]
-    if not rows or not spans:
-        return [], np.zeros((0, hidden.shape[-1]), dtype=np.float32)
-    starts = np.array([offsets[i][0] for i in rows])
-    ends = np.array([offsets[i][1] for i in rows])
-    cumulative = np.vstack([np.zeros((1, hidden.shape[-1])), np.cumsum(hidden[rows], axis=0)])
-    kept, pooled = [], []
-    for start, end in spans:
-        first = int(np.searchsorted(starts, start, side="left"))
-        last = int(np.searchsorted(ends, end, side="right"))
-        if last > first:
-            kept.append((start, end))
-            pooled.append((cumulative[last] - cumulative[first]) / (last - first))
-    if not pooled:
-        return [], np.zeros((0, hidden.shape[-1]), dtype=np.float32)
-    matrix = np.asarray(pooled, dtype=np.float32)
-    return kept, matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    dim = hidden.shape[-1]
+    rows = np.flatnonzero(~np.asarray(special[: len(hidden)], dtype=bool))
+    if not rows.size or not spans:
+        return [], np.zeros((0, dim), dtype=np.float32)
+    where = np.asarray(offsets[: len(hidden)], dtype=np.int64).reshape(-1, 2)[rows]
+    cumulative = np.zeros((rows.size + 1, dim), dtype=np.float32)
+    np.cumsum(hidden[rows], axis=0, out=cumulative[1:])
+    wanted = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    # token offsets rise through the text: a span's tokens are one run of rows
+    first = np.searchsorted(where[:, 0], wanted[:, 0], side="left")
+    last = np.searchsorted(where[:, 1], wanted[:, 1], side="right")
+    found = last > first
+    if not found.any():
+        return [], np.zeros((0, dim), dtype=np.float32)
+    matrix = (cumulative[last[found]] - cumulative[first[found]]) / (last - first)[found, None]
+    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    return [(int(a), int(b)) for a, b in wanted[found]], matrix

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
@@ -266,7 +267,7 @@ class IndexStore:
             part = chunks[i : i + step]
             self.chunks.upsert(
                 ids=[c.id for c in part],
-                embeddings=[list(map(float, e)) for e in embeddings[i : i + step]],
+                embeddings=np.asarray(embeddings[i : i + step], dtype=np.float32),
                 documents=[c.text for c in part],
                 metadatas=[c.metadata for c in part],  # type: ignore[misc]
             )
