@@ -344,3 +344,27 @@ def test_the_sidebar_never_shows_credentials_in_a_model_url() -> None:
     settings = load_settings(_env_file=None, OPENAI_BASE_URL="http://user:secret@10.0.0.5:8080/v1")
     label = mode_label(settings, "llm")
     assert "secret" not in label and "user" not in label and "10.0.0.5:8080/v1" in label
+
+
+def test_documents_seeded_from_outside_the_working_directory_get_short_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data folder elsewhere on the server: citations name ``<folder>/<file>``, never the
+    server's absolute path (a review finding)."""
+    from rag.ingest import ingest_paths
+    from rag.settings import load_settings
+    from rag.webapp.resources import seed_names
+
+    data = tmp_path / "srv" / "police-docs"
+    (data / "2025").mkdir(parents=True)
+    (data / "2025" / SHIPPED_NAME).write_bytes((ROOT / "data" / SHIPPED_NAME).read_bytes())
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    names = seed_names(data)
+    assert names == {data / "2025" / SHIPPED_NAME: f"police-docs/2025/{SHIPPED_NAME}"}
+    settings = load_settings(index_dir=tmp_path / "index", _env_file=None)
+    report = ingest_paths([data], settings, names=names)
+    assert [d.source for d in report.documents] == [f"police-docs/2025/{SHIPPED_NAME}"]
+    monkeypatch.chdir(tmp_path / "srv")
+    assert seed_names(data) is None  # inside the working directory: the CLI's names

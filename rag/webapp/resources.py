@@ -84,6 +84,19 @@ def ingest_files(
     return report
 
 
+def seed_names(data: Path) -> dict[Path, str] | None:
+    """Source names for the documents of a data folder outside the working directory:
+    ``<folder name>/<path inside it>``, so citations never show a server's absolute paths.
+    None inside it (names are then relative to the working directory, as on the CLI)."""
+    if not data.resolve().is_relative_to(Path.cwd().resolve()):
+        return {
+            path: f"{data.name}/{path.relative_to(data).as_posix()}"
+            for path in data.rglob("*")
+            if path.is_file()
+        }
+    return None
+
+
 @st.cache_resource(show_spinner=False)
 def _first_start(key: str) -> tuple[threading.Lock, dict[str, bool]]:
     """Per configuration: a lock that sessions arriving during seeding wait on, and
@@ -104,7 +117,9 @@ def ensure_index() -> None:
         data = current.data_dir
         if not len(shared.searcher.snapshot) and data.is_dir():
             with st.status(f"First start: building the index from {data}/ …", expanded=True) as s:
-                report = ingest_files([data], label="Embedding the shipped documents")
+                report = ingest_files(
+                    [data], seed_names(data), label="Embedding the shipped documents"
+                )
                 added = sum(d.status in ("added", "updated") for d in report.documents)
                 s.update(
                     label=f"Index built: {added} document(s), {report.embedded_chunks} passages.",
