@@ -368,3 +368,35 @@ def test_documents_seeded_from_outside_the_working_directory_get_short_names(
     assert [d.source for d in report.documents] == [f"police-docs/2025/{SHIPPED_NAME}"]
     monkeypatch.chdir(tmp_path / "srv")
     assert seed_names(data) is None  # inside the working directory: the CLI's names
+
+
+@pytest.mark.server
+def test_a_model_evaluation_needs_a_confirmation_and_runs_one_at_a_time(app_env: Path) -> None:
+    """244 paid calls: the button waits for a tick, and while another user's model run holds
+    the lock a second one is refused with a message, sending nothing (a review finding)."""
+    from fake_openai_server import FakeOpenAIServer
+
+    from rag.webapp.evaluation_page import model_run_lock
+
+    with FakeOpenAIServer() as server, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OPENAI_BASE_URL", server.base_url)
+        mp.setenv("RAG_CHAT_MODEL", "fake-chat")
+        get_settings.cache_clear()
+        at = started("app_pages/evaluation.py")
+        at.radio(key="eval_mode").set_value("llm").run()
+        assert "244 model calls" in at.checkbox(key="eval_confirm").label
+        run_button = next(b for b in at.button if b.label == "Run the evaluation")
+        assert run_button.disabled
+        at.checkbox(key="eval_confirm").check().run()
+        run_button = next(b for b in at.button if b.label == "Run the evaluation")
+        assert not run_button.disabled
+        lock = model_run_lock()
+        assert lock.acquire(blocking=False)  # another user's run
+        try:
+            run_button.click().run()
+        finally:
+            lock.release()
+        get_settings.cache_clear()
+    assert not at.exception
+    assert any("Another user is running" in w.value for w in at.warning)
+    assert server.chat_requests == [] and "eval_run" not in at.session_state

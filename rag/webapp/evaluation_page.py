@@ -4,6 +4,8 @@ charts, and which cases a change fixed or broke."""
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +13,7 @@ from rag.eval_gate import load_floors
 from rag.eval_report import compare_runs, default_baseline, fmt, load_run, why_failed
 from rag.evaluation import METRICS, TAG_METRICS, EvalRun, run_suite
 from rag.safe_text import inert_markdown
+from rag.settings import Settings
 from rag.webapp import resources
 
 
@@ -19,6 +22,12 @@ def baseline_for(mode: str) -> EvalRun | None:
     """The committed baseline of a mode (read once per process)."""
     path = default_baseline(mode)
     return load_run(path) if path else None
+
+
+@st.cache_resource(show_spinner=False)
+def model_run_lock() -> threading.Lock:
+    """One model evaluation at a time in this process: each one is 244 paid calls."""
+    return threading.Lock()
 
 
 def metrics_table(run: EvalRun, baseline: EvalRun | None, label: str) -> pd.DataFrame:
@@ -74,6 +83,20 @@ def changes(run: EvalRun, baseline: EvalRun) -> None:
         )
 
 
+def run_evaluation(settings: Settings, mode: str) -> None:
+    bar = st.progress(0.0, text="Building the evaluation index…")
+
+    def progress(done: int, total: int, label: str) -> None:
+        bar.progress(done / max(total, 1), text=f"{done}/{total} {label}")
+
+    with resources.friendly("The evaluation"):
+        # the judge is a model too: only when the user chose the model
+        st.session_state["eval_run"] = run_suite(
+            settings, mode=mode, progress=progress, judge=mode == "llm"
+        )
+    bar.empty()
+
+
 def render() -> None:
     settings = resources.settings()
     st.title("Evaluation")
@@ -88,21 +111,25 @@ def render() -> None:
         "Answer with", modes, horizontal=True, key="eval_mode",
         format_func=lambda m: "Offline engine" if m == "offline" else "Language model",
     )  # fmt: skip
+    confirmed = True
     if mode == "llm":
-        st.caption("Each of the 122 questions goes to the model, and a judge model scores "
-                   "the answers: this costs what 244 model calls cost.")
-    if st.button("Run the evaluation", type="primary", icon=":material/play_arrow:"):
-        bar = st.progress(0.0, text="Building the evaluation index…")
-
-        def progress(done: int, total: int, label: str) -> None:
-            bar.progress(done / max(total, 1), text=f"{done}/{total} {label}")
-
-        with resources.friendly("The evaluation"):
-            # the judge is a model too: only when the user chose the model
-            st.session_state["eval_run"] = run_suite(
-                settings, mode=mode, progress=progress, judge=mode == "llm"
-            )
-        bar.empty()
+        confirmed = st.checkbox(
+            "Send the 122 questions to the model, and a judge model's 122 scorings: this "
+            "costs what 244 model calls cost.",
+            key="eval_confirm",
+        )
+    clicked = st.button(
+        "Run the evaluation", type="primary", icon=":material/play_arrow:", disabled=not confirmed
+    )
+    lock = model_run_lock() if mode == "llm" else None
+    if clicked and lock is not None and not lock.acquire(blocking=False):
+        st.warning("Another user is running the evaluation with the model; try again when it ends.")
+    elif clicked:
+        try:
+            run_evaluation(settings, mode)
+        finally:
+            if lock is not None:
+                lock.release()
     baseline = baseline_for(mode)
     run: EvalRun | None = st.session_state.get("eval_run")
     label = "This run"
