@@ -19,6 +19,7 @@ from filelock import FileLock, Timeout
 from rag.embeddings import embedding_identity
 from rag.errors import IndexBusy, RagError
 from rag.locking import lock_path, write_lock
+from rag.sentence_vectors import SENTENCE_VECTORS_KEY
 from rag.settings import Settings
 from rag.store import IndexStore, open_store
 
@@ -46,6 +47,9 @@ class DoctorReport:
     chunks: int = 0
     live_chunks: int = 0
     orphan_chunks: int = 0
+    # live chunks stored without sentence vectors (an older version, or the OpenAI
+    # embedding backend): not a fault, their sentences are embedded at question time
+    chunks_without_sentence_vectors: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -95,6 +99,9 @@ def examine(store: IndexStore, report: DoctorReport, expected_dimension: int | N
         by_document[str(meta.get("document_id"))].append(dict(meta))
     live = {r.document_id for r in records}
     report.live_chunks = sum(len(by_document[d]) for d in live)
+    report.chunks_without_sentence_vectors = sum(
+        SENTENCE_VECTORS_KEY not in m for d in live for m in by_document[d]
+    )
     report.orphan_chunks = report.chunks - report.live_chunks
     if report.orphan_chunks and report.lock != "held":  # else: the running ingest's work
         report.problems.append(

@@ -77,6 +77,19 @@ def test_a_clean_index_is_healthy_with_exact_counts(indexed: Settings) -> None:
     assert report.documents == len(docs) == 7
     assert report.chunks == report.live_chunks == len(chunk_ids) == sum(d[2] for d in docs)
     assert (report.model, report.dimension, report.lock) == (MODEL_NAME, DIMENSION, "free")
+    assert report.chunks_without_sentence_vectors == 0
+
+
+def test_chunks_without_sentence_vectors_are_counted_not_a_fault(indexed: Settings) -> None:
+    """An index written before sentence vectors were stored: healthy, with a note."""
+    from rag.sentence_vectors import SENTENCE_VECTORS_KEY
+
+    store = store_of(indexed)
+    ids = store.chunks.get(include=[])["ids"][:3]
+    store.chunks.update(ids=ids, metadatas=[{SENTENCE_VECTORS_KEY: None}] * 3)
+    report = run_doctor(indexed)
+    assert report.healthy and report.chunks_without_sentence_vectors == 3
+    assert report.to_json()["chunks_without_sentence_vectors"] == 3
 
 
 def test_orphan_chunks_are_found_and_deleted_documents_untouched(
