@@ -33,8 +33,16 @@ _GRADE = re.compile(
 # "how many" question is not answered by a sentence without a number, however
 # close its topic: that is the commonest way to invent an answer.
 _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (
+    (  # "how much money / has it saved": an amount of money, not any number
         re.compile(
+            r"(?<!by )\bhow much\b[^?]*?\b(money|sav(e|es|ed|ing|ings)|cost|costs|spend|spent|"
+            r"budget|reserves?|fund(s|ed|ing)?|invest(s|ed|ment)?|deficit|gap)\b",
+            re.I,
+        ),
+        re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(pounds|million|billion|bn)\b", re.I),
+    ),
+    (
+        _ASKS_NUMBER := re.compile(
             r"\b(how (many|much|long|often|far|quickly|big|large|high|low)|what (number|"
             r"percentage|proportion|share|fraction|amount|figure|sum)|by how much|how many)\b",
             re.I,
@@ -105,7 +113,7 @@ def answers_type(question: str, sentence: str) -> bool:
         if asks.search(question):
             if holds.search(sentence) is None:
                 return False
-            counted = counted_terms(question)
+            counted = counted_terms(question) if asks is _ASKS_NUMBER else set()
             return counts(sentence, counted) if counted else True
     return True
 

@@ -13,7 +13,6 @@ from conftest import SHIPPED
 from rag.answering import Engine
 from rag.embeddings import OfflineEmbeddings
 from rag.ingest import Ingester, ingest_paths
-from rag.offline import answers_type, counted_terms, counts
 from rag.retrieval import Passage
 from rag.sentence_vectors import (
     SENTENCE_VECTORS_KEY,
@@ -158,40 +157,6 @@ def test_a_source_queued_twice_commits_its_last_version(settings: Settings) -> N
     ingester.flush()
     (record,) = ingester.store.documents(with_text=True)
     assert "second version" in record.text
-
-
-@pytest.mark.parametrize(
-    ("question", "sentence", "answers"),
-    [
-        (
-            "How many PCSOs does Midsomer have?",
-            "Its 96 police community support officers are known.",
-            True,
-        ),
-        ("How many officers does it employ?", "The three forces share 40 officers.", True),
-        ("How many officers does it employ?", "The three forces share a unit.", False),
-        (
-            "How many neighbourhood teams are there?",
-            "Each of its 58 neighbourhood teams has a sergeant.",
-            True,
-        ),
-        ("How many forces are graded good?", "Two of the forces are graded good.", True),
-        ("How long do victims wait?", "Victims wait four weeks.", True),
-        ("What did the inspector say?", "No number here.", True),
-    ],
-)
-def test_a_count_must_count_what_was_asked(question: str, sentence: str, answers: bool) -> None:
-    assert answers_type(question, sentence) is answers
-
-
-def test_counted_terms() -> None:
-    assert counted_terms("How many police community support officers does it have?") == {
-        "community",
-        "support",
-        "officer",
-    }
-    assert counted_terms("What did the inspector say?") == set()
-    assert counts("There are 12 PCSOs.", {"pcso"})
 
 
 def test_passage_extras_carry_the_blob(settings: Settings, embeddings: OfflineEmbeddings) -> None:

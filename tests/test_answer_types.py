@@ -1,0 +1,47 @@
+"""The offline engine's answer types: a question asking for a count, an amount of money,
+a grade or a date is only answered by a sentence that holds one (and, for a count, one
+counting what was asked)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.offline import answers_type, counted_terms, counts
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        (
+            "How many PCSOs does Midsomer have?",
+            "Its 96 police community support officers are known.",
+            True,
+        ),
+        ("How many officers does it employ?", "The three forces share 40 officers.", True),
+        ("How many officers does it employ?", "The three forces share a unit.", False),
+        (
+            "How many neighbourhood teams are there?",
+            "Each of its 58 neighbourhood teams has a sergeant.",
+            True,
+        ),
+        ("How many forces are graded good?", "Two of the forces are graded good.", True),
+        ("How long do victims wait?", "Victims wait four weeks.", True),
+        ("What did the inspector say?", "No number here.", True),
+        ("How much money does the force need to save?", "It has 2,000 rural watch members.", False),
+        ("How much money does the force need to save?", "It must save £6.8 million.", True),
+        ("How much has the force saved?", "It saved 4.2 million pounds.", True),
+        ("By how much did burglary fall?", "Burglary fell by 12 per cent.", True),
+    ],
+)
+def test_a_count_must_count_what_was_asked(question: str, sentence: str, answers: bool) -> None:
+    assert answers_type(question, sentence) is answers
+
+
+def test_counted_terms() -> None:
+    assert counted_terms("How many police community support officers does it have?") == {
+        "community",
+        "support",
+        "officer",
+    }
+    assert counted_terms("What did the inspector say?") == set()
+    assert counts("There are 12 PCSOs.", {"pcso"})
