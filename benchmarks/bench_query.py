@@ -64,6 +64,7 @@ from rag.settings import Settings, load_settings  # noqa: E402
 from rag.store import SCHEMA_VERSION, DocumentRecord  # noqa: E402
 from rag.structure import parse_document  # noqa: E402
 
+FILLER = 2  # how filler chunks are built (in the cache key): 2 = with sentence vectors
 FORCES = 43  # filler documents share this many fictional forces (as England and Wales)
 QUESTION = "What did the inspector say about the force's integrity?"
 
@@ -92,11 +93,19 @@ def cheap_vector(text: str, vectors: dict[str, np.ndarray]) -> np.ndarray | None
     return mean / np.linalg.norm(mean)
 
 
-def filler_sentence_vectors(text: str, vectors: dict[str, np.ndarray]) -> str | None:
-    """The packed vectors of a filler chunk's sentences (their real vectors, read alone)."""
-    spans = [(s, e) for s, e in quotable_spans(text) if text[s:e] in vectors]
+def filler_sentence_vectors(
+    text: str, vectors: dict[str, np.ndarray], model: OfflineEmbeddings
+) -> str:
+    """The packed vectors of a filler chunk's sentences: their real vectors, read alone (a
+    sentence not among the source sentences, such as the filler's banner, is embedded for
+    real once and remembered). As at ingest, every quotable sentence has one."""
+    spans = quotable_spans(text)
+    unknown = sorted({text[s:e] for s, e in spans} - vectors.keys())
+    if unknown:
+        fresh = np.asarray(model.embed_documents(unknown), dtype=np.float32)
+        vectors.update(zip(unknown, fresh, strict=True))
     if not spans:
-        return None
+        return pack([], np.zeros((0, 0), dtype=np.float32))
     return pack(spans, np.asarray([vectors[text[s:e]] for s, e in spans], dtype=np.float32))
 
 
@@ -105,7 +114,7 @@ def build_index(
 ) -> tuple[Path, dict[str, Any]]:
     """An index of the evaluation corpus plus filler up to ``size`` chunks (cached)."""
     signature = chunker_signature(settings.chunk_tokens, settings.chunk_overlap, settings.encoding)
-    key = f"query-{size}-{MODEL_NAME}-s{SCHEMA_VERSION}-{signature.replace(':', '_')}"
+    key = f"query-{size}-{MODEL_NAME}-s{SCHEMA_VERSION}-{signature.replace(':', '_')}-f{FILLER}"
     folder = RESULTS_DIR / "cache" / key
     if (folder / "done").exists():
         return folder / "index", {"cached": True}
@@ -137,8 +146,7 @@ def build_index(
                     vector = np.asarray(model.embed_query(chunk.text), dtype=np.float32)
                     embedded_for_real += 1
                 meta = chunk_metadata(parsed, chunk)
-                if (blob := filler_sentence_vectors(chunk.text, vectors)) is not None:
-                    meta[SENTENCE_VECTORS_KEY] = blob
+                meta[SENTENCE_VECTORS_KEY] = filler_sentence_vectors(chunk.text, vectors, model)
                 chunks_out.append(replace(chunk, metadata=meta))
                 vectors_out.append(vector)
             have += len(chunks)

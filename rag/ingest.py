@@ -169,12 +169,14 @@ class Ingester:
         # batches pad (on 5,228 chunks: 5.7% padding tokens at 512, 1.9% at 2,048)
         self.flush_at = 64 * settings.embed_batch_size
         self._pending: list[_Pending] = []
-        self._known = {r.document_id: r.source for r in self.store.documents()}
+        # the registry, read once per run (under the write lock nobody else changes it)
+        self._records = {r.source: r for r in self.store.documents()}
+        self._known = {r.document_id: r.source for r in self._records.values()}
 
     def ingest_text(self, raw: str, source: str, force_name: str | None = None) -> IngestResult:
         """Queue one document; its result is final once :meth:`flush` has run."""
         doc = parse_document(raw, source, force_override=force_name)
-        current = self.store.document(source)
+        current = self._records.get(source)
         if current and (current.document_id, current.chunker, current.force) == (
             doc.document_id,
             self.chunker,
@@ -207,7 +209,9 @@ class Ingester:
             for item in pending:  # nothing of these was committed: the old versions stay
                 item.result.status, item.result.error = "rejected", f"{exc}; ingest it again"
             return
-        self.store.commit(*(self._record(item) for item in pending))
+        records = [self._record(item) for item in pending]
+        self.store.commit(*records)
+        self._records.update((r.source, r) for r in records)
         for item in pending:
             self._clean_up(item)
 

@@ -91,8 +91,6 @@ def pool_spans(
     if not rows.size or not spans:
         return [], np.zeros((0, dim), dtype=np.float32)
     where = np.asarray(offsets[: len(hidden)], dtype=np.int64).reshape(-1, 2)[rows]
-    cumulative = np.zeros((rows.size + 1, dim), dtype=np.float32)
-    np.cumsum(hidden[rows], axis=0, out=cumulative[1:])
     wanted = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
     # token offsets rise through the text: a span's tokens are one run of rows
     first = np.searchsorted(where[:, 0], wanted[:, 0], side="left")
@@ -100,6 +98,10 @@ def pool_spans(
     found = last > first
     if not found.any():
         return [], np.zeros((0, dim), dtype=np.float32)
-    matrix = (cumulative[last[found]] - cumulative[first[found]]) / (last - first)[found, None]
+    first, last = first[found], last[found]
+    # each span's mean as one matrix product: a row of weights 1/len over its tokens
+    position = np.arange(rows.size)
+    weights = ((position >= first[:, None]) & (position < last[:, None])).astype(np.float32)
+    matrix = (weights / (last - first)[:, None]) @ hidden[rows]
     matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
     return [(int(a), int(b)) for a, b in wanted[found]], matrix
