@@ -176,8 +176,9 @@ class Engine:
             vector = list(mixed / np.linalg.norm(mixed))
         searched = topic
         if per_force:
+            scores = self.searcher.scores(topic, vector)  # once for every force
             groups = [
-                self.searcher.search(searched, PER_FORCE_K, f, query_vector=vector)
+                self.searcher.search(searched, PER_FORCE_K, f, scores=scores)
                 for f in (named or known)
             ]
             if not named and len(groups) > CROSS_FORCE_LIMIT:

@@ -101,7 +101,7 @@ class Snapshot:
         )
         self.bm25 = BM25Index(self.texts)
         self.forces = sorted({str(m["force"]) for m in self.metadatas if m.get("force")})
-        self._masks: dict[tuple[tuple[str, Any], ...], np.ndarray] = {}
+        self._rows: dict[tuple[tuple[str, Any], ...], np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -117,20 +117,32 @@ class Snapshot:
         }
         return Passage(self.ids[i], self.texts[i], meta, score, similarity, lexical, extras)
 
-    def mask(self, where: dict[str, Any] | None) -> np.ndarray | None:
-        """Boolean mask of chunks whose metadata equals every ``where`` item."""
+    def rows(self, where: dict[str, Any] | None) -> np.ndarray | None:
+        """Indices of the chunks whose metadata equals every ``where`` item (None: all).
+        Searching within them costs what the filter leaves, not what the index holds."""
         if not where:
             return None
         key = tuple(sorted(where.items(), key=lambda item: item[0]))
-        cached = self._masks.get(key)
+        cached = self._rows.get(key)
         if cached is None:  # a scan of every chunk's metadata: once per filter and snapshot
-            cached = np.array(
-                [all(m.get(k) == v for k, v in where.items()) for m in self.metadatas], dtype=bool
+            cached = np.flatnonzero(
+                [all(m.get(k) == v for k, v in where.items()) for m in self.metadatas]
             )
-            if len(self._masks) >= _MASK_CACHE:
-                self._masks.clear()
-            self._masks[key] = cached
+            if len(self._rows) >= _MASK_CACHE:
+                self._rows.clear()
+            self._rows[key] = cached
         return cached
+
+
+def _best(scores: np.ndarray, rows: np.ndarray | None, n: int) -> list[int]:
+    """The indices of the ``n`` highest ``scores`` among ``rows`` (None: all), best first."""
+    local = scores if rows is None else scores[rows]
+    n = min(n, len(local))
+    if n <= 0:
+        return []
+    top = np.argpartition(-local, n - 1)[:n]
+    top = top[np.argsort(-local[top], kind="stable")]
+    return [int(i) for i in (top if rows is None else rows[top])]
 
 
 class HybridSearcher:
@@ -154,6 +166,18 @@ class HybridSearcher:
         with self._lock:
             self._snapshot = None
 
+    def scores(
+        self, query: str, query_vector: list[float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(cosine, BM25) of every chunk for the query: computed once, they serve every
+        force of a cross-force question (see ``search(scores=...)``)."""
+        snap = self.snapshot
+        vector = np.asarray(
+            query_vector if query_vector is not None else self.embeddings.embed_query(query),
+            dtype=np.float32,
+        )
+        return snap.vectors @ vector, snap.bm25.scores(query)
+
     def search(
         self,
         query: str,
@@ -162,27 +186,18 @@ class HybridSearcher:
         where: dict[str, Any] | None = None,
         token_budget: int | None = None,
         query_vector: list[float] | None = None,
+        scores: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> list[Passage]:
         snap = self.snapshot
         if not len(snap) or not query.strip() or k <= 0:
             return []
         filters = {**(where or {}), **({"force": force} if force else {})}
-        allowed = snap.mask(filters)
-        vector = np.asarray(
-            query_vector if query_vector is not None else self.embeddings.embed_query(query),
-            dtype=np.float32,
-        )
-        similarity = snap.vectors @ vector
-        if allowed is not None:
-            similarity = np.where(allowed, similarity, -np.inf)
-        n = min(CANDIDATES, len(snap))
-        by_vector = np.argpartition(-similarity, n - 1)[:n]
-        by_vector = [
-            int(i)
-            for i in by_vector[np.argsort(-similarity[by_vector])]
-            if np.isfinite(similarity[i])
-        ]
-        by_lexical = snap.bm25.top(query, CANDIDATES, allowed)
+        rows = snap.rows(filters)
+        if rows is not None and not len(rows):
+            return []
+        similarity, bm25 = scores if scores is not None else self.scores(query, query_vector)
+        by_vector = _best(similarity, rows, CANDIDATES)
+        by_lexical = [(i, float(bm25[i])) for i in _best(bm25, rows, CANDIDATES) if bm25[i] > 0]
 
         fused: dict[int, float] = {}
         for rank, i in enumerate(by_vector):
