@@ -222,7 +222,8 @@ def optimise(engine: Engine, on: bool, stored: list[str | None]) -> None:
     """Switch the fast path's changes off (the code as it was) or on, in one process.
     Off: no stored sentence vectors (``stored`` keeps them to switch back), every sentence
     of every passage embedded, every force's sentences scored on a cross-force question,
-    an fsync per audit-log commit. (The filter-mask cache stays on.)"""
+    an fsync per audit-log commit. (The cached filter rows and the one scoring pass shared
+    by the forces of a cross-force question stay on.)"""
     snapshot = engine.searcher.snapshot
     snapshot.sentence_vectors = list(stored) if on else [None] * len(stored)
     engine.sentence_limit = CANDIDATE_SENTENCES if on else None

@@ -168,3 +168,59 @@ def test_bad_files_are_rejected_and_the_rest_ingest(
     assert all(rejected.values())
     assert report.exit_code == 1
     assert sum(d.status == "added" for d in report.documents) >= 5
+
+
+def test_only_a_run_after_an_interrupted_one_looks_for_orphans(
+    settings: Settings, corpus: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding orphans reads every chunk's metadata (12 s at 100,000 chunks): a run does it
+    only when the previous one left its marker (it died) or when its own writes failed."""
+    from dataclasses import replace
+
+    from rag.chunking import chunk_document
+    from rag.ingest import PENDING_MARKER, chunk_metadata
+    from rag.store import IndexStore
+    from rag.structure import parse_document
+
+    sweeps: list[int] = []
+    real = IndexStore.delete_orphans
+    monkeypatch.setattr(IndexStore, "delete_orphans", lambda s: sweeps.append(real(s)) or 0)
+    shipped = corpus / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
+    ingest_paths([shipped], settings, embeddings=embeddings)
+    marker = settings.index_dir / PENDING_MARKER
+    assert sweeps == [] and not marker.exists()  # a clean run: no sweep, marker gone
+
+    # a run killed after writing chunks of a document it never committed
+    doc = parse_document("Force: Kent Police\n\nAn uncommitted custody finding.", "k.txt")
+    chunks = [replace(c, metadata=chunk_metadata(doc, c)) for c in chunk_document(doc, 200, 30)]
+    store = Ingester(settings, embeddings).store
+    store.add_chunks(chunks, embeddings.embed_documents([c.text for c in chunks]))
+    marker.touch()  # what the killed run left
+    ingest_paths([shipped], settings, embeddings=embeddings)
+    assert sweeps == [len(chunks)] and store.orphan_chunk_ids() == []
+    assert not marker.exists()
+    ingest_paths([shipped], settings, embeddings=embeddings)
+    assert sweeps == [len(chunks)]  # and the next clean run does not sweep again
+
+
+def test_a_run_whose_writes_failed_looks_for_orphans(
+    settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.store import IndexStore
+
+    class Failing(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            raise RuntimeError("service down")
+
+        def embed_query(self, text: str) -> list[float]:
+            raise RuntimeError("service down")
+
+    sweeps: list[int] = []
+    real = IndexStore.delete_orphans
+    monkeypatch.setattr(IndexStore, "delete_orphans", lambda s: sweeps.append(real(s)) or 0)
+    shipped = corpus / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
+    report = ingest_paths([shipped], settings, embeddings=Failing())
+    assert report.documents[0].status == "rejected" and "service down" in str(
+        report.documents[0].error
+    )
+    assert sweeps == [0]
