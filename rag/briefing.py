@@ -113,7 +113,7 @@ def pick(sentences: Sequence[Sentence]) -> dict[str, list[Sentence]]:
     seen: set[str] = set()
     for sentence in sentences:
         text = sentence.text
-        if text in seen or text.startswith("[FICTIONAL"):
+        if text in seen:
             continue
         kind = "verdict" if _VERDICT.search(text) and not picked["verdict"] else classify(text)
         paragraph = (sentence.passage.document_id, sentence.passage.paragraph or 0)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,13 +28,20 @@ from rag.chunking import Span, sentence_spans
 
 SENTENCE_VECTORS_KEY = "sentence_vectors"
 MIN_SENTENCE_CHARS = 25  # shorter spans ("Thank you.") are never quoted as evidence
+_EDITORIAL = re.compile(r"\[[^\[\]]*\]")
 _VERSION = 1
 _HEADER = np.dtype([("version", "u1"), ("count", "<u2"), ("dim", "<u2")])
 
 
 def quotable_spans(text: str) -> list[Span]:
-    """The sentences of a passage that can be evidence (the same at ingest and question time)."""
-    return [(s, e) for s, e in sentence_spans(text, 0, len(text)) if e - s >= MIN_SENTENCE_CHARS]
+    """The sentences of a passage that can be evidence (the same at ingest and question
+    time): not too short, and not an editor's note wholly in square brackets ("[inaudible]",
+    "[FICTIONAL: …]"), which no inspector said."""
+    return [
+        (s, e)
+        for s, e in sentence_spans(text, 0, len(text))
+        if e - s >= MIN_SENTENCE_CHARS and not _EDITORIAL.fullmatch(text[s:e].strip())
+    ]
 
 
 def pack(spans: Sequence[Span], vectors: np.ndarray) -> str:

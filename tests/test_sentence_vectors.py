@@ -165,3 +165,16 @@ def test_passage_extras_carry_the_blob(settings: Settings, embeddings: OfflineEm
         "integrity", 3
     )
     assert passages and all(unpack(p.extras[SENTENCE_VECTORS_KEY]) for p in passages)
+
+
+def test_an_editors_note_in_brackets_is_never_evidence() -> None:
+    text = (
+        "[FICTIONAL: this transcript is invented for testing and describes no real force.] "
+        "The force has a well-resourced counter-corruption unit. [Recording paused for "
+        "two minutes.] It told us [in a letter] that it would recruit two more investigators."
+    )
+    quoted = [text[s:e] for s, e in quotable_spans(text)]
+    assert quoted == [  # a note inside a sentence stays: it is part of what was said
+        "The force has a well-resourced counter-corruption unit.",
+        "It told us [in a letter] that it would recruit two more investigators.",
+    ]
