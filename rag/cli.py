@@ -254,7 +254,7 @@ def doctor(
     out.print(f"documents   {report.documents}")
     out.print(f"chunks      {report.chunks} ({report.live_chunks} live, "
               f"{report.orphan_chunks} orphan)")
-    if report.chunks_without_sentence_vectors:
+    if report.chunks_without_sentence_vectors and settings().embedding_backend == "offline":
         out.print(f"note        {report.chunks_without_sentence_vectors} live chunk(s) have no "
                   "stored sentence vectors: offline answers embed their sentences when asked "
                   "(slower); `rag ingest` on their files adds them (offline embeddings only)")

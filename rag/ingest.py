@@ -196,6 +196,13 @@ class Ingester:
         )
         chunks = [replace(c, metadata=chunk_metadata(doc, c)) for c in chunks]
         result = _result(doc, "updated" if current else "added", len(chunks))
+        for earlier in [p for p in self._pending if p.doc.source == source]:
+            # the same source name twice in one run (two paths, or an upload batch): the
+            # later file wins, and the earlier one's chunks are never written (no orphans)
+            self._pending.remove(earlier)
+            self._known.pop(earlier.doc.document_id, None)
+            earlier.result.status = "rejected"
+            earlier.result.error = "another file of the same name came later in this run"
         self._pending.append(_Pending(doc, chunks, current, result))
         self._known[doc.document_id] = source
         if sum(len(p.chunks) for p in self._pending) >= self.flush_at:
@@ -341,29 +348,44 @@ def ingest_paths(
     files, results = discover(paths, settings.max_files, skip=settings.index_dir)
     with write_lock(settings):
         ingester = Ingester(settings, embeddings)
-        # Under a real lock no other writer has work pending, so chunks of no registered
-        # document are what an interrupted run left. Finding them reads every chunk's
-        # metadata (12 s at 100,000 chunks), so only a run after one that did not finish
-        # (its marker is still there) or whose writes failed looks for them.
-        marker = None if settings.chroma_url else settings.index_dir / PENDING_MARKER
-        interrupted = marker is not None and marker.exists()
-        if marker is not None:
-            _write_durably(marker)
+        marker = RunMarker(settings)
         for done, path in enumerate(files, start=1):
             name = (names or {}).get(path)
             results.append(ingester.ingest_file(path, source=name, force_name=force_name))
             if progress:
                 progress(done, len(files), results[-1].source)
         ingester.flush()
-        if marker is not None:
-            if interrupted or ingester.failed_flushes:
-                ingester.store.delete_orphans()  # left by that run, and not reused by this one
-            marker.unlink(missing_ok=True)
+        marker.finish(ingester.store, failed=bool(ingester.failed_flushes))
     return IngestReport(results, ingester.embedded, time.perf_counter() - started)
+
+
+class RunMarker:
+    """``ingest.pending`` in a local index while a run writes to it.
+
+    Under the write lock no other writer has work pending, so chunks of no registered
+    document are what an interrupted run left. Finding them reads every chunk's metadata
+    (12 s at 100,000 chunks), so only a run that finds a marker left behind (that run
+    died), or whose own writes failed, looks for them. A Chroma server has no such lock:
+    orphans there are left to ``rag doctor --repair``.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.path = None if settings.chroma_url else settings.index_dir / PENDING_MARKER
+        self.interrupted = self.path is not None and self.path.exists()
+        if self.path is not None:
+            _write_durably(self.path)
+
+    def finish(self, store: IndexStore, failed: bool = False) -> None:
+        if self.path is None:
+            return
+        if self.interrupted or failed:
+            store.delete_orphans()
+        self.path.unlink(missing_ok=True)
 
 
 def _write_durably(path: Path) -> None:
     """Create ``path`` and make its existence survive a power cut (file and folder synced)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:
         os.fsync(handle.fileno())
     folder = os.open(path.parent, os.O_RDONLY)
@@ -379,6 +401,7 @@ def remove_sources(sources: Sequence[str], settings: Settings) -> list[DocumentR
     out: list[DocumentRecord | RagError] = []
     with write_lock(settings):
         store = open_store(settings, model, dimension)
+        marker = RunMarker(settings)  # killed between a registry delete and its chunks'
         records = store.documents()
         for wanted in sources:
             match = [r for r in records if wanted in (r.source, r.document_id)] or [
@@ -389,4 +412,5 @@ def remove_sources(sources: Sequence[str], settings: Settings) -> list[DocumentR
             for record in match:
                 store.remove(record.source)
                 out.append(record)
+        marker.finish(store)
     return out

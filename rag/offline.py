@@ -29,17 +29,28 @@ _GRADE = re.compile(
     re.I,
 )
 
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    "eighty|ninety|hundreds?|thousands?|millions?|dozens?"
+)
+
 # What a question asks for, and what a sentence must hold to answer it. A
 # "how many" question is not answered by a sentence without a number, however
 # close its topic: that is the commonest way to invent an answer.
 _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (  # "how much money / has it saved": an amount of money, not any number
+    (  # "how much money", "how much has it saved": an amount of money, not any number
         re.compile(
-            r"(?<!by )\bhow much\b[^?]*?\b(money|sav(e|es|ed|ing|ings)|cost|costs|spend|spent|"
-            r"budget|reserves?|fund(s|ed|ing)?|invest(s|ed|ment)?|deficit|gap)\b",
+            r"\bhow much\s+(?:money|funding|cash)\b|(?<!by )\bhow much\s+(?:has|have|had|did|"
+            r"does|do|will|would|must|should|is|was)\b[^?]*?\b(?:save[ds]?|saving|savings|"
+            r"cost|costs|spend|spent|invest|invested)\b",
             re.I,
         ),
-        re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(pounds|million|billion|bn)\b", re.I),
+        re.compile(
+            r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:(?:thousand|million|billion|bn|m|k)\s?)?pounds\b|"
+            r"\b\d[\d,.]*\s?(?:million|billion|bn)\b",
+            re.I,
+        ),
     ),
     (
         _ASKS_NUMBER := re.compile(
@@ -48,9 +59,7 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
             re.I,
         ),
         re.compile(
-            r"\d|£|\bper ?cent\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-            r"twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|quarter|"
-            r"third|dozen)\b",
+            rf"\d|£|\bper ?cent\b|\b({_NUMBER_WORDS}|billion|half|quarter|third)\b",
             re.I,
         ),
     ),
@@ -70,40 +79,69 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
 
 
 # "How many officers ...": the number must count what was asked about ("three forces"
-# does not answer "how many officers"). The counted words end at the verb or a preposition.
-_HOW_MANY = re.compile(
-    r"\bhow many\s+(.+?)(?=\s+(?:do|does|did|are|is|was|were|has|have|had|will|can|could|"
-    r"would|in|at|of|on|for|across|by|per)\b|[?.,;]|$)",
-    re.I,
+# does not answer "how many officers"). The counted noun phrase ends at a function word
+# or at its first plural ("police community support officers", "PCSOs", "teams").
+_HOW_MANY = re.compile(r"\bhow many\s+([^?.,;:!]+)", re.I)
+_FUNCTION_TEXT = (
+    "do does did are is was were has have had will can could would should in at of on "
+    "for across by per the a an there than that which who to from with and or over under"
 )
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 _WORD = re.compile(r"[A-Za-z0-9£%]+")
-_COUNT = re.compile(
-    r"£?\d+%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|hundreds|thousand|thousands|million|dozen|dozens",
-    re.I,
-)
-_COUNT_WINDOW = 5  # words after a number that may name what it counts
+_COUNT = re.compile(rf"£?\d+%?|{_NUMBER_WORDS}", re.I)
+_AFTER, _BEFORE = 8, 4  # words after (or before: "officer numbers stood at 1,200") a number
+
+
+def _plural(word: str) -> bool:
+    return len(word) > 3 and word.lower().endswith("s") and not word.lower().endswith("ss")
+
+
+def _abbreviation(word: str) -> str | None:
+    """ "PCSOs" -> "pcso": a word in capitals (a trailing plural s allowed), else None."""
+    letters = word[:-1] if word.endswith("s") else word
+    return letters.lower() if len(letters) >= 2 and letters.isupper() else None
+
+
+def counted_words(question: str) -> list[str]:
+    """The words of the noun phrase a "how many" question counts (empty: no count asked)."""
+    match = _HOW_MANY.search(question)
+    words: list[str] = []
+    for word in _WORD.findall(match.group(1)) if match else []:
+        if word.lower() in _FUNCTION_WORDS:
+            break
+        words.append(word)
+        if _plural(word) or len(words) >= 5:
+            break
+    return words
 
 
 def counted_terms(question: str) -> set[str]:
-    """The (stemmed) words a "how many" question counts; empty if it asks no count."""
-    match = _HOW_MANY.search(question)
-    return set(terms(match.group(1))) if match else set()
+    """The (stemmed) content words a "how many" question counts."""
+    return set(terms(" ".join(counted_words(question))))
 
 
-def counts(sentence: str, counted: set[str]) -> bool:
-    """Whether a number in the sentence is followed closely by a counted word, or by the
-    words an abbreviation of it stands for (96 police community support officers: PCSOs)."""
+def counts(sentence: str, counted: list[str]) -> bool:
+    """Whether a number in the sentence counts the ``counted`` words: one of them close
+    after it (or just before it), or the same thing abbreviated either way ("96 police
+    community support officers" for "PCSOs", "96 PCSOs" for the words in full)."""
+    wanted = set(terms(" ".join(counted)))
+    asked_abbreviations = {a for w in counted if (a := _abbreviation(w))}
+    asked_initials = "".join(w[0].lower() for w in counted) if len(counted) > 1 else None
     words = _WORD.findall(sentence)
     for i, word in enumerate(words):
         if not _COUNT.fullmatch(word):
             continue
-        window = words[i + 1 : i + 1 + _COUNT_WINDOW]
-        if counted & {stem(w.lower()) for w in window}:
+        after = words[i + 1 : i + 1 + _AFTER]
+        near = after + words[max(0, i - _BEFORE) : i]
+        if wanted & {stem(w.lower()) for w in near}:
             return True
-        initials = "".join(w[0].lower() for w in window)
-        if any(initials[:n] in counted for n in range(2, len(initials) + 1)):
+        if after and asked_initials and _abbreviation(after[0]) == asked_initials:
             return True
+        for n in range(2, len(after) + 1):  # a noun phrase after the number, ending in a plural
+            if _plural(after[n - 1]):
+                if "".join(w[0].lower() for w in after[:n]) in asked_abbreviations:
+                    return True
+                break
     return False
 
 
@@ -113,8 +151,10 @@ def answers_type(question: str, sentence: str) -> bool:
         if asks.search(question):
             if holds.search(sentence) is None:
                 return False
-            counted = counted_terms(question) if asks is _ASKS_NUMBER else set()
-            return counts(sentence, counted) if counted else True
+            counted = counted_words(question) if asks is _ASKS_NUMBER else []
+            # "how many forces": no content word to count (force is a stopword), any number
+            names = terms(" ".join(counted)) or any(_abbreviation(w) for w in counted)
+            return counts(sentence, counted) if names else True
     return True
 
 

@@ -145,6 +145,15 @@ def _best(scores: np.ndarray, rows: np.ndarray | None, n: int) -> list[int]:
     return [int(i) for i in (top if rows is None else rows[top])]
 
 
+@dataclass
+class QueryScores:
+    """A query's cosine and BM25 scores over the chunks of one snapshot."""
+
+    snapshot: Snapshot
+    similarity: np.ndarray
+    lexical: np.ndarray
+
+
 class HybridSearcher:
     """Fused lexical + vector search over a store's live chunks."""
 
@@ -166,17 +175,16 @@ class HybridSearcher:
         with self._lock:
             self._snapshot = None
 
-    def scores(
-        self, query: str, query_vector: list[float] | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(cosine, BM25) of every chunk for the query: computed once, they serve every
-        force of a cross-force question (see ``search(scores=...)``)."""
+    def scores(self, query: str, query_vector: list[float] | None = None) -> QueryScores:
+        """Cosine and BM25 of every chunk of the current snapshot for the query: computed
+        once, they serve every force of a cross-force question (``search(scores=...)``),
+        on that same snapshot even if another session refreshes it meanwhile."""
         snap = self.snapshot
         vector = np.asarray(
             query_vector if query_vector is not None else self.embeddings.embed_query(query),
             dtype=np.float32,
         )
-        return snap.vectors @ vector, snap.bm25.scores(query)
+        return QueryScores(snap, snap.vectors @ vector, snap.bm25.scores(query))
 
     def search(
         self,
@@ -186,16 +194,19 @@ class HybridSearcher:
         where: dict[str, Any] | None = None,
         token_budget: int | None = None,
         query_vector: list[float] | None = None,
-        scores: tuple[np.ndarray, np.ndarray] | None = None,
+        scores: QueryScores | None = None,
     ) -> list[Passage]:
-        snap = self.snapshot
+        if scores is None:
+            if not len(self.snapshot) or not query.strip() or k <= 0:
+                return []
+            scores = self.scores(query, query_vector)
+        snap, similarity, bm25 = scores.snapshot, scores.similarity, scores.lexical
         if not len(snap) or not query.strip() or k <= 0:
             return []
         filters = {**(where or {}), **({"force": force} if force else {})}
         rows = snap.rows(filters)
         if rows is not None and not len(rows):
             return []
-        similarity, bm25 = scores if scores is not None else self.scores(query, query_vector)
         by_vector = _best(similarity, rows, CANDIDATES)
         by_lexical = [(i, float(bm25[i])) for i in _best(bm25, rows, CANDIDATES) if bm25[i] > 0]
 

@@ -103,13 +103,16 @@ def pool_spans(
     # token offsets rise through the text: a span's tokens are one run of rows
     first = np.searchsorted(where[:, 0], wanted[:, 0], side="left")
     last = np.searchsorted(where[:, 1], wanted[:, 1], side="right")
-    found = last > first
+    # a span running past the last token was cut by the model's length limit: left out,
+    # as a vector of its first words only would stand for the whole sentence
+    found = (last > first) & (wanted[:, 1] <= where[-1, 1])
     if not found.any():
         return [], np.zeros((0, dim), dtype=np.float32)
     first, last = first[found], last[found]
     # each span's mean as one matrix product: a row of weights 1/len over its tokens
     position = np.arange(rows.size)
     weights = ((position >= first[:, None]) & (position < last[:, None])).astype(np.float32)
-    matrix = (weights / (last - first)[:, None]) @ hidden[rows]
+    counts = (last - first).astype(np.float32)[:, None]
+    matrix = (weights / counts) @ hidden[rows].astype(np.float32)
     matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
     return [(int(a), int(b)) for a, b in wanted[found]], matrix

@@ -384,10 +384,10 @@ def test_a_model_evaluation_needs_a_confirmation_and_runs_one_at_a_time(app_env:
         get_settings.cache_clear()
         at = started("app_pages/evaluation.py")
         at.radio(key="eval_mode").set_value("llm").run()
-        assert "244 model calls" in at.checkbox(key="eval_confirm").label
+        assert "244 model calls" in at.checkbox(key="eval_confirm_0").label
         run_button = next(b for b in at.button if b.label == "Run the evaluation")
         assert run_button.disabled
-        at.checkbox(key="eval_confirm").check().run()
+        at.checkbox(key="eval_confirm_0").check().run()
         run_button = next(b for b in at.button if b.label == "Run the evaluation")
         assert not run_button.disabled
         lock = model_run_lock()
@@ -396,7 +396,14 @@ def test_a_model_evaluation_needs_a_confirmation_and_runs_one_at_a_time(app_env:
             run_button.click().run()
         finally:
             lock.release()
+        assert not at.exception
+        assert any("Another user is running" in w.value for w in at.warning)
+        assert server.chat_requests == [] and "eval_run" not in at.session_state
+        # now it runs (the fake server has no reply scripted: every answer falls back to the
+        # offline engine, with a notice); the next run needs a new tick
+        next(b for b in at.button if b.label == "Run the evaluation").click().run()
+        assert not at.exception and server.chat_requests
+        assert at.session_state["eval_run"].meta.mode == "llm"
+        assert not at.checkbox(key="eval_confirm_1").value
+        assert next(b for b in at.button if b.label == "Run the evaluation").disabled
         get_settings.cache_clear()
-    assert not at.exception
-    assert any("Another user is running" in w.value for w in at.warning)
-    assert server.chat_requests == [] and "eval_run" not in at.session_state

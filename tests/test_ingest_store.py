@@ -224,3 +224,31 @@ def test_a_run_whose_writes_failed_looks_for_orphans(
         report.documents[0].error
     )
     assert sweeps == [0]
+
+
+def test_a_remove_killed_half_way_is_cleaned_by_the_next_run(
+    settings: Settings, corpus: Path, embeddings: Embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """remove deletes the registry record (invisible from there), then the chunks: a kill
+    in between leaves orphans, and its marker makes the next run sweep them."""
+    from rag.ingest import PENDING_MARKER
+    from rag.store import IndexStore
+
+    class Killed(BaseException):
+        """Stands for SIGKILL: nothing after it runs (crash_soak.py kills for real)."""
+
+    def killed(store: IndexStore, document_id: str) -> None:
+        raise Killed
+
+    shipped = corpus / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
+    report = ingest_paths([shipped], settings, embeddings=embeddings)
+    monkeypatch.setattr(IndexStore, "delete_unreferenced", killed)
+    with pytest.raises(Killed):
+        remove_sources([report.documents[0].source], settings)
+    monkeypatch.undo()
+    store = open_store(settings, "all-MiniLM-L6-v2-onnx-int8", 384)
+    assert store.documents() == [] and len(store.orphan_chunk_ids()) == report.documents[0].chunks
+    assert (settings.index_dir / PENDING_MARKER).exists()
+    ingest_paths([], settings, embeddings=embeddings)
+    assert store.orphan_chunk_ids() == []
+    assert not (settings.index_dir / PENDING_MARKER).exists()

@@ -319,3 +319,28 @@ class TestHybridRetrieverStandard(RetrieversIntegrationTests):
 
     def test_constructor_k_is_the_default(self, retriever: HybridRetriever) -> None:
         assert len(retriever.invoke(self.retriever_query_example)) == 4
+
+
+def test_cross_force_scores_stay_on_their_snapshot_when_another_session_refreshes(
+    settings: Settings, embeddings: Embeddings
+) -> None:
+    """One scoring pass serves every force of a cross-force question; an ingest by another
+    session (refresh) meanwhile must not mix its row numbers with the new snapshot's (a
+    review finding: IndexError, or passages of the wrong chunks)."""
+    from conftest import SHIPPED
+
+    from rag.answering import Engine
+
+    ingest_paths([SHIPPED], settings, embeddings=embeddings)
+    engine = Engine(settings, embeddings=embeddings)
+    question = "What did the inspector say about integrity?"
+    scores = engine.searcher.scores(question)
+    before = len(engine.searcher.snapshot)
+    ingest_paths(sorted(FICTIONAL.glob("*.txt")), settings, embeddings=embeddings)
+    engine.searcher.refresh()
+    assert len(engine.searcher.snapshot) > before
+    for force in [*engine.forces, None]:
+        got = engine.searcher.search(question, 3, force, scores=scores)
+        assert all(p.force == "Cambridgeshire Constabulary" for p in got)  # the old snapshot's
+    fresh = engine.searcher.search(question, 3, "Wessex Constabulary")
+    assert fresh and all(p.force == "Wessex Constabulary" for p in fresh)

@@ -87,7 +87,10 @@ def test_a_span_past_the_model_limit_is_left_out() -> None:
     hidden = np.ones((4, 8), dtype=np.float32)
     offsets = [(0, 0), (0, 5), (6, 10), (0, 0)]  # [CLS] two tokens [SEP]: text cut at 10
     kept, matrix = pool_spans(hidden, offsets, [1, 0, 0, 1], [(0, 10), (11, 40)])
-    assert kept == [(0, 10)] and matrix.shape == (1, 8)
+    assert kept == [(0, 10)] and matrix.shape == (1, 8) and matrix.dtype == np.float32
+    # a sentence cut part way (its first word is in, the rest is past the limit)
+    kept, _ = pool_spans(hidden, offsets, [1, 0, 0, 1], [(0, 5), (6, 30)])
+    assert kept == [(0, 5)]
 
 
 def test_ingest_stores_sentence_vectors_and_answers_embed_nothing(
@@ -152,11 +155,15 @@ def test_an_older_index_gains_sentence_vectors_and_edits_reuse_them(
 
 def test_a_source_queued_twice_commits_its_last_version(settings: Settings) -> None:
     ingester = Ingester(settings, OfflineEmbeddings())
-    ingester.ingest_text("Force: Kent Police\n\nThe first version of the findings.", "k.txt")
+    first = ingester.ingest_text(
+        "Force: Kent Police\n\nThe first version of the findings.", "k.txt"
+    )
     ingester.ingest_text("Force: Kent Police\n\nThe second version of the findings.", "k.txt")
     ingester.flush()
     (record,) = ingester.store.documents(with_text=True)
     assert "second version" in record.text
+    assert first.status == "rejected" and "same name" in str(first.error)
+    assert ingester.store.orphan_chunk_ids() == []  # the first version was never written
 
 
 def test_passage_extras_carry_the_blob(settings: Settings, embeddings: OfflineEmbeddings) -> None:

@@ -112,11 +112,11 @@ def render() -> None:
         format_func=lambda m: "Offline engine" if m == "offline" else "Language model",
     )  # fmt: skip
     confirmed = True
-    if mode == "llm":
+    if mode == "llm":  # a fresh, unticked box after each run: every paid run is confirmed
         confirmed = st.checkbox(
             "Send the 122 questions to the model, and a judge model's 122 scorings: this "
             "costs what 244 model calls cost.",
-            key="eval_confirm",
+            key=f"eval_confirm_{st.session_state.get('eval_runs', 0)}",
         )
     clicked = st.button(
         "Run the evaluation", type="primary", icon=":material/play_arrow:", disabled=not confirmed
@@ -126,10 +126,13 @@ def render() -> None:
         st.warning("Another user is running the evaluation with the model; try again when it ends.")
     elif clicked:
         try:
+            st.session_state["eval_runs"] = st.session_state.get("eval_runs", 0) + 1
             run_evaluation(settings, mode)
         finally:
             if lock is not None:
                 lock.release()
+        if mode == "llm" and "eval_run" in st.session_state:
+            st.rerun()  # drawn again with the results and a fresh, unticked confirmation
     baseline = baseline_for(mode)
     run: EvalRun | None = st.session_state.get("eval_run")
     label = "This run"

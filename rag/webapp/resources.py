@@ -5,6 +5,7 @@ writes from the app. Per-user data lives only in ``st.session_state``."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,13 +89,14 @@ def seed_names(data: Path) -> dict[Path, str] | None:
     """Source names for the documents of a data folder outside the working directory:
     ``<folder name>/<path inside it>``, so citations never show a server's absolute paths.
     None inside it (names are then relative to the working directory, as on the CLI)."""
-    if not data.resolve().is_relative_to(Path.cwd().resolve()):
-        return {
-            path: f"{data.name}/{path.relative_to(data).as_posix()}"
-            for path in data.rglob("*")
-            if path.is_file()
-        }
-    return None
+    if data.resolve().is_relative_to(Path.cwd().resolve()):
+        return None
+    names = {}
+    for root, _, files in os.walk(data, followlinks=False):  # as ingest walks: no link loops
+        for name in files:
+            path = Path(root, name)
+            names[path] = f"{data.name}/{path.relative_to(data).as_posix()}"
+    return names
 
 
 @st.cache_resource(show_spinner=False)
