@@ -7,117 +7,25 @@ by an interrupted run are reused instead of embedded again.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
 
 from langchain_core.embeddings import Embeddings
 
 from rag.chunking import chunk_document, chunker_signature
+from rag.discovery import IngestReport, IngestResult, Progress, Status, discover, source_name
 from rag.embeddings import embedding_identity, make_embeddings
 from rag.errors import RagError, RejectedInput
 from rag.loading import SUPPORTED_SUFFIXES, read_text
-from rag.locking import write_lock
+from rag.locking import RunMarker, write_lock
 from rag.models import Chunk, ParsedDocument
 from rag.sentence_vectors import SENTENCE_VECTORS_KEY, pack, quotable_spans
 from rag.settings import Settings
 from rag.store import DocumentRecord, IndexStore, open_store
 from rag.structure import parse_document
-
-Status = Literal["added", "updated", "unchanged", "rejected"]
-Progress = Callable[[int, int, str], None]
-
-
-@dataclass
-class IngestResult:
-    source: str
-    status: Status
-    document_id: str | None = None
-    force: str | None = None
-    inspector: str | None = None
-    chunks: int = 0
-    error: str | None = None
-    note: str | None = None
-
-
-@dataclass
-class IngestReport:
-    documents: list[IngestResult]
-    embedded_chunks: int
-    elapsed_s: float
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if any(d.status == "rejected" for d in self.documents) else 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "documents": [asdict(d) for d in self.documents],
-            "embedded_chunks": self.embedded_chunks,
-            "elapsed_s": round(self.elapsed_s, 3),
-        }
-
-
-def resolved(path: Path) -> Path:
-    """``path`` with links followed; a link loop is left as it is (made absolute)."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
-        return Path(os.path.abspath(path))
-
-
-def source_name(path: Path) -> str:
-    """How a file is named in the index and in messages: the path as given (links not
-    followed, ``..`` folded), relative to the working directory when inside it."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(os.getcwd()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
-
-
-def discover(
-    paths: Iterable[Path], max_files: int, skip: Path | None = None
-) -> tuple[list[Path], list[IngestResult]]:
-    """Files under ``paths`` (folders recursively; hidden entries, link loops and the
-    ``skip`` folder, the index itself, left out)."""
-    files: list[Path] = []
-    problems: list[IngestResult] = []
-    skipped = resolved(skip) if skip else None
-    for path in paths:
-        if path.is_dir():
-            before = len(files)
-            for root, dirs, names in os.walk(path, followlinks=False):
-                dirs[:] = sorted(
-                    d for d in dirs if not d.startswith(".") and resolved(Path(root, d)) != skipped
-                )
-                files.extend(Path(root, n) for n in sorted(names) if not n.startswith("."))
-            if len(files) == before:
-                problems.append(
-                    IngestResult(
-                        str(path), "rejected", error="a folder with no files in it; check the path"
-                    )
-                )
-        elif path.exists():
-            files.append(path)
-        else:
-            problems.append(
-                IngestResult(str(path), "rejected", error="no such file or folder; check the path")
-            )
-    unique = list(dict.fromkeys(files))
-    for extra in unique[max_files:]:
-        problems.append(
-            IngestResult(
-                source_name(extra),
-                "rejected",
-                error=f"more than RAG_MAX_FILES={max_files} files in one run; ingest in parts",
-            )
-        )
-    return unique[:max_files], problems
 
 
 def chunk_metadata(doc: ParsedDocument, chunk: Chunk) -> dict[str, str | int]:
@@ -136,9 +44,6 @@ def chunk_metadata(doc: ParsedDocument, chunk: Chunk) -> dict[str, str | int]:
         "paragraph_end": chunk.paragraph_end,
     }
     return {k: v for k, v in meta.items() if v is not None}  # Chroma stores no None
-
-
-PENDING_MARKER = "ingest.pending"  # in a local index while an ingest runs
 
 
 @dataclass
@@ -357,42 +262,6 @@ def ingest_paths(
         ingester.flush()
         marker.finish(ingester.store, failed=bool(ingester.failed_flushes))
     return IngestReport(results, ingester.embedded, time.perf_counter() - started)
-
-
-class RunMarker:
-    """``ingest.pending`` in a local index while a run writes to it.
-
-    Under the write lock no other writer has work pending, so chunks of no registered
-    document are what an interrupted run left. Finding them reads every chunk's metadata
-    (12 s at 100,000 chunks), so only a run that finds a marker left behind (that run
-    died), or whose own writes failed, looks for them. A Chroma server has no such lock:
-    orphans there are left to ``rag doctor --repair``.
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        self.path = None if settings.chroma_url else settings.index_dir / PENDING_MARKER
-        self.interrupted = self.path is not None and self.path.exists()
-        if self.path is not None:
-            _write_durably(self.path)
-
-    def finish(self, store: IndexStore, failed: bool = False) -> None:
-        if self.path is None:
-            return
-        if self.interrupted or failed:
-            store.delete_orphans()
-        self.path.unlink(missing_ok=True)
-
-
-def _write_durably(path: Path) -> None:
-    """Create ``path`` and make its existence survive a power cut (file and folder synced)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
-        os.fsync(handle.fileno())
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
 
 
 def remove_sources(sources: Sequence[str], settings: Settings) -> list[DocumentRecord | RagError]:

@@ -24,7 +24,7 @@ from rag.store import DocumentRecord, IndexStore
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
 CANDIDATES = 40  # per retriever, before fusion
-_MASK_CACHE = 256  # filter masks kept per snapshot (one per force, usually)
+_ROWS_CACHE = 256  # filters whose rows are kept per snapshot (one per force, usually)
 
 
 @dataclass
@@ -128,7 +128,7 @@ class Snapshot:
             cached = np.flatnonzero(
                 [all(m.get(k) == v for k, v in where.items()) for m in self.metadatas]
             )
-            if len(self._rows) >= _MASK_CACHE:
+            if len(self._rows) >= _ROWS_CACHE:
                 self._rows.clear()
             self._rows[key] = cached
         return cached

@@ -178,7 +178,8 @@ def test_only_a_run_after_an_interrupted_one_looks_for_orphans(
     from dataclasses import replace
 
     from rag.chunking import chunk_document
-    from rag.ingest import PENDING_MARKER, chunk_metadata
+    from rag.ingest import chunk_metadata
+    from rag.locking import PENDING_MARKER
     from rag.store import IndexStore
     from rag.structure import parse_document
 
@@ -231,7 +232,7 @@ def test_a_remove_killed_half_way_is_cleaned_by_the_next_run(
 ) -> None:
     """remove deletes the registry record (invisible from there), then the chunks: a kill
     in between leaves orphans, and its marker makes the next run sweep them."""
-    from rag.ingest import PENDING_MARKER
+    from rag.locking import PENDING_MARKER
     from rag.store import IndexStore
 
     class Killed(BaseException):

@@ -34,8 +34,10 @@ def show_answer(answer: Answer, key: str) -> None:
     st.markdown(inert_markdown(answer.answer))
     show_sources(engine, answer.citations, key)
     left, right = st.columns([3, 1], vertical_alignment="center")
-    left.caption(f"{'Language model' if answer.mode == 'llm' else 'Offline engine'} · "
-                 f"{answer.latency_ms:.0f} ms")
+    left.caption(
+        f"{'Language model' if answer.mode == 'llm' else 'Offline engine'} · "
+        f"{answer.latency_ms:.0f} ms"
+    )
     right.download_button(
         "Download (.md)",
         answer_markdown(answer),

@@ -47,8 +47,9 @@ def metrics_table(run: EvalRun, baseline: EvalRun | None, label: str) -> pd.Data
                 label: fmt(name, value),
                 "Baseline": fmt(name, base) if baseline else "",
                 "Change": "" if value is None or base is None else f"{value - base:+.3f}",
-                "Floor": "" if bound is None else f"{'≥' if bound.min is not None else '≤'} "
-                f"{fmt(name, limit)}",
+                "Floor": ""
+                if bound is None
+                else f"{'≥' if bound.min is not None else '≤'} {fmt(name, limit)}",
                 "Within floor": within,
                 "Meaning": info.meaning,
             }
@@ -73,8 +74,13 @@ def changes(run: EvalRun, baseline: EvalRun) -> None:
         st.dataframe(
             pd.DataFrame(
                 [
-                    {"Case": c.id, "Change": c.change, "Question": c.question,
-                     "Baseline answer": c.answer_a or "", "This run": c.answer_b or ""}
+                    {
+                        "Case": c.id,
+                        "Change": c.change,
+                        "Question": c.question,
+                        "Baseline answer": c.answer_a or "",
+                        "This run": c.answer_b or "",
+                    }
                     for c in moved
                 ]
             ),
@@ -84,17 +90,11 @@ def changes(run: EvalRun, baseline: EvalRun) -> None:
 
 
 def run_evaluation(settings: Settings, mode: str) -> None:
-    bar = st.progress(0.0, text="Building the evaluation index…")
-
-    def progress(done: int, total: int, label: str) -> None:
-        bar.progress(done / max(total, 1), text=f"{done}/{total} {label}")
-
-    with resources.friendly("The evaluation"):
+    with resources.progress_bar("Evaluating") as progress, resources.friendly("The evaluation"):
         # the judge is a model too: only when the user chose the model
         st.session_state["eval_run"] = run_suite(
             settings, mode=mode, progress=progress, judge=mode == "llm"
         )
-    bar.empty()
 
 
 def render() -> None:
@@ -155,8 +155,10 @@ def render() -> None:
     st.subheader("Failed cases")
     st.dataframe(
         pd.DataFrame(
-            [{"Case": c.id, "Why": why_failed(c), "Question": c.question, "Answer": c.answer}
-             for c in failed]
+            [
+                {"Case": c.id, "Why": why_failed(c), "Question": c.question, "Answer": c.answer}
+                for c in failed
+            ]
         ),
         hide_index=True,
         width="stretch",

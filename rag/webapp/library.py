@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from rag.ingest import IngestReport, remove_sources
+from rag.discovery import IngestReport
+from rag.ingest import remove_sources
 from rag.loading import SUPPORTED_SUFFIXES
 from rag.safe_text import inert_markdown
 from rag.webapp import resources
@@ -96,8 +97,10 @@ def upload_section() -> None:
         st.session_state["last_ingest"] = report
     report = st.session_state.get("last_ingest")
     if report is not None:
-        counts = {s: sum(d.status == s for d in report.documents)
-                  for s in ("added", "updated", "unchanged", "rejected")}
+        counts = {
+            s: sum(d.status == s for d in report.documents)
+            for s in ("added", "updated", "unchanged", "rejected")
+        }
         rejected = counts["rejected"]
         summary = f"{len(report.documents) - rejected} file(s) ingested ({counts['added']} "
         summary += f"added, {counts['updated']} updated, {counts['unchanged']} unchanged)"

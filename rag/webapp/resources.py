@@ -7,15 +7,16 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
 
 from rag.answering import Engine
+from rag.discovery import IngestReport
 from rag.errors import RagError
-from rag.ingest import IngestReport, ingest_paths
+from rag.ingest import ingest_paths
 from rag.safe_text import inert_markdown
 from rag.settings import Settings, get_settings
 
@@ -71,18 +72,27 @@ def ingest_files(
 ) -> IngestReport:
     """Ingest with a progress bar, then let every session see the new documents."""
     shared = engine()
+    with progress_bar(label) as update, write_lock():
+        report = ingest_paths(
+            paths, settings(), progress=update, embeddings=shared.embeddings, names=names
+        )
+    shared.searcher.refresh()
+    return report
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar for the ``progress(done, total, item)`` callbacks of long work,
+    removed when the work ends."""
     bar = st.progress(0.0, text=label)
 
     def update(done: int, total: int, item: str) -> None:
         bar.progress(done / max(total, 1), text=f"{label}: {done}/{total} {item}")
 
-    with write_lock():
-        report = ingest_paths(
-            paths, settings(), progress=update, embeddings=shared.embeddings, names=names
-        )
-    shared.searcher.refresh()
-    bar.empty()
-    return report
+    try:
+        yield update
+    finally:
+        bar.empty()
 
 
 def seed_names(data: Path) -> dict[Path, str] | None:

@@ -34,9 +34,7 @@ def sidebar() -> None:
         st.caption(mode_label(settings, choice))
         snapshot = engine.searcher.snapshot
         where = settings.chroma_url or str(settings.index_dir)
-        st.caption(
-            f"Index: {len(engine.forces)} force(s), {len(snapshot)} passages, at `{where}`."
-        )
+        st.caption(f"Index: {len(engine.forces)} force(s), {len(snapshot)} passages, at `{where}`.")
 
 
 def main() -> None:
