@@ -1,5 +1,5 @@
 """The app: `streamlit run app.py`. A thin shell; every decision lives in rag/."""
 
-from rag.webapp.shell import main
+from rag.app.shell import main
 
 main()

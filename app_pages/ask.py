@@ -1,5 +1,5 @@
 """Ask page (see rag/webapp/chat.py)."""
 
-from rag.webapp.chat import render
+from rag.app.chat import render
 
 render()

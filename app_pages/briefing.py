@@ -1,5 +1,5 @@
 """Briefing page (see rag/webapp/briefing_page.py)."""
 
-from rag.webapp.briefing_page import render
+from rag.app.briefing_page import render
 
 render()

@@ -1,5 +1,5 @@
 """Compare page (see rag/webapp/compare_page.py)."""
 
-from rag.webapp.compare_page import render
+from rag.app.compare_page import render
 
 render()

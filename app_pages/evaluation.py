@@ -1,5 +1,5 @@
 """Evaluation page (see rag/webapp/evaluation_page.py)."""
 
-from rag.webapp.evaluation_page import render
+from rag.app.evaluation_page import render
 
 render()

@@ -1,5 +1,5 @@
 """Library page (see rag/webapp/library.py)."""
 
-from rag.webapp.library import render
+from rag.app.library import render
 
 render()

@@ -21,8 +21,8 @@ import numpy as np
 import onnxruntime
 from langchain_core.embeddings import Embeddings
 
-from rag.embeddings import MAX_TOKENS, OfflineEmbeddings
-from rag.tokens import count_tokens
+from rag.core.tokens import count_tokens
+from rag.index.embeddings import MAX_TOKENS, OfflineEmbeddings
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSCRIPT = ROOT / "data" / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"

@@ -29,12 +29,12 @@ from benchmarks.common import (  # noqa: E402
     write_corpus,
     write_results,
 )
-from rag.chunking import chunk_document, chunker_signature  # noqa: E402
-from rag.embeddings import MODEL_NAME, OfflineEmbeddings  # noqa: E402
-from rag.ingest import ingest_paths  # noqa: E402
-from rag.settings import Settings, load_settings  # noqa: E402
-from rag.store import SCHEMA_VERSION  # noqa: E402
-from rag.structure import parse_document  # noqa: E402
+from rag.core.settings import Settings, load_settings  # noqa: E402
+from rag.documents.chunking import chunk_document, chunker_signature  # noqa: E402
+from rag.documents.structure import parse_document  # noqa: E402
+from rag.index.embeddings import MODEL_NAME, OfflineEmbeddings  # noqa: E402
+from rag.index.store import SCHEMA_VERSION  # noqa: E402
+from rag.ingest.pipeline import ingest_paths  # noqa: E402
 
 
 class CountingEmbeddings(OfflineEmbeddings):

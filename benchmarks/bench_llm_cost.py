@@ -3,7 +3,7 @@
 Run: ``make bench`` (all benchmarks) or ``.venv/bin/python benchmarks/bench_llm_cost.py``.
 For every case of evals/datasets/reference.jsonl, on a fresh index of the
 evaluation corpus:
-- ours: the messages ``rag.llm`` builds for that case (``_answer_prompt``: the
+- ours: the messages ``rag.llm.answers`` builds for that case (``_answer_prompt``: the
   shipped prompts/answer.md with the retrieved passages, history and question);
 - ours, excerpts: the same builder given ``prompt_passages`` (the 8 best
   sentences by the evidence scorer instead of whole passages; not enabled yet);
@@ -31,11 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from langchain_core.prompts import ChatPromptTemplate  # noqa: E402
 
 from benchmarks.common import print_targets, target, write_results  # noqa: E402
-from rag.evaluation import DEFAULT_CORPUS, DEFAULT_DATASET, build_engine, load_cases  # noqa: E402
-from rag.llm import _answer_prompt  # noqa: E402
-from rag.llm_answering import prompt_passages  # noqa: E402
-from rag.settings import load_settings  # noqa: E402
-from rag.tokens import count_tokens  # noqa: E402
+from rag.core.settings import load_settings  # noqa: E402
+from rag.core.tokens import count_tokens  # noqa: E402
+from rag.evaluation.suite import DEFAULT_CORPUS, DEFAULT_DATASET, build_engine, load_cases  # noqa: E402
+from rag.llm.answering import prompt_passages
+from rag.llm.answers import _answer_prompt
 
 # langchain's question_answering/stuff_prompt.py CHAT_PROMPT (the classic stuff chain)
 NAIVE = ChatPromptTemplate.from_messages(

@@ -78,7 +78,7 @@ WRITE_POINTS = ["add_chunks", "commit", "delete_unreferenced", "delete_orphans"]
 
 def die_at(point: str, nth: int) -> None:
     """Make this process SIGKILL itself right after the ``nth`` call of IndexStore.<point>."""
-    from rag.store import IndexStore
+    from rag.index.store import IndexStore
 
     original = getattr(IndexStore, point)
     calls = {"n": 0}
@@ -119,10 +119,10 @@ def ingest(
 
 def check_index(index: Path) -> dict[str, Any]:
     """Consistency of the index at ``index``, from this (fresh) process."""
-    from rag.doctor import run_doctor
-    from rag.embeddings import DIMENSION, MODEL_NAME
-    from rag.settings import load_settings
-    from rag.store import open_store
+    from rag.core.settings import load_settings
+    from rag.index.doctor import run_doctor
+    from rag.index.embeddings import DIMENSION, MODEL_NAME
+    from rag.index.store import open_store
 
     settings = load_settings(index_dir=index, _env_file=None)
     problems: list[str] = []
@@ -281,7 +281,7 @@ def main() -> None:
     if args.die_at:  # run `rag` with a self-kill after a store write (see die_at)
         point, nth = args.die_at.split(":")
         die_at(point, int(nth))
-        from rag.cli import app
+        from rag.cli.main import app
 
         app(rest, prog_name="rag")
         return

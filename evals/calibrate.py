@@ -14,7 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rag.evaluation import (  # noqa: E402
+from rag.answer.offline import abstain, offline_answer
+from rag.core.settings import load_settings  # noqa: E402
+from rag.core.types import Answer  # noqa: E402
+from rag.evaluation.suite import (  # noqa: E402
     DEFAULT_CORPUS,
     DEFAULT_DATASET,
     CaseResult,
@@ -22,9 +25,6 @@ from rag.evaluation import (  # noqa: E402
     load_cases,
     summarise,
 )
-from rag.offline import abstain, offline_answer  # noqa: E402
-from rag.schemas import Answer  # noqa: E402
-from rag.settings import load_settings  # noqa: E402
 
 GRID = [x / 100 for x in range(30, 161, 2)]
 SHOWN = (

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.embeddings import OfflineEmbeddings
-from rag.settings import Settings, load_settings
+from rag.core.settings import Settings, load_settings
+from rag.index.embeddings import OfflineEmbeddings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data" / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"

@@ -1,5 +1,5 @@
 """The JSON contracts of `rag ask/brief/compare`, as the issue states them: written
-out here, not derived from rag.schemas, so a schema change that breaks them fails."""
+out here, not derived from rag.core.types, so a schema change that breaks them fails."""
 
 ANSWER_KEYS = {
     "question",

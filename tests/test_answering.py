@@ -15,15 +15,15 @@ import pytest
 from contracts import ANSWER_KEYS, CITATION_KEYS, OPTIONAL_ANSWER_KEYS
 from fake_openai_server import FakeOpenAIServer, FakeReply
 
-from rag.answering import Engine
-from rag.briefing import offline_briefing
-from rag.citations import CANNOT_ANSWER, Citation, quote_in_passage
-from rag.compare import NOT_COVERED, compare
-from rag.embeddings import OfflineEmbeddings
-from rag.ingest import ingest_paths
-from rag.retrieval import Passage
-from rag.schemas import Answer
-from rag.settings import Settings
+from rag.answer.briefing import offline_briefing
+from rag.answer.citations import quote_in_passage
+from rag.core.settings import Settings
+from rag.core.types import CANNOT_ANSWER, Answer, Citation
+from rag.engine.compare import NOT_COVERED, compare
+from rag.engine.engine import Engine
+from rag.index.embeddings import OfflineEmbeddings
+from rag.ingest.pipeline import ingest_paths
+from rag.retrieve.search import Passage
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data" / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"

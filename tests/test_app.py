@@ -10,10 +10,10 @@ import pytest
 from conftest import clear_user_settings, copy_corpus
 from streamlit.testing.v1 import AppTest
 
-from rag.citations import CANNOT_ANSWER
-from rag.safe_text import inert_markdown
-from rag.service import open_read_store
-from rag.settings import get_settings
+from rag.core.safe_text import inert_markdown
+from rag.core.settings import get_settings
+from rag.core.types import CANNOT_ANSWER
+from rag.index.read import open_read_store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -134,7 +134,7 @@ def upload_and_show() -> None:
     page's own upload function and then draws the page."""
     import streamlit as st
 
-    from rag.webapp import library
+    from rag.app import library
 
     if "last_ingest" not in st.session_state:
         st.session_state["last_ingest"] = library.ingest_uploads(
@@ -241,7 +241,7 @@ def ingest_session_uploads() -> None:
     the library page, as the upload form does."""
     import streamlit as st
 
-    from rag.webapp import library
+    from rag.app import library
 
     if "last_ingest" not in st.session_state:
         st.session_state["last_ingest"] = library.ingest_uploads(st.session_state["uploads"])
@@ -253,7 +253,7 @@ def test_library_upload_of_every_bad_file_rejects_each_and_keeps_the_rest(
 ) -> None:
     from bad_inputs import BAD_INPUT_SETTINGS, make_bad_inputs, make_weird_named_files
 
-    from rag.webapp.library import upload_name
+    from rag.app.library import upload_name
 
     bad = [b for b in make_bad_inputs(tmp_path / "bad") if b.path.is_file()]
     good = make_weird_named_files(tmp_path / "good")
@@ -287,7 +287,7 @@ def test_library_upload_of_every_bad_file_rejects_each_and_keeps_the_rest(
 def test_duplicate_upload_names_in_one_batch_are_all_kept(app_env: Path) -> None:
     from bad_inputs import transcript
 
-    from rag.webapp.library import unique_name
+    from rag.app.library import unique_name
 
     taken: set[str] = set()
     names = [unique_name(n, taken) for n in ["uploads/a.txt", "uploads/a.txt", "uploads/a.txt"]]
@@ -338,8 +338,8 @@ def test_removing_every_document_does_not_rebuild_the_index(
 
 
 def test_the_sidebar_never_shows_credentials_in_a_model_url() -> None:
-    from rag.settings import load_settings
-    from rag.webapp.render import mode_label
+    from rag.app.render import mode_label
+    from rag.core.settings import load_settings
 
     settings = load_settings(_env_file=None, OPENAI_BASE_URL="http://user:secret@10.0.0.5:8080/v1")
     label = mode_label(settings, "llm")
@@ -351,9 +351,9 @@ def test_documents_seeded_from_outside_the_working_directory_get_short_names(
 ) -> None:
     """A data folder elsewhere on the server: citations name ``<folder>/<file>``, never the
     server's absolute path (a review finding)."""
-    from rag.ingest import ingest_paths
-    from rag.settings import load_settings
-    from rag.webapp.resources import seed_names
+    from rag.app.resources import seed_names
+    from rag.core.settings import load_settings
+    from rag.ingest.pipeline import ingest_paths
 
     data = tmp_path / "srv" / "police-docs"
     (data / "2025").mkdir(parents=True)
@@ -376,7 +376,7 @@ def test_a_model_evaluation_needs_a_confirmation_and_runs_one_at_a_time(app_env:
     the lock a second one is refused with a message, sending nothing (a review finding)."""
     from fake_openai_server import FakeOpenAIServer
 
-    from rag.webapp.evaluation_page import model_run_lock
+    from rag.app.evaluation_page import model_run_lock
 
     with FakeOpenAIServer() as server, pytest.MonkeyPatch.context() as mp:
         mp.setenv("OPENAI_BASE_URL", server.base_url)

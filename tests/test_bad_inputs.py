@@ -22,11 +22,11 @@ from bad_inputs import (
 from conftest import SHIPPED
 from langchain_core.embeddings import Embeddings
 
-from rag.embeddings import DIMENSION, MODEL_NAME
-from rag.ingest import ingest_paths
-from rag.safe_text import terminal_safe
-from rag.settings import Settings
-from rag.store import open_store
+from rag.core.safe_text import terminal_safe
+from rag.core.settings import Settings
+from rag.index.embeddings import DIMENSION, MODEL_NAME
+from rag.index.store import open_store
+from rag.ingest.pipeline import ingest_paths
 
 RAG = Path(sys.executable).with_name("rag")
 

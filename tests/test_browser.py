@@ -22,7 +22,7 @@ from benchmarks.app_session import (
     running_app,
     wait_idle,
 )
-from rag.safe_text import terminal_safe
+from rag.core.safe_text import terminal_safe
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 

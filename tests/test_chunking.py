@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import hashlib
 
-from rag.chunking import chunk_document, chunk_id, sentence_spans
-from rag.models import Paragraph, ParsedDocument
-from rag.tokens import count_tokens
+from rag.core.tokens import count_tokens
+from rag.core.types import Paragraph, ParsedDocument
+from rag.documents.chunking import chunk_document, chunk_id, sentence_spans
 
 
 def make_doc(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag import metrics
-from rag.citations import locate, quote_in_passage
+from rag.answer.citations import locate, quote_in_passage
+from rag.evaluation import metrics
 
 PASSAGE = (
     "I am concerned about the force’s ability to identify, monitor and understand risks "

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rag.cli import app
-from rag.settings import Settings, get_settings, load_settings
+from rag.cli.main import app
+from rag.core.settings import Settings, get_settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()

@@ -12,8 +12,8 @@ from conftest import clear_user_settings, copy_corpus
 from contracts import ANSWER_KEYS, CITATION_KEYS, OPTIONAL_ANSWER_KEYS
 from typer.testing import CliRunner
 
-from rag.cli import app
-from rag.settings import get_settings
+from rag.cli.main import app
+from rag.core.settings import get_settings
 
 CAMBS = "Cambridgeshire Constabulary"
 WESSEX = "Wessex Constabulary"  # fictional

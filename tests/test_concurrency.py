@@ -27,8 +27,8 @@ def env_for(index: Path, **extra: str) -> dict[str, str]:
 HOLDER = textwrap.dedent(
     """
     import sys, time
-    from rag.locking import write_lock
-    from rag.settings import load_settings
+    from rag.index.locking import write_lock
+    from rag.core.settings import load_settings
     with write_lock(load_settings()):
         print("locked", flush=True)
         time.sleep(60)
@@ -76,10 +76,10 @@ READER = textwrap.dedent(
     """
     import json, sys, time
     from pathlib import Path
-    from rag.embeddings import OfflineEmbeddings
-    from rag.retrieval import HybridSearcher
-    from rag.service import open_read_store
-    from rag.settings import load_settings
+    from rag.index.embeddings import OfflineEmbeddings
+    from rag.retrieve.search import HybridSearcher
+    from rag.index.read import open_read_store
+    from rag.core.settings import load_settings
 
     store = open_read_store(load_settings())
     searcher = HybridSearcher(store, OfflineEmbeddings())

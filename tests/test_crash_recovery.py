@@ -34,9 +34,9 @@ def test_the_checker_sees_a_half_written_document(tmp_path: Path) -> None:
     assert ingest(corpus[0].parent, index)[0] == 0
     assert check_index(index)["problems"] == []
 
-    from rag.embeddings import DIMENSION, MODEL_NAME
-    from rag.settings import load_settings
-    from rag.store import open_store
+    from rag.core.settings import load_settings
+    from rag.index.embeddings import DIMENSION, MODEL_NAME
+    from rag.index.store import open_store
 
     store = open_store(load_settings(index_dir=index, _env_file=None), MODEL_NAME, DIMENSION)
     victim = store.documents()[0]

@@ -14,15 +14,15 @@ from conftest import FICTIONAL, SHIPPED
 from langchain_core.embeddings import Embeddings
 from typer.testing import CliRunner
 
-from rag.chunking import chunk_document
-from rag.cli import app
-from rag.doctor import run_doctor
-from rag.embeddings import DIMENSION, MODEL_NAME
-from rag.ingest import chunk_metadata, ingest_paths
-from rag.locking import write_lock
-from rag.settings import Settings, get_settings, load_settings
-from rag.store import IndexStore, open_store
-from rag.structure import parse_document
+from rag.cli.main import app
+from rag.core.settings import Settings, get_settings, load_settings
+from rag.documents.chunking import chunk_document
+from rag.documents.structure import parse_document
+from rag.index.doctor import run_doctor
+from rag.index.embeddings import DIMENSION, MODEL_NAME
+from rag.index.locking import write_lock
+from rag.index.store import IndexStore, open_store
+from rag.ingest.pipeline import chunk_metadata, ingest_paths
 
 runner = CliRunner()
 
@@ -82,7 +82,7 @@ def test_a_clean_index_is_healthy_with_exact_counts(indexed: Settings) -> None:
 
 def test_chunks_without_sentence_vectors_are_counted_not_a_fault(indexed: Settings) -> None:
     """An index written before sentence vectors were stored: healthy, with a note."""
-    from rag.sentence_vectors import SENTENCE_VECTORS_KEY
+    from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY
 
     store = store_of(indexed)
     ids = store.chunks.get(include=[])["ids"][:3]

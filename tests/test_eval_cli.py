@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rag.cli import app
-from rag.evaluation import CaseRecord, EvalRun, RunMeta, summarise
-from rag.settings import get_settings
+from rag.cli.main import app
+from rag.core.settings import get_settings
+from rag.evaluation.suite import CaseRecord, EvalRun, RunMeta, summarise
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()

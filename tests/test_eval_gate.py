@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from rag.citations import normalise
-from rag.eval_data import DEFAULT_CORPUS, DEFAULT_DATASET, corpus_files
-from rag.eval_gate import DEFAULT_FLOORS, check_floors, load_floors
-from rag.eval_report import CHART_FILES, load_run, write_report
-from rag.evaluation import METRICS, EvalRun, run_suite
-from rag.settings import load_settings
+from rag.answer.citations import normalise
+from rag.core.settings import load_settings
+from rag.evaluation.data import DEFAULT_CORPUS, DEFAULT_DATASET, corpus_files
+from rag.evaluation.gate import DEFAULT_FLOORS, check_floors, load_floors
+from rag.evaluation.report import CHART_FILES, load_run, write_report
+from rag.evaluation.suite import METRICS, EvalRun, run_suite
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "evals" / "baseline" / "offline"

@@ -1,5 +1,5 @@
 """Evaluation metrics, records, comparisons, floors and datasets: known inputs give known
-scores (hand-computed in the comments). The per-metric functions of rag.metrics that
+scores (hand-computed in the comments). The per-metric functions of rag.evaluation.metrics that
 answers use are tested in test_citations_metrics.py; this file covers briefing coverage
 and everything built on top."""
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from rag import metrics
-from rag.citations import Citation
-from rag.errors import ConfigError
-from rag.eval_data import (
+from rag.core.errors import ConfigError
+from rag.core.types import Answer, Citation, Usage
+from rag.evaluation import metrics
+from rag.evaluation.data import (
     DEFAULT_BRIEFINGS,
     DEFAULT_CORPUS,
     DEFAULT_DATASET,
@@ -25,9 +25,9 @@ from rag.eval_data import (
     load_briefings,
     load_cases,
 )
-from rag.eval_gate import Bound, Floors, check_floors, load_floors
-from rag.eval_report import BadRunFile, compare_runs, load_run, markdown_report
-from rag.evaluation import (
+from rag.evaluation.gate import Bound, Floors, check_floors, load_floors
+from rag.evaluation.report import BadRunFile, compare_runs, load_run, markdown_report
+from rag.evaluation.suite import (
     BriefingRecord,
     CaseRecord,
     CaseResult,
@@ -36,7 +36,6 @@ from rag.evaluation import (
     summarise,
     tag_metrics,
 )
-from rag.schemas import Answer, Usage
 
 EVIDENCE = "The force has a backlog of 1,200 digital devices waiting to be examined"
 

@@ -20,15 +20,14 @@ import pytest
 from conftest import FICTIONAL, SHIPPED, free_port
 from fake_openai_server import FakeOpenAIServer, FakeReply
 
-from rag.answering import Engine
-from rag.citations import CANNOT_ANSWER
-from rag.embeddings import OfflineEmbeddings
-from rag.ingest import ingest_paths
-from rag.llm import make_chat_model, stream_answer
-from rag.llm_answering import checked_answer
-from rag.schemas import Answer, is_cacheable
-from rag.settings import Settings, load_settings
-from rag.tokens import count_tokens
+from rag.core.settings import Settings, load_settings
+from rag.core.tokens import count_tokens
+from rag.core.types import CANNOT_ANSWER, Answer, is_cacheable
+from rag.engine.engine import Engine
+from rag.index.embeddings import OfflineEmbeddings
+from rag.ingest.pipeline import ingest_paths
+from rag.llm.answering import checked_answer
+from rag.llm.answers import make_chat_model, stream_answer
 
 QUESTION = "What did the inspector say about integrity and corruption?"
 FORCE = "Cambridgeshire Constabulary"

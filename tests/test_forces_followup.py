@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.followup import last_user_turn, standalone
-from rag.forces import aliases, forces_in, unknown_forces_in, without_forces
+from rag.retrieve.followup import last_user_turn, standalone
+from rag.retrieve.forces import aliases, forces_in, unknown_forces_in, without_forces
 
 KNOWN = [
     "Wessex Constabulary",

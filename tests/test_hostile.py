@@ -1,6 +1,6 @@
 """Hostile documents (tests/hostile.py) ingested and asked about, offline and in LLM mode
 (FAKE server): documents stay fenced data, output carries nothing live, special tokens
-crash nothing; and rag.safe_text makes any text inert for Markdown and terminals."""
+crash nothing; and rag.core.safe_text makes any text inert for Markdown and terminals."""
 
 from __future__ import annotations
 
@@ -17,15 +17,15 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
-from rag.answering import Engine
-from rag.chunking import chunk_document
-from rag.cli import app
-from rag.embeddings import OfflineEmbeddings
-from rag.ingest import ingest_paths
-from rag.safe_text import inert_markdown, terminal_safe
-from rag.settings import Settings, get_settings, load_settings
-from rag.structure import parse_document
-from rag.tokens import count_tokens
+from rag.cli.main import app
+from rag.core.safe_text import inert_markdown, terminal_safe
+from rag.core.settings import Settings, get_settings, load_settings
+from rag.core.tokens import count_tokens
+from rag.documents.chunking import chunk_document
+from rag.documents.structure import parse_document
+from rag.engine.engine import Engine
+from rag.index.embeddings import OfflineEmbeddings
+from rag.ingest.pipeline import ingest_paths
 
 QUESTION = "How quickly does Marchshire Police answer emergency calls?"
 LIVE_HTML = re.compile(r"<(a|img|script|iframe|h\d|table|strong|em)\b", re.IGNORECASE)

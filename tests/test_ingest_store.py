@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from rag.errors import IndexMismatch
-from rag.ingest import Ingester, ingest_paths, remove_sources
-from rag.settings import Settings
-from rag.store import open_store
+from rag.core.errors import IndexMismatch
+from rag.core.settings import Settings
+from rag.index.store import open_store
+from rag.ingest.pipeline import Ingester, ingest_paths, remove_sources
 
 
 class CountingEmbeddings(Embeddings):
@@ -104,9 +104,9 @@ def test_interrupted_replace_is_invisible_and_resumable(
     ingester = Ingester(settings, CountingEmbeddings(embeddings))
     from dataclasses import replace
 
-    from rag.chunking import chunk_document
-    from rag.ingest import chunk_metadata
-    from rag.structure import parse_document
+    from rag.documents.chunking import chunk_document
+    from rag.documents.structure import parse_document
+    from rag.ingest.pipeline import chunk_metadata
 
     doc = parse_document(path.read_text(encoding="utf-8"), "x.txt")
     chunks = [replace(c, metadata=chunk_metadata(doc, c)) for c in chunk_document(doc, 200, 30)]
@@ -177,11 +177,11 @@ def test_only_a_run_after_an_interrupted_one_looks_for_orphans(
     only when the previous one left its marker (it died) or when its own writes failed."""
     from dataclasses import replace
 
-    from rag.chunking import chunk_document
-    from rag.ingest import chunk_metadata
-    from rag.locking import PENDING_MARKER
-    from rag.store import IndexStore
-    from rag.structure import parse_document
+    from rag.documents.chunking import chunk_document
+    from rag.documents.structure import parse_document
+    from rag.index.locking import PENDING_MARKER
+    from rag.index.store import IndexStore
+    from rag.ingest.pipeline import chunk_metadata
 
     sweeps: list[int] = []
     real = IndexStore.delete_orphans
@@ -207,7 +207,7 @@ def test_only_a_run_after_an_interrupted_one_looks_for_orphans(
 def test_a_run_whose_writes_failed_looks_for_orphans(
     settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rag.store import IndexStore
+    from rag.index.store import IndexStore
 
     class Failing(Embeddings):
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -232,8 +232,8 @@ def test_a_remove_killed_half_way_is_cleaned_by_the_next_run(
 ) -> None:
     """remove deletes the registry record (invisible from there), then the chunks: a kill
     in between leaves orphans, and its marker makes the next run sweep them."""
-    from rag.locking import PENDING_MARKER
-    from rag.store import IndexStore
+    from rag.index.locking import PENDING_MARKER
+    from rag.index.store import IndexStore
 
     class Killed(BaseException):
         """Stands for SIGKILL: nothing after it runs (crash_soak.py kills for real)."""

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from fake_openai_server import FakeOpenAIServer, FakeReply
 
-from rag.errors import LLMError
-from rag.evaluation import run_suite
-from rag.judge import Judge, read_verdict
-from rag.settings import Settings, load_settings
+from rag.core.errors import LLMError
+from rag.core.settings import Settings, load_settings
+from rag.evaluation.judge import Judge, read_verdict
+from rag.evaluation.suite import run_suite
 
 ROOT = Path(__file__).resolve().parents[1]
 

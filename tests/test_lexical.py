@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from rag.lexical import STOPWORDS, BM25Index, stem, terms
+from rag.retrieve.lexical import STOPWORDS, BM25Index, stem, terms
 
 # --- stem / terms --------------------------------------------------------------------
 

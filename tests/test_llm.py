@@ -23,9 +23,10 @@ from langchain_core.language_models.fake_chat_models import (
 )
 from langchain_core.messages import AIMessage
 
-from rag.citations import CANNOT_ANSWER
-from rag.errors import ConfigError, LLMError
-from rag.llm import (
+from rag.core.errors import ConfigError, LLMError
+from rag.core.settings import Settings
+from rag.core.types import CANNOT_ANSWER
+from rag.llm.answers import (
     PLACEHOLDER_KEY,
     BriefReply,
     answer_with_llm,
@@ -36,10 +37,15 @@ from rag.llm import (
     parse_reply,
     stream_answer,
 )
-from rag.llm_parse import answer_so_far, cut_repetition
-from rag.prompts import PROMPT_VARIABLES, build_prompt, format_history, load_prompt, render_text
-from rag.retrieval import Passage
-from rag.settings import Settings
+from rag.llm.parse import answer_so_far, cut_repetition
+from rag.llm.prompting import (
+    PROMPT_VARIABLES,
+    build_prompt,
+    format_history,
+    load_prompt,
+    render_text,
+)
+from rag.retrieve.search import Passage
 
 FORCE = "Exampleshire Police"  # fictional
 PLEASED = (
@@ -184,7 +190,7 @@ def test_build_prompt_budget_is_the_window_minus_answer_and_prompt() -> None:
     _, text, labels = build_prompt("answer", {"question": "q", "history": "(none)",
                                               "cannot_answer": CANNOT_ANSWER}, many, small)
     assert 0 < len(labels) < 40
-    from rag.tokens import count_tokens
+    from rag.core.tokens import count_tokens
 
     assert count_tokens(text) <= 2048 - 600
 
@@ -359,7 +365,7 @@ def test_answer_checks_every_citation() -> None:
 
 def test_answer_usage_is_estimated_with_tiktoken_when_the_model_gives_none() -> None:
     reply = answer_with_llm(fake(GOOD), "q", PASSAGES, make_settings())
-    from rag.tokens import count_tokens
+    from rag.core.tokens import count_tokens
 
     assert reply.usage == {"prompt_tokens": count_tokens(reply.prompt),
                            "completion_tokens": count_tokens(GOOD)}

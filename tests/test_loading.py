@@ -1,4 +1,4 @@
-"""rag.loading: every supported format, every encoding, every way a file can be bad."""
+"""rag.documents.loading: every supported format, every encoding, every way a file can be bad."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from bad_inputs import pdf_with_text
 from pypdf import PdfReader, PdfWriter
 
-from rag.errors import RejectedInput
-from rag.loading import SUPPORTED_SUFFIXES, read_text
+from rag.core.errors import RejectedInput
+from rag.documents.loading import SUPPORTED_SUFFIXES, read_text
 
 MAX = 1_000_000
 TEXT = "The force is good at tackling “serious and organised crime” – says the inspector."

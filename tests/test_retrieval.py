@@ -15,12 +15,12 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
-from rag.embeddings import DIMENSION, MODEL_NAME
-from rag.ingest import ingest_paths, remove_sources
-from rag.lexical import terms
-from rag.retrieval import RRF_K, HybridRetriever, HybridSearcher, Passage
-from rag.settings import Settings, load_settings
-from rag.store import IndexStore, open_store
+from rag.core.settings import Settings, load_settings
+from rag.index.embeddings import DIMENSION, MODEL_NAME
+from rag.index.store import IndexStore, open_store
+from rag.ingest.pipeline import ingest_paths, remove_sources
+from rag.retrieve.lexical import terms
+from rag.retrieve.search import RRF_K, HybridRetriever, HybridSearcher, Passage
 
 CAMBRIDGESHIRE = "Cambridgeshire Constabulary"
 QUERIES = [
@@ -329,7 +329,7 @@ def test_cross_force_scores_stay_on_their_snapshot_when_another_session_refreshe
     review finding: IndexError, or passages of the wrong chunks)."""
     from conftest import SHIPPED
 
-    from rag.answering import Engine
+    from rag.engine.engine import Engine
 
     ingest_paths([SHIPPED], settings, embeddings=embeddings)
     engine = Engine(settings, embeddings=embeddings)

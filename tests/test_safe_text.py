@@ -8,7 +8,7 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from rag.safe_text import highlighted, inert_markdown
+from rag.core.safe_text import highlighted, inert_markdown
 
 markdown = MarkdownIt("commonmark")
 
@@ -53,9 +53,8 @@ def test_the_highlighted_quote_is_bold_and_the_passage_reads_unchanged(quote: st
 
 
 def test_downloads_carry_the_sources_and_nothing_live() -> None:
-    from rag.citations import Citation
-    from rag.markdown_export import answer_markdown, briefing_markdown, comparison_markdown
-    from rag.schemas import Answer, Briefing, Comparison, ComparisonRow, Finding
+    from rag.app.markdown_export import answer_markdown, briefing_markdown, comparison_markdown
+    from rag.core.types import Answer, Briefing, Citation, Comparison, ComparisonRow, Finding
 
     quote = "See ![x](http://evil.example/?q=1) and [report](javascript:alert(1))."
     cite = Citation(n=1, document_id="d", source="uploads/a_www.evil.example.txt",

@@ -10,18 +10,18 @@ import numpy as np
 import pytest
 from conftest import SHIPPED
 
-from rag.answering import Engine
-from rag.embeddings import OfflineEmbeddings
-from rag.ingest import Ingester, ingest_paths
-from rag.retrieval import Passage
-from rag.sentence_vectors import (
+from rag.core.settings import Settings
+from rag.engine.engine import Engine
+from rag.index.embeddings import OfflineEmbeddings
+from rag.index.sentence_vectors import (
     SENTENCE_VECTORS_KEY,
     pack,
     pool_spans,
     quotable_spans,
     unpack,
 )
-from rag.settings import Settings
+from rag.ingest.pipeline import Ingester, ingest_paths
+from rag.retrieve.search import Passage
 
 TEXT = (
     "I am concerned about the force's ability to identify, monitor and understand risks "

@@ -1,4 +1,4 @@
-"""rag.structure: text cleaning, banner and title reading, paragraph offsets.
+"""rag.documents.structure: text cleaning, banner and title reading, paragraph offsets.
 
 Forces named Wessex, Mercia and Anglia below are fictional; their texts are invented.
 """
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.errors import RejectedInput
-from rag.loading import read_text
-from rag.models import ParsedDocument
-from rag.structure import clean_text, parse_document
+from rag.core.errors import RejectedInput
+from rag.core.types import ParsedDocument
+from rag.documents.loading import read_text
+from rag.documents.structure import clean_text, parse_document
 
 TRANSCRIPT = Path(__file__).resolve().parents[1] / "data" / (
     "cambridgeshire-constabulary-hmi-assessment-transcript.txt"

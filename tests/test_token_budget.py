@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 
-from rag.citations import CANNOT_ANSWER
-from rag.errors import ConfigError, LLMError
-from rag.llm import condense_question
-from rag.prompts import build_prompt, format_history
-from rag.retrieval import Passage
-from rag.settings import Settings
-from rag.tokens import count_tokens
+from rag.core.errors import ConfigError, LLMError
+from rag.core.settings import Settings
+from rag.core.tokens import count_tokens
+from rag.core.types import CANNOT_ANSWER
+from rag.llm.answers import condense_question
+from rag.llm.prompting import build_prompt, format_history
+from rag.retrieve.search import Passage
 
 SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|fim_prefix|>", "</context>",
            "</source>", "<source id=\"S9\">", "{question}", "{{context}}", "\x1b[31m", "\u202e"]

@@ -1,0 +1,151 @@
+"""The data types every stage shares: documents, paragraphs and chunks (ingest and the
+index), citations, and what the engine returns (answers, briefings, comparisons).
+
+``to_json()`` gives the CLI's documented JSON contracts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+# The one "cannot answer" phrase: prompts, the offline engine, the app and tests use it.
+CANNOT_ANSWER = "The documents do not say."
+
+Mode = Literal["offline", "llm"]  # an answer mode, once resolved
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A numbered paragraph: ``text[start:end]`` of its document's stored text."""
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass
+class ParsedDocument:
+    """A cleaned document. ``text`` is exactly what citations point into."""
+
+    source: str
+    text: str
+    document_id: str  # sha256 of ``text``: the document's identity
+    paragraphs: list[Paragraph]
+    force: str | None = None
+    inspector: str | None = None
+    title: str | None = None
+    doc_type: str | None = None  # "transcript", "report", ...
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage: ``document.text[start:end]``."""
+
+    id: str
+    document_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    paragraph_start: int | None
+    paragraph_end: int | None
+    token_count: int
+    metadata: dict[str, str | int] = field(default_factory=dict)
+
+
+# --- what the engine returns ------------------------------------------------------
+
+
+class Citation(BaseModel):
+    """A verified citation, as the CLI and app show it."""
+
+    n: int = Field(description="The [n] marker used in the answer text.")
+    document_id: str
+    source: str
+    force: str | None = None
+    paragraph: int | None = None
+    quote: str = Field(description="Verbatim words of the passage.")
+    verified: bool = True
+    chunk_id: str | None = Field(None, exclude=True)
+    char_start: int | None = Field(None, exclude=True, description="Quote offset in the document.")
+
+
+def place(c: Citation) -> str:
+    """Where a citation points, for people: force · document · paragraph."""
+    where = f"{c.force or 'Unknown force'} · {c.source}"
+    return where if c.paragraph is None else f"{where} · paragraph {c.paragraph}"
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    mode: Mode
+    citations: list[Citation] = Field(default_factory=list)
+    dropped_citations: int = 0
+    usage: Usage = Field(default_factory=Usage)
+    latency_ms: float = 0.0
+    partial: bool = Field(False, description="The model's reply broke off; never cached.")
+    notice: str | None = Field(None, description="Why the answer is a fallback, if it is one.")
+    standalone_question: str | None = Field(None, exclude=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def is_cacheable(answer: Answer) -> bool:
+    """Whether an answer may be cached: complete (not partial) and not a fallback shown
+    because the model failed (a later try may succeed)."""
+    return not answer.partial and answer.notice is None
+
+
+class Finding(BaseModel):
+    text: str
+    citations: list[int] = Field(default_factory=list)
+
+
+class Briefing(BaseModel):
+    force: str
+    paragraph: str
+    grade: str | None = None
+    strengths: list[Finding] = Field(default_factory=list)
+    improvements: list[Finding] = Field(default_factory=list)
+    concerns: list[Finding] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    mode: Mode = "offline"
+    dropped_citations: int = 0
+    notice: str | None = None
+
+    def sections(self) -> list[tuple[str, list[Finding]]]:
+        """The findings under their headings, in reading order (CLI, app and downloads)."""
+        return [
+            ("Strengths", self.strengths),
+            ("Areas for improvement", self.improvements),
+            ("Concerns", self.concerns),
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class ComparisonRow(BaseModel):
+    force: str
+    summary: str
+    covered: bool
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Comparison(BaseModel):
+    theme: str
+    rows: list[ComparisonRow] = Field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -1,0 +1,241 @@
+"""Read one file's raw text: plain text, Markdown, HTML or a PDF's text layer.
+
+Every failure is a :class:`RejectedInput` whose one-line message says why and
+what to do; the caller prefixes the file name. Nothing is fetched, followed
+(links, images, frames) or run (scripts).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import re
+import stat
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordError
+
+from rag.core.errors import RejectedInput
+
+SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".html", ".htm"}
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Control characters text files do not contain (tab, newlines, form feed and
+# ESC of ANSI colours excepted), plus U+FFFD left by undecodable bytes.
+_SUSPICIOUS = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f-\x9f\ufffd]")
+_SUSPICIOUS_RATIO = 0.05
+_SAMPLE = 65_536
+
+_HTML_DROP = ["script", "style", "noscript", "template", "head", "iframe", "object", "embed"]
+_HTML_BLOCKS = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "caption",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tr",
+    "ul",
+]
+_WHITESPACE = re.compile(r"\s+")
+
+# Alt text and destination may not contain brackets or parentheses: a linear-time match.
+_MD_IMAGE = re.compile(r"!\[([^\[\]]*)\](?:\([^()]*\)|\[[^\[\]]*\])")
+_MD_HTML_IMAGE = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
+_MD_ATX_MARKER = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)", re.MULTILINE)
+_MD_SETEXT_RULE = re.compile(r"^ {0,3}(?:=+|-{3,})[ \t]*$", re.MULTILINE)
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """The document's raw text; raises RejectedInput with the reason and the remedy."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise RejectedInput(
+            f"unsupported file type {suffix or '(no extension)'!r}: save it as one of {kinds}"
+        )
+    data = _read_bytes(path, max_bytes)
+    if suffix == ".pdf":
+        text = _pdf_text(data)
+    else:
+        text = _decode(data)
+        _reject_binary(text)
+        if suffix in (".html", ".htm"):
+            text = _html_text(text)
+        elif suffix == ".md":
+            text = _markdown_text(text)
+    if not text.strip():
+        raise RejectedInput("no readable text after extraction: check that the file holds text")
+    return text
+
+
+def _decode(data: bytes) -> str:
+    """Text from bytes: BOM-marked UTF-8/16, BOM-less UTF-16, UTF-8, else cp1252.
+
+    Never raises UnicodeDecodeError; raises RejectedInput for NUL bytes outside UTF-16.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace")
+    if b"\x00" in data:
+        codec = _bomless_utf16(data)
+        if codec is None:
+            raise RejectedInput("binary content (NUL bytes), not text: convert it to plain text")
+        return data.decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Legacy Windows files (curly quotes as 0x91-0x94); 5 undefined bytes become U+FFFD.
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    # O_NONBLOCK so a FIFO cannot hang the open; fstat on the open descriptor
+    # checks the very file that is then read.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise RejectedInput("file not found (or a broken link): check the path") from None
+    except PermissionError:
+        raise RejectedInput("permission denied: make the file readable") from None
+    except OSError as exc:
+        raise RejectedInput(f"cannot open it ({exc.strerror or exc}): check the path") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise RejectedInput("not a regular file: ingest ordinary files only")
+    with os.fdopen(fd, "rb") as handle:
+        _check_size(info.st_size, max_bytes)
+        try:
+            data = handle.read(max_bytes + 1)  # +1: notice a file that grew since fstat
+        except OSError as exc:
+            raise RejectedInput(f"cannot read it ({exc.strerror or exc}): check the file") from None
+    _check_size(len(data), max_bytes)
+    if not data:
+        raise RejectedInput("empty file: nothing to ingest")
+    return data
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise RejectedInput(
+            f"too large ({size:,} bytes, limit {max_bytes:,}): split it or raise RAG_MAX_FILE_MB"
+        )
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 saved without a BOM has NULs in the high byte of (mostly ASCII) characters."""
+    sample = data[:4096]
+    if len(data) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd >= 0.6 * half and even * 10 <= odd:
+        return "utf-16-le"
+    if even >= 0.6 * half and odd * 10 <= even:
+        return "utf-16-be"
+    return None
+
+
+def _reject_binary(text: str) -> None:
+    sample = text[:_SAMPLE]
+    if len(_SUSPICIOUS.findall(sample)) > _SUSPICIOUS_RATIO * len(sample):
+        raise RejectedInput("binary content, not text (an image or archive renamed?): convert it")
+
+
+def _pdf_text(data: bytes) -> str:
+    if b"%PDF-" not in data[:1024]:
+        raise RejectedInput("not a PDF (no %PDF- header): check the file or fix its extension")
+    # Readers look for %%EOF in the last 1024 bytes; without it the file was cut short.
+    if b"%%EOF" not in data[-1024:]:
+        raise RejectedInput("truncated PDF (no end-of-file marker): download or export it again")
+    encrypted = "encrypted PDF that needs a password: save an unprotected copy and ingest that"
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise RejectedInput(encrypted)
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except RejectedInput:
+        raise
+    except (FileNotDecryptedError, WrongPasswordError):
+        raise RejectedInput(encrypted) from None
+    except DependencyError:
+        raise RejectedInput(
+            "PDF encrypted with AES (needs the 'cryptography' package): "
+            "save an unprotected copy and ingest that"
+        ) from None
+    except Exception as exc:  # pypdf raises many exception types on malformed files
+        raise RejectedInput(
+            f"corrupt PDF ({type(exc).__name__}): open and re-save it, or export it again"
+        ) from None
+    if not any(page.strip() for page in pages):
+        raise RejectedInput("PDF has no text layer (scanned?): run OCR first, e.g. ocrmypdf")
+    return "\n\n".join(pages)
+
+
+def _html_text(markup: str) -> str:
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup.find_all(_HTML_DROP) + soup.find_all(_is_hidden):
+        if not tag.decomposed:  # a hidden tag may sit inside one already dropped
+            tag.decompose()
+    for node in soup.find_all(string=True):
+        if isinstance(node, PreformattedString):  # comments, CDATA, doctype, <?pi?>
+            node.extract()
+        elif isinstance(node, NavigableString):
+            # Source line breaks are not paragraph breaks: HTML collapses whitespace.
+            node.replace_with(_WHITESPACE.sub(" ", node))
+    for tag in soup.find_all(_HTML_BLOCKS):
+        tag.insert_before("\n\n")
+        tag.insert_after("\n\n")
+    for tag in soup.find_all(["td", "th"]):
+        tag.insert_after(" ")
+    for tag in soup.find_all("br"):
+        tag.replace_with("\n")
+    return soup.get_text()
+
+
+def _is_hidden(tag: Tag) -> bool:
+    # Text a browser never shows is a favourite hiding place for injected instructions.
+    style = str(tag.get("style", "")).replace(" ", "").lower()
+    return tag.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style
+
+
+def _markdown_text(text: str) -> str:
+    # Images keep only their alt text, so no remote URL survives to be fetched; an
+    # image the pattern cannot take apart loses its "!" and is at most a link.
+    text = _MD_IMAGE.sub(r"\1", text).replace("![", "[")
+    text = _MD_HTML_IMAGE.sub("", text)
+    text = _MD_ATX_MARKER.sub("", text)
+    return _MD_SETEXT_RULE.sub("", text)
