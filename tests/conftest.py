@@ -4,7 +4,6 @@ only loopback is allowed, for the servers the tests start themselves."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,10 +15,7 @@ import pytest
 
 from rag.core.settings import Settings, load_settings
 from rag.index.embeddings import OfflineEmbeddings
-
-ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ROOT / "data" / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
-FICTIONAL = ROOT / "evals" / "corpus"
+from tests.support import copy_corpus, free_port
 
 
 @pytest.fixture(scope="session")
@@ -37,22 +33,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return load_settings(index_dir=tmp_path / "index", _env_file=None)
 
 
-USER_SETTINGS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RAG_CHROMA_URL", "RAG_INDEX_DIR", "RAG_MODE")
 
 
-def copy_corpus(folder: Path) -> Path:
-    """``folder`` (created) holding the shipped transcript and every fictional one."""
-    folder.mkdir(parents=True)
-    shutil.copy(SHIPPED, folder / SHIPPED.name)
-    for path in sorted(FICTIONAL.glob("*.txt")):
-        shutil.copy(path, folder / path.name)
-    return folder
-
-
-def clear_user_settings(mp: pytest.MonkeyPatch) -> None:
-    """No model, server or index of the developer's leaks into a test."""
-    for var in USER_SETTINGS:
-        mp.delenv(var, raising=False)
 
 
 @pytest.fixture
@@ -60,11 +42,6 @@ def corpus(tmp_path: Path) -> Path:
     """A folder with the shipped transcript and the fictional ones."""
     return copy_corpus(tmp_path / "corpus")
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

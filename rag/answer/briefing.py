@@ -3,22 +3,19 @@
 Offline, the briefing is built from the inspector's own cue phrases: each
 sentence of the force's documents is classed as a verdict, a strength, an area
 for improvement or a concern, and the clearest of each are quoted. The LLM
-writes the same schema, and its citations go through the same checks.
+writes the same schema (``rag.llm.briefing``), and its citations go through the same
+checks.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 from rag.answer.citations import citation_for
 from rag.core.types import Briefing, Citation, Finding
 from rag.retrieve.evidence import Sentence, split_sentences
 from rag.retrieve.search import Passage
-
-if TYPE_CHECKING:
-    from rag.engine.engine import Engine
 
 # Cue phrases, strongest first. A sentence takes the first kind whose cue it holds,
 # in the order concern > improvement > strength: "good, but needs to improve" is an
@@ -97,14 +94,6 @@ def stated_grade(sentences: Sequence[Sentence]) -> str | None:
     return None
 
 
-def force_passages(engine: Engine, force: str) -> list[Passage]:
-    """Every live chunk of the force's documents, in document order."""
-    snap = engine.searcher.snapshot
-    rows = [i for i, m in enumerate(snap.metadatas) if m.get("force") == force]
-    rows.sort(key=lambda i: (snap.metadatas[i]["document_id"], snap.metadatas[i]["char_start"]))
-    return [snap.passage(i) for i in rows]
-
-
 def pick(sentences: Sequence[Sentence]) -> dict[str, list[Sentence]]:
     """Sentences by kind, one per paragraph, in document order."""
     picked: dict[str, list[Sentence]] = {k: [] for k in LABELS}
@@ -124,8 +113,10 @@ def pick(sentences: Sequence[Sentence]) -> dict[str, list[Sentence]]:
     return picked
 
 
-def offline_briefing(engine: Engine, force: str) -> Briefing:
-    passages = force_passages(engine, force)
+def offline_briefing(
+    force: str, passages: Sequence[Passage], inspector: str | None = None
+) -> Briefing:
+    """The briefing from ``passages`` (the force's documents, in document order)."""
     if not passages:
         return Briefing(force=force, paragraph=f"No documents on {force} are indexed.")
     sentences = split_sentences(passages)
@@ -155,7 +146,6 @@ def offline_briefing(engine: Engine, force: str) -> Briefing:
         for kind in LABELS
     }
     lines = [f"{LABELS[k]}: “{picked[k][i].text}” [{numbers[(k, i)]}]" for k, i in in_paragraph]
-    inspector = engine.searcher.snapshot.inspectors.get(force)
     opening = f"{force}, inspected by {inspector}" if inspector else force
     return Briefing(
         force=force,
@@ -167,68 +157,4 @@ def offline_briefing(engine: Engine, force: str) -> Briefing:
         citations=citations,
     )
 
-
-def llm_briefing(engine: Engine, force: str) -> Briefing:
-    """The model's briefing, its citations checked; the offline one if it fails."""
-    from rag.answer.citations import renumbered, rewrite_markers, verified_citations
-    from rag.core.errors import LLMError
-    from rag.llm.answers import brief_with_llm
-
-    offline = offline_briefing(engine, force)
-    passages = force_passages(engine, force)
-    try:
-        reply = brief_with_llm(engine.chat_model(), force, passages, engine.settings)
-    except LLMError as exc:
-        return offline.model_copy(update={"notice": f"{exc} Showing the offline briefing."})
-    kept = verified_citations(reply.citations, reply.labels)
-    paragraph, renumber = rewrite_markers(reply.answer, kept)
-    for old in kept:  # findings may cite what the paragraph does not
-        renumber.setdefault(old, len(renumber) + 1)
-    citations = renumbered(kept, renumber)
-    if not paragraph or not citations:
-        return offline.model_copy(
-            update={
-                "notice": "The model's briefing could not be checked against the documents, "
-                "so the offline briefing is shown.",
-                "dropped_citations": len(reply.citations),
-            }
-        )
-
-    def checked(items: Sequence[Any]) -> list[Finding]:
-        out = []
-        for item in items:
-            refs = [renumber[n] for n in item.citations if n in renumber]
-            if refs:
-                out.append(Finding(text=item.text, citations=refs))
-        return out
-
-    return Briefing(
-        force=force,
-        paragraph=paragraph,
-        grade=reply.grade,
-        strengths=checked(reply.strengths),
-        improvements=checked(reply.improvements),
-        concerns=checked(reply.concerns),
-        citations=citations,
-        mode="llm",
-        dropped_citations=len(reply.citations) - len(citations),
-    )
-
-
-def brief(engine: Engine, force: str, mode: str | None = None) -> Briefing:
-    """The briefing on a force named in any spelling the user might type, in the mode asked.
-
-    Raises RagError naming the indexed forces when the force is not among them.
-    """
-    from rag.core.errors import RagError
-
-    engine.require_documents()
-    resolved = engine.resolve_force(force)
-    if resolved is None:
-        raise RagError(
-            f"No documents on {force!r} are indexed; indexed forces: "
-            f"{', '.join(engine.forces) or 'none'}."
-        )
-    make = llm_briefing if engine.resolve_mode(mode) == "llm" else offline_briefing
-    return make(engine, resolved)
 

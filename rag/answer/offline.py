@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from rag.answer.citations import citation_for
 from rag.core.types import CANNOT_ANSWER, Citation
 from rag.retrieve.evidence import Sentence
+from rag.retrieve.gather import MAX_FORCES
 from rag.retrieve.lexical import stem, terms
 
 MAX_SENTENCES = 3  # a short answer; the citations hold the rest
 MARGIN = 0.12  # a further sentence must score within this of the best one
-MAX_FORCES = 6  # cross-force answers: one quote per force, at most this many
 
 
 _GRADE = re.compile(

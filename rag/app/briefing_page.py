@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rag.answer.briefing import brief
 from rag.app import resources
 from rag.app.markdown_export import briefing_markdown
 from rag.app.render import show_notices, show_sources
@@ -35,7 +34,7 @@ def render() -> None:
     key = f"{force}|{mode}"
     if st.button("Write the briefing", type="primary", icon=":material/description:"):
         with resources.friendly("The briefing"), st.spinner("Reading the documents…"):
-            cached[key] = brief(engine, force, mode)
+            cached[key] = engine.brief(force, mode)
     briefing = cached.get(key)
     if briefing is None:
         return

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rag.answer.briefing import brief
 from rag.app import resources
 from rag.app.markdown_export import comparison_markdown
 from rag.app.render import show_sources
@@ -36,7 +35,7 @@ def balance(forces: list[str]) -> pd.DataFrame:
     counts = {}
     for force in forces:
         counts[force] = {
-            title: len(items) for title, items in brief(engine, force, "offline").sections()
+            title: len(items) for title, items in engine.brief(force, "offline").sections()
         }
     return pd.DataFrame.from_dict(counts, orient="index")
 

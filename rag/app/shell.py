@@ -1,19 +1,26 @@
 """The app's frame: page setup, first-start indexing, the sidebar and navigation.
-``app.py`` calls :func:`main`; each page is a small file in ``app_pages/``."""
+``rag/app/main.py`` (what `rag app` runs) and the repository's ``app.py`` call
+:func:`main`; each page is a small script in ``rag/app/pages/``."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
 from rag.app import resources
 from rag.app.render import mode_label
 
+HERE = Path(__file__).resolve().parent
+# A bundled image: an emoji or icon-font page icon makes the browser fetch it from a
+# font server, and nothing may leave the machine.
+ICON = HERE / "icon.png"
 PAGES = (
-    ("app_pages/ask.py", "Ask", ":material/forum:"),
-    ("app_pages/briefing.py", "Briefing", ":material/description:"),
-    ("app_pages/compare.py", "Compare", ":material/compare_arrows:"),
-    ("app_pages/library.py", "Library", ":material/library_books:"),
-    ("app_pages/evaluation.py", "Evaluation", ":material/fact_check:"),
+    ("ask.py", "Ask", ":material/forum:"),
+    ("briefing.py", "Briefing", ":material/description:"),
+    ("compare.py", "Compare", ":material/compare_arrows:"),
+    ("library.py", "Library", ":material/library_books:"),
+    ("evaluation.py", "Evaluation", ":material/fact_check:"),
 )
 
 
@@ -38,13 +45,12 @@ def sidebar() -> None:
 
 
 def main() -> None:
-    st.set_page_config(
-        page_title="Inspection findings", page_icon=":material/policy:", layout="wide"
-    )
+    st.set_page_config(page_title="Inspection findings", page_icon=str(ICON), layout="wide")
     with resources.friendly("Starting the app"):
         resources.engine()
         resources.ensure_index()
-    page = st.navigation([st.Page(path, title=title, icon=icon) for path, title, icon in PAGES])
+    pages = [st.Page(str(HERE / "pages" / f), title=title, icon=icon) for f, title, icon in PAGES]
+    page = st.navigation(pages)
     with resources.friendly("Showing the index"):
         sidebar()
     page.run()

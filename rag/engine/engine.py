@@ -1,68 +1,38 @@
-"""Questions to cited answers: retrieval, then the offline engine or the LLM chain,
-then citation checks, accounting and the audit log."""
+"""The engine the CLI, the app and the evaluation share: one per index and settings.
+
+It answers through the offline engine or the LLM chain (the mode is resolved by
+``Settings.answer_mode``), briefs and locates citations, and records every answer in
+the audit log. The LLM stage is imported inside the methods that use it: importing it
+(openai, langchain_openai) costs more than a whole offline answer, and offline commands
+never need it.
+"""
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
-import numpy as np
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
+from rag.answer.briefing import offline_briefing
 from rag.answer.citations import locate
-from rag.answer.offline import MAX_FORCES, Draft, abstain, offline_answer
-from rag.core.errors import ConfigError, RagError
+from rag.answer.offline import Draft, abstain, offline_answer
+from rag.core.errors import RagError
 from rag.core.settings import Settings
-from rag.core.types import Answer, Citation, Mode
+from rag.core.types import Answer, Briefing, Citation, Mode
 from rag.engine.audit import AuditLog
 from rag.index.embeddings import make_embeddings
 from rag.index.read import open_read_store
 from rag.index.store import DocumentRecord, IndexStore
-from rag.retrieve.evidence import CANDIDATE_SENTENCES, Sentence, SentenceVectors, score_sentences
-from rag.retrieve.followup import History, standalone
-from rag.retrieve.forces import forces_in, unknown_forces_in, without_forces
-from rag.retrieve.search import HybridSearcher, Passage
-
-_CROSS_FORCE = re.compile(
-    r"\b(which|what|all|any|each|both|several|many|other)\s+(\w+\s+)?forces\b|\bforces'|"
-    r"\b(compare|comparison|across|between)\b",
-    re.IGNORECASE,
-)
-PER_FORCE_K = 3
-# A cross-force question naming no force: only the forces whose best passage is closest
-# to the question go on to sentence scoring (the answer quotes at most MAX_FORCES).
-CROSS_FORCE_LIMIT = 2 * MAX_FORCES
+from rag.retrieve.followup import History
+from rag.retrieve.gather import Evidence, Retrieval
+from rag.retrieve.search import Passage
 
 
-@dataclass
-class Evidence:
-    """What retrieval found for a question."""
-
-    question: str  # as searched (follow-ups made standalone)
-    force: str | None
-    per_force: bool
-    passages: list[Passage]
-    sentences: list[Sentence]
-    refusal: str | None = None  # why the question cannot be answered at all
-
-
-def _forces_followed(history: History, known: Sequence[str]) -> list[str]:
-    """The forces a follow-up leans on: those the latest question naming any named, else
-    the one the last answer was about (when it was about exactly one)."""
-    for turn in reversed(history):
-        if turn.get("role") == "user" and (named := forces_in(turn.get("content", ""), known)):
-            return named
-    replies = [t.get("content", "") for t in history if t.get("role") == "assistant"]
-    answered = forces_in(replies[-1], known) if replies else []
-    return answered if len(answered) == 1 else []
-
-
-class Engine:
-    """Shared by the CLI and the app: one per index and settings."""
+class Engine(Retrieval):
+    """Retrieval on one index, plus answers in either mode, briefings and the audit log."""
 
     def __init__(
         self,
@@ -72,11 +42,11 @@ class Engine:
         chat_model: BaseChatModel | None = None,
     ) -> None:
         self.settings = settings
-        self.embeddings = embeddings or make_embeddings(settings)
-        self.store = store or open_read_store(settings)
-        self.searcher = HybridSearcher(self.store, self.embeddings)
-        self.vectors = SentenceVectors(self.embeddings)
-        self.sentence_limit: int | None = CANDIDATE_SENTENCES  # None: embed every sentence
+        super().__init__(
+            store or open_read_store(settings),
+            embeddings or make_embeddings(settings),
+            where=settings.chroma_url or str(settings.index_dir),
+        )
         self.audit = AuditLog(settings.index_dir / "audit.sqlite")
         # a model given by the caller serves both plain and streamed answers
         self._chat_models: dict[bool, BaseChatModel] = (
@@ -85,37 +55,8 @@ class Engine:
         self._cited_documents: dict[str, DocumentRecord] = {}
         self._lock = threading.Lock()
 
-    @property
-    def forces(self) -> list[str]:
-        return self.searcher.snapshot.forces
-
-    def require_documents(self) -> None:
-        """Refuse to work on an empty index, saying how to fill it."""
-        if not len(self.searcher.snapshot):
-            where = self.settings.chroma_url or self.settings.index_dir
-            raise RagError(f"The index at {where} is empty: add documents with `rag ingest PATH`.")
-
-    def resolve_force(self, name: str) -> str | None:
-        """An indexed force from a user's spelling: exact, any case, or the place name alone."""
-        known = self.forces
-        if name in known:
-            return name
-        lowered = {f.lower(): f for f in known}
-        if name.strip().lower() in lowered:
-            return lowered[name.strip().lower()]
-        named = forces_in(name, known)
-        return named[0] if len(named) == 1 else None
-
     def resolve_mode(self, mode: str | None) -> Mode:
-        mode = mode or self.settings.mode
-        if mode == "llm" and not self.settings.llm_configured:
-            raise ConfigError(
-                "LLM mode needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a compatible server); "
-                "set one, or use --mode offline."
-            )
-        if mode == "auto":
-            return "llm" if self.settings.llm_configured else "offline"
-        return "llm" if mode == "llm" else "offline"
+        return self.settings.answer_mode(mode)
 
     def source_context(self, citation: Citation) -> tuple[str, tuple[int, int] | None]:
         """The paragraph a citation points into, and the quote's span in it (None if the
@@ -144,61 +85,6 @@ class Engine:
             return citation.quote, None
         text = record.text[spans[0][0] : spans[-1][1]]
         return text, locate(citation.quote, text)
-
-    # --- retrieval -------------------------------------------------------------------
-    def gather(
-        self, question: str, force: str | None = None, history: History | None = None, k: int = 6
-    ) -> Evidence:
-        self.require_documents()
-        searched = standalone(question, history)
-        known = self.forces
-        if force:
-            resolved = self.resolve_force(force)
-            if resolved is None:
-                return Evidence(
-                    searched, force, False, [], [], f"No documents on {force} are indexed."
-                )
-            force = resolved
-        named = [force] if force else forces_in(question, known)
-        if not named and (unknown := unknown_forces_in(question, known)):
-            return Evidence(
-                searched, None, False, [], [], f"The indexed documents do not cover {unknown[0]}."
-            )
-        cross_force = not named and bool(_CROSS_FORCE.search(question))
-        if not named and not cross_force and history and searched != question:
-            named = _forces_followed(history, known)  # "their", "it": the forces of before
-        per_force = len(named) > 1 or cross_force
-        topic = without_forces(question, named)
-        vector = self.embeddings.embed_query(topic)
-        if searched != question:  # a follow-up: its own words lead, the previous turn adds context
-            context = self.embeddings.embed_query(without_forces(searched, named))
-            mixed = np.asarray(vector) + 0.5 * np.asarray(context)
-            vector = list(mixed / np.linalg.norm(mixed))
-        searched = topic
-        if per_force:
-            scores = self.searcher.scores(topic, vector)  # once for every force
-            groups = [
-                self.searcher.search(searched, PER_FORCE_K, f, scores=scores)
-                for f in (named or known)
-            ]
-            if not named and len(groups) > CROSS_FORCE_LIMIT:
-                groups = sorted(groups, key=lambda g: -max((p.similarity for p in g), default=-2))
-                groups = groups[:CROSS_FORCE_LIMIT]
-            passages = [p for group in groups for p in group]
-        else:
-            target = named[0] if named else None
-            passages = self.searcher.search(searched, k, target, query_vector=vector)
-        sentences = score_sentences(
-            searched,
-            vector,
-            passages,
-            self.vectors,
-            self.searcher.snapshot.bm25.term_weight,
-            self.sentence_limit,
-        )
-        return Evidence(
-            searched, named[0] if len(named) == 1 else None, per_force, passages, sentences
-        )
 
     # --- answers ---------------------------------------------------------------------
     def ask(
@@ -238,14 +124,21 @@ class Engine:
         )
         prompt = raw = None
         if resolved == "llm":
-            # the LLM stack loads only when used
-            from rag.llm.answering import llm_answer, streamed_with
+            from rag.llm.answering import llm_answer, streamed_with  # LLM mode only
 
             ask = {}
             if on_text:
                 ask["ask"] = streamed_with(on_text, self.chat_model(streaming=True))
             answer, prompt, raw = llm_answer(
-                self, question, evidence, answer, history, started, **ask
+                self.chat_model(),
+                self.gather,
+                self.settings,
+                question,
+                evidence,
+                answer,
+                history,
+                started,
+                **ask,
             )
         self.log("ask", question, force, evidence.passages, answer, prompt, raw)
         return answer, evidence
@@ -254,10 +147,28 @@ class Engine:
         """The chat model, created once per engine and kind (its HTTP client is reused)."""
         with self._lock:
             if streaming not in self._chat_models:
-                from rag.llm.answers import make_chat_model
+                from rag.llm.answers import make_chat_model  # LLM mode only
 
                 self._chat_models[streaming] = make_chat_model(self.settings, streaming=streaming)
             return self._chat_models[streaming]
+
+    def brief(self, force: str, mode: str | None = None) -> Briefing:
+        """The briefing on a force named in any spelling the user might type, in the mode
+        asked. Raises RagError naming the indexed forces when the force is not among them."""
+        self.require_documents()
+        resolved = self.resolve_force(force)
+        if resolved is None:
+            raise RagError(
+                f"No documents on {force!r} are indexed; indexed forces: "
+                f"{', '.join(self.forces) or 'none'}."
+            )
+        passages = self.force_passages(resolved)
+        offline = offline_briefing(resolved, passages, self.inspectors().get(resolved))
+        if self.resolve_mode(mode) == "offline":
+            return offline
+        from rag.llm.briefing import llm_briefing  # LLM mode only
+
+        return llm_briefing(self.chat_model(), resolved, passages, offline, self.settings)
 
     def offline_draft(self, evidence: Evidence) -> Draft:
         if evidence.refusal:

@@ -333,12 +333,10 @@ def answer_case(engine: Engine, case: EvalCase, mode: str) -> CaseResult:
 
 
 def brief_case(engine: Engine, case: BriefingCase, mode: str) -> BriefingRecord:
-    from rag.answer.briefing import llm_briefing, offline_briefing
-
     force = engine.resolve_force(case.force)
     if force is None:
         raise BadDataset(f"Briefing set: no documents on {case.force} in the evaluation corpus.")
-    briefing = (llm_briefing if mode == "llm" else offline_briefing)(engine, force)
+    briefing = engine.brief(force, mode)
     quotes = [c.quote for c in briefing.citations]
     evidence = [f.evidence for f in case.required_findings]
     return BriefingRecord(
@@ -367,12 +365,7 @@ def resolve_mode(settings: Settings, mode: str) -> str:
     for and no model is configured)."""
     if mode not in ("offline", "llm", "auto"):
         raise ConfigError(f"Unknown evaluation mode {mode!r}: use offline, llm or auto.")
-    if mode == "llm" and not settings.llm_configured:
-        raise ConfigError(
-            "LLM mode needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a compatible server); "
-            "set one, or use --mode offline."
-        )
-    return "llm" if mode == "llm" or (mode == "auto" and settings.llm_configured) else "offline"
+    return settings.answer_mode(mode)
 
 
 def _display(path: Path) -> str:

@@ -1,5 +1,8 @@
 """LLM mode: the model writes the answer, the code checks every citation.
 
+It takes a chat model and a retrieval function (a follow-up rewritten by the model is
+searched again), never the engine that calls it.
+
 Only citations whose quote is found in the passage they name survive; their
 markers are renumbered, and a sentence whose every marker failed is removed.
 An answer left with no verified citation, or a model that fails, falls back
@@ -11,21 +14,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+
+from langchain_core.language_models import BaseChatModel
 
 from rag.answer.citations import normalise, renumbered, rewrite_markers, verified_citations
 from rag.core.errors import LLMError
+from rag.core.settings import Settings
 from rag.core.types import CANNOT_ANSWER, Answer, Usage
 from rag.llm.answers import answer_with_llm, condense_question, stream_answer
 from rag.llm.types import LLMReply
 from rag.retrieve.followup import History
+from rag.retrieve.gather import Evidence
+from rag.retrieve.search import Passage
 
-if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
-    from rag.core.settings import Settings
-    from rag.engine.engine import Engine, Evidence
-    from rag.retrieve.search import Passage
+# question, force -> what retrieval found (``Retrieval.gather``)
+Retrieve = Callable[[str, str | None], Evidence]
 
 EXCERPT_SENTENCES = 8  # sentences shown to the model (gold-quote recall 0.90 on the reference set)
 
@@ -92,7 +95,9 @@ def streamed_with(
 
 
 def llm_answer(
-    engine: Engine,
+    model: BaseChatModel,
+    retrieve: Retrieve,
+    settings: Settings,
     question: str,
     evidence: Evidence,
     offline: Answer,
@@ -101,17 +106,16 @@ def llm_answer(
     ask: Callable[..., LLMReply] = answer_with_llm,
 ) -> tuple[Answer, str | None, str | None]:
     """(answer, prompt, raw reply) for the audit log."""
-    model = engine.chat_model()
     try:
         standalone = (
-            condense_question(model, question, list(history or []), engine.settings)
+            condense_question(model, question, list(history or []), settings)
             if history
             else question
         )
         passages = evidence.passages
         if standalone != question:
-            passages = engine.gather(standalone, evidence.force).passages
-        reply = ask(model, standalone, passages, engine.settings, list(history or []))
+            passages = retrieve(standalone, evidence.force).passages
+        reply = ask(model, standalone, passages, settings, list(history or []))
     except LLMError as exc:
         return with_fallback(offline, f"{exc} Showing the offline answer."), None, None
     return checked_answer(question, reply, offline, started), reply.prompt, reply.raw

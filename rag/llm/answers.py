@@ -22,7 +22,7 @@ from pydantic import SecretStr
 
 from rag.answer.citations import RawCitation
 from rag.core.errors import ConfigError, LLMError
-from rag.core.settings import Settings
+from rag.core.settings import LLM_NEEDED, Settings
 from rag.core.types import CANNOT_ANSWER
 from rag.llm.parse import answer_so_far, build_reply, cut_repetition, load_json_object, parse_reply
 from rag.llm.prompting import (
@@ -61,10 +61,7 @@ def make_chat_model(
 ) -> ChatOpenAI:
     """The chat model the settings name, with bounded time, retries and reply length."""
     if not settings.llm_configured:
-        raise ConfigError(
-            "LLM mode needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a compatible "
-            "server such as Ollama, vLLM or llama.cpp), or set RAG_MODE=offline."
-        )
+        raise ConfigError(LLM_NEEDED)
     body: dict[str, Any] = {}
     if urlparse(settings.openai_base_url or "https://api.openai.com").hostname != "api.openai.com":
         body["max_tokens"] = settings.answer_tokens  # llama.cpp ignores max_completion_tokens;

@@ -1,5 +1,0 @@
-"""Library page (see rag/webapp/library.py)."""
-
-from rag.app.library import render
-
-render()

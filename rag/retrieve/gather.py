@@ -1,0 +1,158 @@
+"""Evidence for a question: which forces it is about, the passages retrieved for it
+(one search, or one per force for a cross-force question) and their sentences scored.
+
+:class:`Retrieval` is the retrieval function every answer mode uses: the offline
+engine quotes its sentences, the LLM chain shows them to the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from rag.core.errors import RagError
+from rag.index.store import IndexStore
+from rag.retrieve.evidence import CANDIDATE_SENTENCES, Sentence, SentenceVectors, score_sentences
+from rag.retrieve.followup import History, standalone
+from rag.retrieve.forces import forces_in, unknown_forces_in, without_forces
+from rag.retrieve.search import HybridSearcher, Passage
+
+MAX_FORCES = 6  # cross-force answers quote one sentence per force, at most this many
+
+_CROSS_FORCE = re.compile(
+    r"\b(which|what|all|any|each|both|several|many|other)\s+(\w+\s+)?forces\b|\bforces'|"
+    r"\b(compare|comparison|across|between)\b",
+    re.IGNORECASE,
+)
+PER_FORCE_K = 3
+# A cross-force question naming no force: only the forces whose best passage is closest
+# to the question go on to sentence scoring (the answer quotes at most MAX_FORCES).
+CROSS_FORCE_LIMIT = 2 * MAX_FORCES
+
+
+@dataclass
+class Evidence:
+    """What retrieval found for a question."""
+
+    question: str  # as searched (follow-ups made standalone)
+    force: str | None
+    per_force: bool
+    passages: list[Passage]
+    sentences: list[Sentence]
+    refusal: str | None = None  # why the question cannot be answered at all
+
+
+def _forces_followed(history: History, known: Sequence[str]) -> list[str]:
+    """The forces a follow-up leans on: those the latest question naming any named, else
+    the one the last answer was about (when it was about exactly one)."""
+    for turn in reversed(history):
+        if turn.get("role") == "user" and (named := forces_in(turn.get("content", ""), known)):
+            return named
+    replies = [t.get("content", "") for t in history if t.get("role") == "assistant"]
+    answered = forces_in(replies[-1], known) if replies else []
+    return answered if len(answered) == 1 else []
+
+
+
+
+class Retrieval:
+    """Searches one index: forces, passages and scored sentences for a question."""
+
+    def __init__(self, store: IndexStore, embeddings: Embeddings, where: str) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.searcher = HybridSearcher(store, embeddings)
+        self.vectors = SentenceVectors(embeddings)
+        self.sentence_limit: int | None = CANDIDATE_SENTENCES  # None: embed every sentence
+        self.where = where  # the index's location, for messages
+
+    @property
+    def forces(self) -> list[str]:
+        return self.searcher.snapshot.forces
+
+    def require_documents(self) -> None:
+        """Refuse to work on an empty index, saying how to fill it."""
+        if not len(self.searcher.snapshot):
+            raise RagError(
+                f"The index at {self.where} is empty: add documents with `rag ingest PATH`.")
+
+    def resolve_force(self, name: str) -> str | None:
+        """An indexed force from a user's spelling: exact, any case, or the place name alone."""
+        known = self.forces
+        if name in known:
+            return name
+        lowered = {f.lower(): f for f in known}
+        if name.strip().lower() in lowered:
+            return lowered[name.strip().lower()]
+        named = forces_in(name, known)
+        return named[0] if len(named) == 1 else None
+
+    def inspectors(self) -> dict[str, str]:
+        """The inspector named for each force, where a document names one."""
+        return self.searcher.snapshot.inspectors
+
+    def force_passages(self, force: str) -> list[Passage]:
+        """Every live chunk of the force's documents, in document order."""
+        snap = self.searcher.snapshot
+        rows = [i for i, m in enumerate(snap.metadatas) if m.get("force") == force]
+        rows.sort(key=lambda i: (snap.metadatas[i]["document_id"], snap.metadatas[i]["char_start"]))
+        return [snap.passage(i) for i in rows]
+
+    def gather(
+        self, question: str, force: str | None = None, history: History | None = None, k: int = 6
+    ) -> Evidence:
+        self.require_documents()
+        searched = standalone(question, history)
+        known = self.forces
+        if force:
+            resolved = self.resolve_force(force)
+            if resolved is None:
+                return Evidence(
+                    searched, force, False, [], [], f"No documents on {force} are indexed."
+                )
+            force = resolved
+        named = [force] if force else forces_in(question, known)
+        if not named and (unknown := unknown_forces_in(question, known)):
+            return Evidence(
+                searched, None, False, [], [], f"The indexed documents do not cover {unknown[0]}."
+            )
+        cross_force = not named and bool(_CROSS_FORCE.search(question))
+        if not named and not cross_force and history and searched != question:
+            named = _forces_followed(history, known)  # "their", "it": the forces of before
+        per_force = len(named) > 1 or cross_force
+        topic = without_forces(question, named)
+        vector = self.embeddings.embed_query(topic)
+        if searched != question:  # a follow-up: its own words lead, the previous turn adds context
+            context = self.embeddings.embed_query(without_forces(searched, named))
+            mixed = np.asarray(vector) + 0.5 * np.asarray(context)
+            vector = list(mixed / np.linalg.norm(mixed))
+        searched = topic
+        if per_force:
+            scores = self.searcher.scores(topic, vector)  # once for every force
+            groups = [
+                self.searcher.search(searched, PER_FORCE_K, f, scores=scores)
+                for f in (named or known)
+            ]
+            if not named and len(groups) > CROSS_FORCE_LIMIT:
+                groups = sorted(groups, key=lambda g: -max((p.similarity for p in g), default=-2))
+                groups = groups[:CROSS_FORCE_LIMIT]
+            passages = [p for group in groups for p in group]
+        else:
+            target = named[0] if named else None
+            passages = self.searcher.search(searched, k, target, query_vector=vector)
+        sentences = score_sentences(
+            searched,
+            vector,
+            passages,
+            self.vectors,
+            self.searcher.snapshot.bm25.term_weight,
+            self.sentence_limit,
+        )
+        return Evidence(
+            searched, named[0] if len(named) == 1 else None, per_force, passages, sentences
+        )
+
