@@ -1,5 +1,7 @@
-"""Drive the real app in a real browser: `streamlit run app.py` on a free loopback port,
-Debian's chromium under Playwright. Used by the browser test and the app benchmark.
+"""Drive the real app in a real browser: the installed `rag app --port N` on a free
+loopback port, started from an empty temporary folder (so the launcher, not the
+repository's .streamlit/, supplies the project's Streamlit settings), Debian's chromium
+under Playwright. Used by the browser test and the app benchmark.
 
 Playwright's own browser download cannot work here (no network), so the system
 chromium is launched by path, with the flags that keep it off the network.
@@ -12,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -46,17 +49,28 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def rag_command() -> Path:
+    """The installed `rag` console script beside this interpreter (the virtualenv's)."""
+    script = Path(sys.executable).with_name("rag")
+    if not script.exists():
+        raise RuntimeError(f"{script} is missing: install the project (`pip install -e .`)")
+    return script
+
+
 @contextmanager
 def running_app(env: dict[str, str], log: Path, timeout_s: float = 90) -> Iterator[str]:
-    """Start the app as the README does; yield its URL once healthy; stop it after."""
+    """Start the app as the README does, `rag app --port N`, from an empty temporary
+    folder (with HOME there too, so no ~/.streamlit/ config can stand in for the
+    launcher's settings); yield its URL once healthy; stop it after."""
     port = free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-    ]  # fmt: skip
-    with log.open("w") as out:
+    command = [str(rag_command()), "app", "--port", str(port)]
+    with tempfile.TemporaryDirectory(prefix="rag-app-cwd-") as cwd, log.open("w") as out:
         proc = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+            command,
+            cwd=cwd,
+            env={**os.environ, "HOME": cwd, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -80,6 +94,7 @@ def running_app(env: dict[str, str], log: Path, timeout_s: float = 90) -> Iterat
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
 
 
 @contextmanager

@@ -33,7 +33,7 @@ from rag.core.settings import Settings, load_settings  # noqa: E402
 from rag.documents.chunking import chunk_document, chunker_signature  # noqa: E402
 from rag.documents.structure import parse_document  # noqa: E402
 from rag.index.embeddings import MODEL_NAME, OfflineEmbeddings  # noqa: E402
-from rag.index.store import SCHEMA_VERSION  # noqa: E402
+from rag.index.store import SCHEMA_VERSION
 from rag.ingest.pipeline import ingest_paths  # noqa: E402
 
 

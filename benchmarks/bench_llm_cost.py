@@ -33,7 +33,8 @@ from langchain_core.prompts import ChatPromptTemplate  # noqa: E402
 from benchmarks.common import print_targets, target, write_results  # noqa: E402
 from rag.core.settings import load_settings  # noqa: E402
 from rag.core.tokens import count_tokens  # noqa: E402
-from rag.evaluation.suite import DEFAULT_CORPUS, DEFAULT_DATASET, build_engine, load_cases  # noqa: E402
+from rag.evaluation.data import DEFAULT_CORPUS, DEFAULT_DATASET, load_cases  # noqa: E402
+from rag.evaluation.suite import build_engine  # noqa: E402
 from rag.llm.answering import prompt_passages
 from rag.llm.answers import _answer_prompt
 

@@ -55,10 +55,11 @@ from rag.core.settings import Settings, load_settings  # noqa: E402
 from rag.documents.chunking import chunk_document, chunker_signature, sentence_spans  # noqa: E402
 from rag.documents.structure import parse_document  # noqa: E402
 from rag.engine.engine import Engine  # noqa: E402
-from rag.evaluation.suite import DEFAULT_CORPUS, DEFAULT_DATASET, load_cases  # noqa: E402
+from rag.evaluation.data import DEFAULT_CORPUS, DEFAULT_DATASET, load_cases  # noqa: E402
 from rag.index.embeddings import MODEL_NAME, OfflineEmbeddings  # noqa: E402
+from rag.index.registry import DocumentRecord
 from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY, pack, quotable_spans  # noqa: E402
-from rag.index.store import SCHEMA_VERSION, DocumentRecord  # noqa: E402
+from rag.index.store import SCHEMA_VERSION
 from rag.ingest.pipeline import Ingester, chunk_metadata, ingest_paths  # noqa: E402
 from rag.retrieve import gather as answering  # noqa: E402
 from rag.retrieve.evidence import CANDIDATE_SENTENCES, SentenceVectors  # noqa: E402

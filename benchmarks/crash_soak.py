@@ -122,7 +122,7 @@ def check_index(index: Path) -> dict[str, Any]:
     from rag.core.settings import load_settings
     from rag.index.doctor import run_doctor
     from rag.index.embeddings import DIMENSION, MODEL_NAME
-    from rag.index.store import open_store
+    from rag.index.opening import open_store
 
     settings = load_settings(index_dir=index, _env_file=None)
     problems: list[str] = []

@@ -17,14 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rag.answer.offline import abstain, offline_answer
 from rag.core.settings import load_settings  # noqa: E402
 from rag.core.types import Answer  # noqa: E402
-from rag.evaluation.suite import (  # noqa: E402
-    DEFAULT_CORPUS,
-    DEFAULT_DATASET,
-    CaseResult,
-    build_engine,
-    load_cases,
-    summarise,
-)
+from rag.evaluation.data import DEFAULT_CORPUS, DEFAULT_DATASET, load_cases  # noqa: E402
+from rag.evaluation.records import CaseResult, summarise  # noqa: E402
+from rag.evaluation.suite import build_engine  # noqa: E402
 
 GRID = [x / 100 for x in range(30, 161, 2)]
 SHOWN = (

@@ -13,8 +13,9 @@ from rag.app import resources
 from rag.core.safe_text import inert_markdown
 from rag.core.settings import Settings
 from rag.evaluation.gate import load_floors
+from rag.evaluation.records import METRICS, TAG_METRICS, EvalRun
 from rag.evaluation.report import compare_runs, default_baseline, fmt, load_run, why_failed
-from rag.evaluation.suite import METRICS, TAG_METRICS, EvalRun, run_suite
+from rag.evaluation.suite import run_suite
 
 
 @st.cache_resource(show_spinner=False)

@@ -14,6 +14,7 @@ from rich.table import Table
 from rag.cli.output import emit_json, err, out, progress_bar
 from rag.core.settings import Settings
 from rag.evaluation.gate import DEFAULT_FLOORS, GateFailure, check_floors, load_floors
+from rag.evaluation.records import METRICS, EvalRun
 from rag.evaluation.report import (
     RunComparison,
     compare_runs,
@@ -23,7 +24,7 @@ from rag.evaluation.report import (
     metric_deltas,
     write_report,
 )
-from rag.evaluation.suite import METRICS, EvalRun, run_suite
+from rag.evaluation.suite import run_suite
 
 DEFAULT_OUT = Path("rag-eval-runs")
 CHANGED_CASES_SHOWN = 20

@@ -48,7 +48,7 @@ def ingest(
 @friendly_errors
 def list_documents(as_json: JsonOpt = False) -> None:
     """List the documents in the index."""
-    from rag.index.read import open_read_store
+    from rag.index.opening import open_read_store
 
     records = open_read_store(settings()).documents()
     rows = [

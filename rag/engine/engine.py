@@ -12,9 +12,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
-from langchain_core.language_models import BaseChatModel
 
 from rag.answer.briefing import offline_briefing
 from rag.answer.citations import locate
@@ -24,11 +24,15 @@ from rag.core.settings import Settings
 from rag.core.types import Answer, Briefing, Citation, Mode
 from rag.engine.audit import AuditLog
 from rag.index.embeddings import make_embeddings
-from rag.index.read import open_read_store
-from rag.index.store import DocumentRecord, IndexStore
+from rag.index.opening import open_read_store
+from rag.index.registry import DocumentRecord
+from rag.index.store import IndexStore
 from rag.retrieve.followup import History
 from rag.retrieve.gather import Evidence, Retrieval
 from rag.retrieve.search import Passage
+
+if TYPE_CHECKING:  # importing LangChain's chat models costs 0.6 s that offline never needs
+    from langchain_core.language_models import BaseChatModel
 
 
 class Engine(Retrieval):

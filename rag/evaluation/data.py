@@ -7,6 +7,7 @@ naming the file and line, so ``rag eval`` can say what to fix (exit code 2).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -16,11 +17,13 @@ from rag.answer.citations import normalise
 from rag.core.errors import ConfigError, RagError
 from rag.documents.loading import SUPPORTED_SUFFIXES, read_text
 
-ROOT = Path(__file__).resolve().parents[1]
-EVALS_DIR = ROOT / "evals"
-DEFAULT_DATASET = EVALS_DIR / "datasets" / "reference.jsonl"
-DEFAULT_BRIEFINGS = EVALS_DIR / "datasets" / "briefings.jsonl"
-DEFAULT_CORPUS: tuple[Path, ...] = (ROOT / "data", EVALS_DIR / "corpus")
+# The shipped evaluation: package data, so `rag eval` works from any folder as installed
+# (the repository's evals/ links here). A plain folder in every install pip makes.
+SHIPPED = Path(str(files("rag.evaluation").joinpath("shipped")))
+DEFAULT_DATASET = SHIPPED / "datasets" / "reference.jsonl"
+DEFAULT_BRIEFINGS = SHIPPED / "datasets" / "briefings.jsonl"
+# the real transcript (data/ in the repository) and the fictional ones
+DEFAULT_CORPUS: tuple[Path, ...] = (SHIPPED / "transcripts", SHIPPED / "corpus")
 KINDS = (
     "fact",
     "number",

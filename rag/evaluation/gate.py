@@ -15,10 +15,10 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from rag.core.errors import ConfigError
-from rag.evaluation.data import EVALS_DIR
-from rag.evaluation.suite import METRICS, EvalRun
+from rag.evaluation.data import SHIPPED
+from rag.evaluation.records import METRICS, EvalRun
 
-DEFAULT_FLOORS = EVALS_DIR / "floors.json"
+DEFAULT_FLOORS = SHIPPED / "floors.json"
 
 
 class Bound(BaseModel):

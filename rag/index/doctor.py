@@ -20,8 +20,9 @@ from rag.core.errors import IndexBusy, RagError
 from rag.core.settings import Settings
 from rag.index.embeddings import embedding_identity
 from rag.index.locking import lock_path, write_lock
+from rag.index.opening import open_store
 from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY
-from rag.index.store import IndexStore, open_store
+from rag.index.store import IndexStore
 
 LockState = Literal["free", "held", "not used (Chroma server)"]
 

@@ -11,13 +11,9 @@ next ingest reuses or removes.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
-from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
@@ -25,83 +21,14 @@ from chromadb.api import ClientAPI
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
-from rag.core.errors import ConfigError, IndexMismatch, RagError
-from rag.core.settings import Settings
-from rag.core.types import Chunk, Paragraph
+from rag.core.errors import IndexMismatch, RagError
+from rag.core.types import Chunk
+from rag.index.registry import DocumentRecord, text_or_none, source_key
 from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY
 
 SCHEMA_VERSION = 1
 T = TypeVar("T")
 _DUMMY_VECTOR = [0.0]  # registry records carry no meaningful embedding
-
-
-@dataclass
-class DocumentRecord:
-    """One live document, as the registry stores it."""
-
-    source: str
-    document_id: str
-    force: str | None
-    inspector: str | None
-    title: str | None
-    doc_type: str | None
-    chunks: int
-    ingested_at: str
-    chunker: str
-    paragraphs: list[Paragraph]
-    text: str = ""
-
-    def metadata(self) -> dict[str, Any]:
-        meta = asdict(self)
-        meta.pop("text")
-        meta["paragraphs"] = json.dumps([[p.number, p.start, p.end] for p in self.paragraphs])
-        return {k: v for k, v in meta.items() if v is not None}
-
-    @classmethod
-    def from_chroma(cls, meta: dict[str, Any], text: str | None) -> DocumentRecord:
-        paragraphs = [Paragraph(*p) for p in json.loads(str(meta.get("paragraphs", "[]")))]
-        return cls(
-            source=str(meta["source"]),
-            document_id=str(meta["document_id"]),
-            force=_opt(meta.get("force")),
-            inspector=_opt(meta.get("inspector")),
-            title=_opt(meta.get("title")),
-            doc_type=_opt(meta.get("doc_type")),
-            chunks=int(meta.get("chunks", 0)),
-            ingested_at=str(meta.get("ingested_at", "")),
-            chunker=str(meta.get("chunker", "")),
-            paragraphs=paragraphs,
-            text=text or "",
-        )
-
-
-def _opt(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def source_key(source: str) -> str:
-    return "src-" + hashlib.sha256(source.encode()).hexdigest()[:40]
-
-
-def open_client(settings: Settings) -> ClientAPI:
-    """A Chroma server client when RAG_CHROMA_URL is set, else the local directory."""
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        try:
-            return chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1",
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-        except Exception as exc:  # chromadb raises bare ValueError/ConnectionError here
-            raise ConfigError(
-                f"Cannot reach the Chroma server at RAG_CHROMA_URL={settings.chroma_url} ({exc}). "
-                "Start it with `chroma run --path DIR` or unset RAG_CHROMA_URL."
-            ) from None
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
 
 class IndexStore:
@@ -250,7 +177,7 @@ class IndexStore:
             return {}
         metas = got["metadatas"] or [{}] * len(vectors)
         return {
-            t: (list(map(float, v)), _opt((m or {}).get(SENTENCE_VECTORS_KEY)))
+            t: (list(map(float, v)), text_or_none((m or {}).get(SENTENCE_VECTORS_KEY)))
             for t, v, m in zip(got["documents"] or [], vectors, metas, strict=True)
         }
 
@@ -327,13 +254,3 @@ class IndexStore:
         ]
 
 
-def open_store(settings: Settings, model: str, dimension: int | None) -> IndexStore:
-    try:
-        client = open_client(settings)
-        local = None if settings.chroma_url else str(settings.index_dir)
-        return IndexStore(client, settings.collection, model, dimension, local)
-    except RagError:
-        raise
-    except Exception as exc:  # a server that vanished, a corrupt directory
-        where = settings.chroma_url or settings.index_dir
-        raise RagError(f"Cannot open the index at {where}: {exc}") from None

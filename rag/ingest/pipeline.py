@@ -23,8 +23,10 @@ from rag.documents.loading import SUPPORTED_SUFFIXES, read_text
 from rag.documents.structure import parse_document
 from rag.index.embeddings import embedding_identity, make_embeddings
 from rag.index.locking import RunMarker, write_lock
+from rag.index.opening import open_store
+from rag.index.registry import DocumentRecord
 from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY, pack, quotable_spans
-from rag.index.store import DocumentRecord, IndexStore, open_store
+from rag.index.store import IndexStore
 from rag.ingest.discovery import IngestReport, IngestResult, Progress, Status, discover, source_name
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
     from rag.core.settings import Settings
     from rag.retrieve.search import Passage
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+# package data (the repository's prompts/ links here), so prompts load as installed
+PROMPTS_DIR = Path(str(files("rag.llm").joinpath("prompts")))
 # The variables each shipped prompt must use, exactly.
 PROMPT_VARIABLES = {
     "answer": {"context", "history", "question", "cannot_answer"},

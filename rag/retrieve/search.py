@@ -12,14 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
+from rag.index.registry import DocumentRecord
 from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY
-from rag.index.store import DocumentRecord, IndexStore
+from rag.index.store import IndexStore
 from rag.retrieve.lexical import BM25Index
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
@@ -236,23 +234,3 @@ class HybridSearcher:
         return results
 
 
-class HybridRetriever(BaseRetriever):
-    """LangChain retriever over :class:`HybridSearcher`."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    searcher: HybridSearcher
-    k: int = 6
-    force: str | None = None
-    token_budget: int | None = None
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
-    ) -> list[Document]:
-        passages = self.searcher.search(
-            query,
-            k=int(kwargs.get("k", self.k)),
-            force=kwargs.get("force", self.force),
-            token_budget=kwargs.get("token_budget", self.token_budget),
-        )
-        return [p.to_document() for p in passages]

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from rag.core.safe_text import inert_markdown
 from rag.core.settings import get_settings
 from rag.core.types import CANNOT_ANSWER
-from rag.index.read import open_read_store
+from rag.index.opening import open_read_store
 from tests.support import ROOT, clear_user_settings, copy_corpus
 
 APP = str(ROOT / "app.py")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from rag.cli.main import app
 from rag.core.settings import get_settings
-from rag.evaluation.suite import CaseRecord, EvalRun, RunMeta, summarise
+from rag.evaluation.records import CaseRecord, EvalRun, RunMeta, summarise
 from tests.support import ROOT
 
 runner = CliRunner()

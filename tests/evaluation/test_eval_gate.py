@@ -11,10 +11,12 @@ import pytest
 
 from rag.answer.citations import normalise
 from rag.core.settings import load_settings
+from rag.evaluation.charts import CHART_FILES
 from rag.evaluation.data import DEFAULT_CORPUS, DEFAULT_DATASET, corpus_files
 from rag.evaluation.gate import DEFAULT_FLOORS, check_floors, load_floors
-from rag.evaluation.report import CHART_FILES, load_run, write_report
-from rag.evaluation.suite import METRICS, EvalRun, run_suite
+from rag.evaluation.records import METRICS, EvalRun
+from rag.evaluation.report import load_run, write_report
+from rag.evaluation.suite import run_suite
 from tests.support import ROOT
 
 BASELINE = ROOT / "evals" / "baseline" / "offline"

@@ -26,8 +26,7 @@ from rag.evaluation.data import (
     load_cases,
 )
 from rag.evaluation.gate import Bound, Floors, check_floors, load_floors
-from rag.evaluation.report import BadRunFile, compare_runs, load_run, markdown_report
-from rag.evaluation.suite import (
+from rag.evaluation.records import (
     BriefingRecord,
     CaseRecord,
     CaseResult,
@@ -36,6 +35,7 @@ from rag.evaluation.suite import (
     summarise,
     tag_metrics,
 )
+from rag.evaluation.report import BadRunFile, compare_runs, load_run, markdown_report
 
 EVIDENCE = "The force has a backlog of 1,200 digital devices waiting to be examined"
 

@@ -20,7 +20,8 @@ from rag.documents.structure import parse_document
 from rag.index.doctor import run_doctor
 from rag.index.embeddings import DIMENSION, MODEL_NAME
 from rag.index.locking import write_lock
-from rag.index.store import IndexStore, open_store
+from rag.index.opening import open_store
+from rag.index.store import IndexStore
 from rag.ingest.pipeline import chunk_metadata, ingest_paths
 from tests.support import FICTIONAL, SHIPPED
 

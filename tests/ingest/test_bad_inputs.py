@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 from rag.core.safe_text import terminal_safe
 from rag.core.settings import Settings
 from rag.index.embeddings import DIMENSION, MODEL_NAME
-from rag.index.store import open_store
+from rag.index.opening import open_store
 from rag.ingest.pipeline import ingest_paths
 from tests.support import SHIPPED
 from tests.support.bad_inputs import (

@@ -79,7 +79,7 @@ READER = textwrap.dedent(
     from pathlib import Path
     from rag.index.embeddings import OfflineEmbeddings
     from rag.retrieve.search import HybridSearcher
-    from rag.index.read import open_read_store
+    from rag.index.opening import open_read_store
     from rag.core.settings import load_settings
 
     store = open_read_store(load_settings())

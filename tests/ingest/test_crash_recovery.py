@@ -36,7 +36,7 @@ def test_the_checker_sees_a_half_written_document(tmp_path: Path) -> None:
 
     from rag.core.settings import load_settings
     from rag.index.embeddings import DIMENSION, MODEL_NAME
-    from rag.index.store import open_store
+    from rag.index.opening import open_store
 
     store = open_store(load_settings(index_dir=index, _env_file=None), MODEL_NAME, DIMENSION)
     victim = store.documents()[0]

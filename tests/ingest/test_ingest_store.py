@@ -10,7 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from rag.core.errors import IndexMismatch
 from rag.core.settings import Settings
-from rag.index.store import open_store
+from rag.index.opening import open_store
 from rag.ingest.pipeline import Ingester, ingest_paths, remove_sources
 
 

@@ -16,10 +16,12 @@ from langchain_tests.integration_tests import RetrieversIntegrationTests
 
 from rag.core.settings import Settings, load_settings
 from rag.index.embeddings import DIMENSION, MODEL_NAME
-from rag.index.store import IndexStore, open_store
+from rag.index.opening import open_store
+from rag.index.store import IndexStore
 from rag.ingest.pipeline import ingest_paths, remove_sources
 from rag.retrieve.lexical import terms
-from rag.retrieve.search import RRF_K, HybridRetriever, HybridSearcher, Passage
+from rag.retrieve.retriever import HybridRetriever
+from rag.retrieve.search import RRF_K, HybridSearcher, Passage
 from tests.support import FICTIONAL, clear_user_settings, copy_corpus
 
 CAMBRIDGESHIRE = "Cambridgeshire Constabulary"
