@@ -5,7 +5,7 @@ BENCH_ARGS ?=  # e.g. make bench BENCH_ARGS=--quick
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench install install-test browser clean
+.PHONY: run test test-fast lint bench install install-test browser clean
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
@@ -20,11 +20,19 @@ install-test: $(BIN)/python
 
 # The app on the shipped transcript: on first start it builds the index from data/.
 run: install
-	$(BIN)/streamlit run app.py
+	$(BIN)/rag app
 
-test: install-test browser
-	$(BIN)/ruff check rag tests benchmarks evals app.py app_pages
+# Style, the pipeline's layering (pyproject.toml [tool.importlinter]), then every test.
+lint: install-test
+	$(BIN)/ruff check rag tests benchmarks evals app.py
+	$(BIN)/lint-imports
+
+test: install-test browser lint
 	$(BIN)/pytest -q
+
+# No browser, no server, no slow test: a minute's check while working.
+test-fast: install-test lint
+	$(BIN)/pytest -q -m "not browser and not server and not slow"
 
 # The browser test drives Debian's chromium (Playwright cannot download browsers here).
 browser:

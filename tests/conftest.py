@@ -75,3 +75,14 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+# Fixtures that start a real loopback server: every test using one is a server test,
+# whether or not it says so (`make test-fast` leaves server tests out).
+SERVER_FIXTURES = {"chroma_server", "server", "llm", "llm_settings"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server)

@@ -39,6 +39,11 @@ ModeOpt = Annotated[
 
 
 def engine() -> Engine:
+    from rag.index.embeddings import OfflineEmbeddings, make_embeddings
+
+    embeddings = make_embeddings(settings())
+    if isinstance(embeddings, OfflineEmbeddings):
+        embeddings.warm_up()  # the model loads while the index stack imports and opens
     from rag.engine.engine import Engine
 
-    return Engine(settings())
+    return Engine(settings(), embeddings=embeddings)

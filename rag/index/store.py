@@ -23,7 +23,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from rag.core.errors import IndexMismatch, RagError
 from rag.core.types import Chunk
-from rag.index.registry import DocumentRecord, text_or_none, source_key
+from rag.index.registry import DocumentRecord, source_key, text_or_none
 from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY
 
 SCHEMA_VERSION = 1

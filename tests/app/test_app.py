@@ -180,6 +180,7 @@ def test_library_page_lists_the_documents(app_env: Path) -> None:
     assert len(listed) == 7 and "Wessex Constabulary" in set(listed["Force"])
 
 
+@pytest.mark.slow  # a whole evaluation run
 def test_evaluation_page_shows_the_baseline_then_a_run_against_it(app_env: Path) -> None:
     at = started("rag/app/pages/evaluation.py")
     assert any("committed baseline" in i.value for i in at.info)

@@ -114,6 +114,7 @@ def readme_commands() -> list[str]:
     return [line[2:] for line in block.group(1).splitlines() if line.startswith("$ ")]
 
 
+@pytest.mark.slow  # real subprocesses: about 20 s
 def test_readme_cli_examples_run(tmp_path: Path) -> None:
     """Every command in the README's examples block runs and exits 0."""
     shutil.copytree(ROOT / "data", tmp_path / "data")

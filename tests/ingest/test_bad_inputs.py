@@ -75,6 +75,7 @@ def batch(
     return bad, good, args, report.documents[0].source
 
 
+@pytest.mark.slow  # the whole bad-input corpus through the CLI
 def test_every_bad_input_is_named_once_the_rest_ingest_nothing_is_lost(
     tmp_path: Path, settings: Settings, batch: tuple[list[BadInput], list[Path], list[str], str]
 ) -> None:

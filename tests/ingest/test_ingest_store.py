@@ -28,7 +28,7 @@ class CountingEmbeddings(Embeddings):
         return self.inner.embed_query(text)
 
 
-@pytest.fixture(params=["local", "server"])
+@pytest.fixture(params=["local", pytest.param("server", marks=pytest.mark.server)])
 def store_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
     if request.param == "local":
         return settings
