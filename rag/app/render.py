@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
+from rag.app.sources import source_context
 from rag.core.safe_text import highlighted, inert_markdown
 from rag.core.settings import Settings
 from rag.core.types import Citation, place
@@ -40,7 +41,7 @@ def show_sources(engine: Engine, citations: Sequence[Citation], key: str) -> Non
     for c in citations:
         with st.container(border=True, key=f"{key}-src-{c.n}"):
             st.markdown(inert_markdown(f"[{c.n}] {place(c)}"))
-            passage, span = engine.source_context(c)
+            passage, span = source_context(engine.store, c)
             st.markdown(highlighted(passage, span))
             if span is None:
                 st.caption("The quote could not be placed in the current text of this document.")

@@ -17,15 +17,13 @@ from typing import TYPE_CHECKING
 from langchain_core.embeddings import Embeddings
 
 from rag.answer.briefing import offline_briefing
-from rag.answer.citations import locate
 from rag.answer.offline import Draft, abstain, offline_answer
 from rag.core.errors import RagError
 from rag.core.settings import Settings
-from rag.core.types import Answer, Briefing, Citation, Mode
+from rag.core.types import Answer, Briefing, Mode
 from rag.engine.audit import AuditLog
 from rag.index.embeddings import make_embeddings
 from rag.index.opening import open_read_store
-from rag.index.registry import DocumentRecord
 from rag.index.store import IndexStore
 from rag.retrieve.followup import History
 from rag.retrieve.gather import Evidence, Retrieval
@@ -56,39 +54,10 @@ class Engine(Retrieval):
         self._chat_models: dict[bool, BaseChatModel] = (
             {False: chat_model, True: chat_model} if chat_model else {}
         )
-        self._cited_documents: dict[str, DocumentRecord] = {}
         self._lock = threading.Lock()
 
     def resolve_mode(self, mode: str | None) -> Mode:
         return self.settings.answer_mode(mode)
-
-    def source_context(self, citation: Citation) -> tuple[str, tuple[int, int] | None]:
-        """The paragraph a citation points into, and the quote's span in it (None if the
-        quote cannot be found, e.g. the document was replaced since the answer)."""
-        record = self._cited_documents.get(citation.document_id)
-        if record is None:
-            record = self.store.document(citation.source, with_text=True)
-            if record is None or record.document_id != citation.document_id:
-                return citation.quote, None
-            # a document id is its content's hash: the text under it never changes
-            with self._lock:
-                self._cited_documents[record.document_id] = record
-                while len(self._cited_documents) > 32:
-                    self._cited_documents.pop(next(iter(self._cited_documents)))
-        offset = citation.char_start
-        if offset is None:  # an LLM citation located by paragraph only
-            spans = [(p.start, p.end) for p in record.paragraphs if p.number == citation.paragraph]
-        else:  # every paragraph the quote touches
-            # the quote's end in the document (its spacing or quote marks may differ)
-            window = record.text[offset : offset + 2 * len(citation.quote) + 64]
-            found = locate(citation.quote, window)
-            last = offset + (found[1] if found else max(len(citation.quote), 1))
-            touched = [p for p in record.paragraphs if p.start < last and offset < p.end]
-            spans = [(p.start, p.end) for p in touched]
-        if not spans:
-            return citation.quote, None
-        text = record.text[spans[0][0] : spans[-1][1]]
-        return text, locate(citation.quote, text)
 
     # --- answers ---------------------------------------------------------------------
     def ask(
