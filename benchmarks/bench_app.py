@@ -1,6 +1,6 @@
 """The app in a real browser, offline: time from pressing Enter to the answer's first text
 and to the complete answer (its sources and download button drawn), measured in the
-browser frame by frame. The app runs as the README starts it (`streamlit run app.py`) on
+browser frame by frame. The app runs as the README starts it (`rag app`) on
 the shipped transcript; chromium is Debian's, driven by Playwright.
 
     python benchmarks/bench_app.py [--rounds 3] [--quick]
@@ -68,7 +68,7 @@ def main() -> int:
                 wait_idle(page)
     result = {
         "quick": args.quick,
-        "method": "streamlit run app.py on data/, Debian chromium via Playwright; "
+        "method": "rag app on data/, Debian chromium via Playwright; "
         "Enter pressed to text drawn, timed in the browser with requestAnimationFrame",
         "questions": len(first),
         "first_start_to_ready_s": round(ready_s, 2),

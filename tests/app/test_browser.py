@@ -1,16 +1,23 @@
-"""End to end in a real browser: `streamlit run app.py` on a free loopback port, driven
-by Playwright in Debian's chromium (`.ci/run` installs it). A user's path through the app:
-first start, a cited answer, an upload with a rejected file, a hostile document, a
-briefing. Screenshots and timings go to artifacts/e2e/."""
+"""End to end in a real browser: the installed `rag app --port N`, started from an empty
+folder, on a free loopback port, driven by Playwright in Debian's chromium (`.ci/run`
+installs it). A user's path through the app: first start, a cited answer, an upload with
+a rejected file, a hostile document, a briefing, ten sessions at once; then the project's
+settings as the launcher applied them, and every request the pages made, which must all
+go to the app itself. Screenshots and timings go to artifacts/e2e/."""
 
 from __future__ import annotations
 
 import json
+import socket
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from google.protobuf.message import DecodeError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from benchmarks.app_session import (
     ask,
@@ -21,13 +28,14 @@ from benchmarks.app_session import (
     wait_idle,
 )
 from rag.core.safe_text import terminal_safe
+from tests.support import FICTIONAL as CORPUS
 from tests.support import ROOT
 from tests.support.hostile import FORCE, HOSTILE_KINDS, hostile_transcript
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 OUT = ROOT / "artifacts" / "e2e"
-FICTIONAL = ROOT / "evals" / "corpus" / "wessex-constabulary-fictional.txt"
+FICTIONAL = CORPUS / "wessex-constabulary-fictional.txt"
 # Text a hostile document might carry: each must reach the screen as inert text.
 HOSTILE = """Loamshire Police: HMI assessment transcript (fictional test document)
 
@@ -40,6 +48,66 @@ I am pleased with the force's vetting of new recruits. <script>window.__pwned = 
 See www.example.org and http://198.51.100.7/more for details. :red[alarm] $x^2$ \
 Also _www.evil.example, foo_www.evil.example and _http://198.51.100.7/x and a@evil.example.
 """
+
+
+class NetworkLog:
+    """Every URL the app's pages ask for, for the whole module: each request of the page
+    and of its browser context (so favicons, fonts, service workers and popups too),
+    every websocket and service worker; and the Streamlit client config each session
+    received (decoded from the websocket's NewSession messages). Chromium's own traffic
+    outside the pages is not here: CHROMIUM_FLAGS keep it off the network."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []  # (what asked, URL)
+        self.configs: list[Any] = []  # NewSession.config, one per session start
+
+    def watch(self, context: Any) -> None:
+        """Record ``context`` from now on: its pages' requests and websockets, its
+        service workers, and those of every page opened in it later."""
+        context.on("request", lambda r: self.seen.append((f"context {r.resource_type}", r.url)))
+        context.on("serviceworker", lambda w: self.seen.append(("service worker", w.url)))
+        context.on("page", self._watch_page)
+        for page in context.pages:
+            self._watch_page(page)
+
+    def _watch_page(self, page: Any) -> None:
+        page.on("request", lambda r: self.seen.append((f"page {r.resource_type}", r.url)))
+        page.on("websocket", self._websocket)
+
+    def _websocket(self, ws: Any) -> None:
+        self.seen.append(("websocket", ws.url))
+        ws.on("framereceived", self._frame)
+
+    def _frame(self, payload: str | bytes) -> None:
+        if not isinstance(payload, bytes):
+            return
+        try:
+            msg = ForwardMsg.FromString(payload)
+        except DecodeError:  # not a ForwardMsg: nothing to read
+            return
+        if msg.WhichOneof("type") == "new_session":
+            self.configs.append(msg.new_session.config)
+
+    def elsewhere(self, app_url: str) -> list[str]:
+        """Each URL (with what asked for it) that went anywhere but the app."""
+        return sorted({f"{what}: {url}" for what, url in self.seen if not own(url, app_url)})
+
+
+def own(url: str, app_url: str) -> bool:
+    """Whether ``url`` goes to the app itself (inline data counts as the page's own)."""
+    if url.startswith(("data:", "about:")):
+        return True
+    parts, app = urlsplit(url.removeprefix("blob:")), urlsplit(app_url)
+    return (
+        parts.scheme in ("http", "https", "ws", "wss")
+        and parts.hostname in ("127.0.0.1", "localhost")
+        and parts.port == app.port
+    )
+
+
+@pytest.fixture(scope="module")
+def network() -> NetworkLog:
+    return NetworkLog()
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +128,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(app_url: str) -> Iterator[Any]:
+def page(app_url: str, network: NetworkLog) -> Iterator[Any]:
     with browser_page() as page:
+        network.watch(page.context)  # before the first request: the whole module's traffic
         page.goto(app_url)
         page.get_by_test_id("stChatInputTextArea").wait_for(timeout=120_000)
         wait_idle(page)
@@ -98,8 +167,10 @@ def test_first_start_then_a_cited_answer(page: Any, app_url: str) -> None:
     (OUT / "timing.json").write_text(
         json.dumps({"question": "integrity", **timing.__dict__}, indent=2)
     )
-    print(f"\nanswer in the browser: first text {timing.first_text_ms} ms, "
-          f"complete {timing.complete_ms} ms")
+    print(
+        f"\nanswer in the browser: first text {timing.first_text_ms} ms, "
+        f"complete {timing.complete_ms} ms"
+    )
 
 
 def test_uploads_are_reported_then_hostile_ones_shown_inert(
@@ -203,13 +274,17 @@ SESSION_QUESTIONS = [
 ]
 
 
-def test_ten_concurrent_sessions_do_not_cross_talk(page: Any, app_url: str) -> None:
+def test_ten_concurrent_sessions_do_not_cross_talk(
+    page: Any, app_url: str, network: NetworkLog
+) -> None:
     """Ten browser sessions ask at once; each sees only its own question and answer."""
     browser = page.context.browser
     # one browser, ten contexts: ten separate Streamlit sessions
     pages = []
     for _ in SESSION_QUESTIONS:
-        session = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        network.watch(context)
+        session = context.new_page()
         session.set_default_timeout(120_000)
         session.goto(app_url)
         session.get_by_test_id("stChatInputTextArea").wait_for()
@@ -235,3 +310,74 @@ def test_ten_concurrent_sessions_do_not_cross_talk(page: Any, app_url: str) -> N
         session.context.close()
     print(f"\n{len(pages)} concurrent sessions, {leaks} leaks")
     assert leaks == 0
+
+
+def listening_addresses(port: int) -> set[str] | None:
+    """The local addresses of the sockets listening on TCP ``port`` (Linux's /proc), or
+    None where /proc/net/tcp does not exist."""
+    tables = [(Path("/proc/net/tcp"), socket.AF_INET), (Path("/proc/net/tcp6"), socket.AF_INET6)]
+    if not tables[0][0].exists():
+        return None
+    found = set()
+    for table, family in tables:
+        if not table.exists():
+            continue
+        for line in table.read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, _, hex_port = local.partition(":")
+            if state != "0A" or int(hex_port, 16) != port:  # 0A: LISTEN
+                continue
+            raw = bytes.fromhex(address)  # 32-bit words in host (little-endian) order
+            raw = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+            found.add(socket.inet_ntop(family, raw))
+    return found
+
+
+def test_the_launcher_applies_the_project_settings(
+    page: Any, app_url: str, network: NetworkLog
+) -> None:
+    """`rag app`, started from an empty folder, runs with rag/app/streamlit.toml: loopback
+    only, no usage statistics, the viewer toolbar, the 50 MB upload limit."""
+    port = int(app_url.rsplit(":", 1)[1])
+    # read from /proc (pytest-socket forbids probing, say, 127.0.0.2): Linux only, as CI is
+    addresses = listening_addresses(port)
+    if addresses is not None:
+        assert addresses == {"127.0.0.1"}, f"the app listens on {addresses}, not loopback only"
+    # what each session's browser was told (the NewSession message on the websocket)
+    assert network.configs, "no NewSession message was seen on the app's websocket"
+    assert all(not c.gather_usage_stats for c in network.configs)
+    assert all(c.toolbar_mode == c.ToolbarMode.VIEWER for c in network.configs)
+    with urllib.request.urlopen(f"{app_url}/_stcore/host-config", timeout=10) as r:
+        assert not json.loads(r.read())["metricsUrl"]  # no metrics endpoint for the page
+    open_page(page, app_url, "Library")
+    limit = page.get_by_test_id("stFileUploaderDropzoneInstructions").first.inner_text()
+    assert "50MB per file" in limit  # server.maxUploadSize = 50 (Streamlit's default: 200)
+
+
+def test_nothing_leaves_the_machine(page: Any, app_url: str, network: NetworkLog) -> None:
+    """No request of the pages went anywhere but the app: not a font, an icon, a favicon,
+    a metrics call. Checked over the whole module's path (the recorder is attached when
+    the page is made); this test walks the path itself too, so it stands alone: a fresh
+    start, a question, every page in the sidebar."""
+    page.goto(app_url)
+    page.get_by_test_id("stChatInputTextArea").wait_for(timeout=120_000)
+    wait_idle(page)
+    ask(page, "What did the inspector say about integrity?")
+    links = page.get_by_test_id("stSidebarNav").get_by_test_id("stSidebarNavLink")
+    titles = [t.split("\n")[-1].strip() for t in links.all_inner_texts()]  # after the icon
+    assert len(titles) >= 5, titles
+    for title in [*titles[1:], titles[0]]:
+        open_page(page, app_url, title)
+    page.wait_for_timeout(1_000)  # anything the last page asks for late
+    # belt and braces: what the document itself names (its favicon, its loaded resources)
+    for url in page.evaluate(
+        "() => [...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)"
+    ):
+        network.seen.append(("favicon link", url))
+    for url in page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)"):
+        network.seen.append(("resource timing", url))
+    assert any(what == "websocket" for what, _ in network.seen), "the recorder saw nothing"
+    elsewhere = network.elsewhere(app_url)
+    hosts = sorted({urlsplit(url).netloc or url.split(":")[0] for _, url in network.seen})
+    print(f"\n{len(network.seen)} requests recorded, to: {', '.join(hosts)}")
+    assert elsewhere == [], "requests left the machine:\n" + "\n".join(elsewhere)
