@@ -15,6 +15,9 @@ from rag.core.types import CANNOT_ANSWER
 from rag.index.opening import open_read_store
 from tests.support import ROOT, clear_user_settings, copy_corpus
 
+# Each test runs the real app script, which builds a real index on first start.
+pytestmark = pytest.mark.slow
+
 APP = str(ROOT / "app.py")
 SHIPPED_NAME = "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
 TIMEOUT = 120  # the first run builds the index
@@ -180,7 +183,6 @@ def test_library_page_lists_the_documents(app_env: Path) -> None:
     assert len(listed) == 7 and "Wessex Constabulary" in set(listed["Force"])
 
 
-@pytest.mark.slow  # a whole evaluation run
 def test_evaluation_page_shows_the_baseline_then_a_run_against_it(app_env: Path) -> None:
     at = started("rag/app/pages/evaluation.py")
     assert any("committed baseline" in i.value for i in at.info)
