@@ -198,15 +198,21 @@ def choose(
     return chosen
 
 
+def _quoted(citations: Sequence[Citation], force: str | None) -> str:
+    """``Force: “quote” [n] ...``; a document about no single force (a national report, a
+    programme page) is quoted without a force, never as an "unknown" one."""
+    quotes = " ".join(f"“{c.quote}” [{c.n}]" for c in citations)
+    return f"{force}: {quotes}" if force else quotes
+
+
 def compose(chosen: Sequence[Sentence]) -> Draft:
     """Quote each chosen sentence with its [n]; name the force once, or per quote."""
     citations = [citation_for(s, n) for n, s in enumerate(chosen, start=1)]
-    forces = list(dict.fromkeys(c.force or "Unknown force" for c in citations))
+    forces = list(dict.fromkeys(c.force for c in citations))
     if len(forces) == 1:
-        quotes = " ".join(f"“{c.quote}” [{c.n}]" for c in citations)
-        text = f"{forces[0]}: {quotes}"
+        text = _quoted(citations, forces[0])
     else:
-        text = "\n".join(f"{c.force or 'Unknown force'}: “{c.quote}” [{c.n}]" for c in citations)
+        text = "\n".join(_quoted([c], c.force) for c in citations)
     return Draft(text, citations, False)
 
 

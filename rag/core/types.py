@@ -74,8 +74,9 @@ class Citation(BaseModel):
 
 
 def place(c: Citation) -> str:
-    """Where a citation points, for people: force · document · paragraph."""
-    where = f"{c.force or 'Unknown force'} · {c.source}"
+    """Where a citation points, for people: force · document · paragraph (no force for a
+    document about no single force)."""
+    where = f"{c.force} · {c.source}" if c.force else c.source
     return where if c.paragraph is None else f"{where} · paragraph {c.paragraph}"
 
 

@@ -126,6 +126,16 @@ _FORCE = re.compile(
 )
 _FORCE_TAIL = re.compile(r"(?:\s+\(.*\)|\s+transcript|\s+\d{4}(?:[/–-]\d{2,4})?|[\s.,;:])+$", re.I)
 _FALLBACK_CHARS = 2000
+# "HM Inspector of Constabulary Jane Doe said:" in a press release or news report's body
+# (a police rank such as "Detective Chief Inspector" is not an inspector of constabulary)
+_BODY_ROLE = (
+    r"(?:H(?:er|is)\s+Majesty['’]s\s+|HM\s+)?(?:Chief\s+)?Inspector\s+of\s+Constabulary"
+    r"|HM\s+Inspector|HMI"
+)
+_NAMED_INSPECTOR = re.compile(
+    rf"(?<![\w-])(?:{_BODY_ROLE})\s+"
+    rf"(?P<name>[A-ZÀ-ÖØ-Þ][\w’'-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w’'-]+){{1,2}})"
+)
 _FORCE_MAX = 60  # longer than any force's name: the slot holds something else
 
 
@@ -151,6 +161,7 @@ def parse_document(raw: str, source: str, force_override: str | None = None) -> 
         raise RejectedInput("no body text after the banner and title: check the file's content")
     text = "\n\n".join([title, *body] if title else body)
     force = meta.force or _fallback_force(text[:_FALLBACK_CHARS])
+    inspector = meta.inspector or _fallback_inspector(text[:_FALLBACK_CHARS])
     if force_override and force_override.strip():
         force = force_override.strip()
     return ParsedDocument(
@@ -159,7 +170,7 @@ def parse_document(raw: str, source: str, force_override: str | None = None) -> 
         document_id=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         paragraphs=_number(body, start=len(title) + 2 if title else 0),
         force=force,
-        inspector=meta.inspector,
+        inspector=inspector,
         title=title,
         doc_type=_doc_type(title) if title else None,
     )
@@ -223,6 +234,12 @@ def _fallback_force(text: str) -> str | None:
     """The force named most often (first on a tie) in the document's opening."""
     names = [match.group() for match in _FORCE.finditer(text)]
     return Counter(names).most_common(1)[0][0] if names else None
+
+
+def _fallback_inspector(text: str) -> str | None:
+    """The first inspector named with their role in the document's opening."""
+    match = _NAMED_INSPECTOR.search(text)
+    return re.sub(r"['’]s$", "", match["name"]) if match else None
 
 
 def _doc_type(title: str) -> str:

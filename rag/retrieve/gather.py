@@ -29,6 +29,7 @@ _CROSS_FORCE = re.compile(
     re.IGNORECASE,
 )
 PER_FORCE_K = 3
+NO_FORCE = {"force": None}  # the chunks of documents that name no force
 # A cross-force question naming no force: only the forces whose best passage is closest
 # to the question go on to sentence scoring (the answer quotes at most MAX_FORCES).
 CROSS_FORCE_LIMIT = 2 * MAX_FORCES
@@ -137,6 +138,11 @@ class Retrieval:
                 self.searcher.search(searched, PER_FORCE_K, f, scores=scores)
                 for f in (named or known)
             ]
+            if not named:  # documents about no single force (national reports) are a group too
+                groups.append(
+                    self.searcher.search(searched, PER_FORCE_K, where=NO_FORCE, scores=scores)
+                )
+                groups = [g for g in groups if g]
             if not named and len(groups) > CROSS_FORCE_LIMIT:
                 groups = sorted(groups, key=lambda g: -max((p.similarity for p in g), default=-2))
                 groups = groups[:CROSS_FORCE_LIMIT]

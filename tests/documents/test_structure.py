@@ -273,3 +273,45 @@ def test_force_override_replaces_detected_force() -> None:
 def test_no_body_text_is_rejected(raw: str) -> None:
     with pytest.raises(RejectedInput, match="no body text"):
         parse_document(raw, "x")
+
+
+# --- documents of other genres: force and inspector read from the body -----------------
+
+PRESS_RELEASE = """Inspectors praise force's response to domestic abuse
+
+Published 3 March 2026
+
+A report into the performance of Northfen Police has found the force good at
+investigating crime.
+
+HM Inspector of Constabulary Ada Fairweather said: "Northfen Police has improved."
+
+Northfen Police was judged to be:
+
+- good at investigating crime;
+- adequate at preventing crime.
+"""
+
+NATIONAL_PAGE = """About PEEL inspections
+
+Inspectors assess every force in England and Wales on a five-point scale, from
+outstanding to inadequate. His Majesty's Chief Inspector of Constabulary Ivor Brook
+publishes an annual assessment of policing.
+"""
+
+
+def test_a_press_release_names_its_force_and_inspector_in_the_body() -> None:
+    doc = parse_document(PRESS_RELEASE, "northfen-press-release.md")
+    assert doc.force == "Northfen Police"
+    assert doc.inspector == "Ada Fairweather"
+
+
+def test_a_document_about_no_single_force_has_no_force() -> None:
+    doc = parse_document(NATIONAL_PAGE, "peel.md")
+    assert doc.force is None
+    assert doc.inspector == "Ivor Brook"
+
+
+def test_a_police_rank_is_not_an_inspector_of_constabulary() -> None:
+    text = "Northfen Police said Detective Chief Inspector Sam Hill led the case.\n\nMore text."
+    assert parse_document(text, "news.md").inspector is None

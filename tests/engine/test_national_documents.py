@@ -1,0 +1,54 @@
+"""A document about no single force (a programme page, a national report) on a real index
+beside a force's transcript: found by questions across forces, quoted without a force (never
+as an "unknown force"), and cited by its document alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.core.settings import Settings
+from rag.core.types import place
+from rag.engine.engine import Engine
+from rag.index.embeddings import OfflineEmbeddings
+from rag.ingest.pipeline import ingest_paths
+from tests.support import SHIPPED
+
+NATIONAL = """About PEEL inspections (fictional test document)
+
+Every force is graded on a five-point scale: outstanding, good, adequate, requires
+improvement or inadequate.
+
+The grade of adequate was added to the scale in 2021.
+
+[FICTIONAL: this document is invented for testing and describes no real police force.]
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, embeddings: OfflineEmbeddings) -> Engine:
+    base = tmp_path_factory.mktemp("national")
+    page = base / "peel-programme.md"
+    page.write_text(NATIONAL, encoding="utf-8")
+    settings = Settings(
+        _env_file=None, OPENAI_API_KEY=None, OPENAI_BASE_URL=None, index_dir=base / "index"
+    )
+    report = ingest_paths([SHIPPED, page], settings, embeddings=embeddings)
+    assert [d.force for d in report.documents].count(None) == 1
+    return Engine(settings, embeddings=embeddings)
+
+
+def test_a_question_across_forces_finds_the_national_document(engine: Engine) -> None:
+    answer = engine.ask("On what scale are all forces graded?", mode="offline")
+    assert not answer.abstained
+    national = [c for c in answer.citations if c.force is None]
+    assert national and "five-point scale" in national[0].quote
+    assert "Unknown force" not in answer.answer
+    assert place(national[0]) == f"{national[0].source} · paragraph {national[0].paragraph}"
+
+
+def test_a_question_naming_no_force_finds_it_too(engine: Engine) -> None:
+    answer = engine.ask("When was the middle grade introduced to the scale?", mode="offline")
+    assert not answer.abstained and "Unknown force" not in answer.answer
+    assert any("2021" in c.quote for c in answer.citations)
