@@ -4,8 +4,6 @@ as an "unknown force"), and cited by its document alone."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rag.core.settings import Settings
