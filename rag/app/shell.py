@@ -1,6 +1,6 @@
 """The app's frame: page setup, first-start indexing, the sidebar and navigation.
 ``rag/app/main.py`` (what `rag app` runs) and the repository's ``app.py`` call
-:func:`main`; each page is a small script in ``rag/app/pages/``."""
+:func:`main`; each page is a small script in ``rag/app/views/``."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def main() -> None:
     with resources.friendly("Starting the app"):
         resources.engine()
         resources.ensure_index()
-    pages = [st.Page(str(HERE / "pages" / f), title=title, icon=icon) for f, title, icon in PAGES]
+    pages = [st.Page(str(HERE / "views" / f), title=title, icon=icon) for f, title, icon in PAGES]
     page = st.navigation(pages)
     with resources.friendly("Showing the index"):
         sidebar()

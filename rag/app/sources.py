@@ -11,18 +11,35 @@ from rag.index.registry import DocumentRecord
 from rag.index.store import IndexStore
 
 
+class _NotHeld(LookupError):
+    """The index does not hold the cited version (raised, so the miss is not cached)."""
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _cited_document(_store: IndexStore, source: str, document_id: str) -> DocumentRecord | None:
-    """The cited version of a document, if the index still holds it. A document id is its
-    content's hash, so the text under it never changes and may be kept."""
+def _cached_document(
+    _store: IndexStore, where: str, source: str, document_id: str
+) -> DocumentRecord:
+    """The cited version of a document in the index whose chunk collection is ``where``.
+    A document id is its content's hash, so the text under it never changes and may be
+    kept; a miss is never kept (the document may be added again)."""
     record = _store.document(source, with_text=True)
-    return record if record is not None and record.document_id == document_id else None
+    if record is None or record.document_id != document_id:
+        raise _NotHeld(source)
+    return record
+
+
+def _cited_document(store: IndexStore, citation: Citation) -> DocumentRecord | None:
+    where = str(store.chunks.id)  # the collection: one index's record never serves another
+    try:
+        return _cached_document(store, where, citation.source, citation.document_id)
+    except _NotHeld:
+        return None
 
 
 def source_context(store: IndexStore, citation: Citation) -> tuple[str, tuple[int, int] | None]:
     """The paragraphs a citation points into, and the quote's span in them (None if the
     quote cannot be found, e.g. the document was replaced since the answer)."""
-    record = _cited_document(store, citation.source, citation.document_id)
+    record = _cited_document(store, citation)
     if record is None:
         return citation.quote, None
     offset = citation.char_start

@@ -101,7 +101,7 @@ def test_chat_says_plainly_when_the_documents_do_not_say(app_env: Path) -> None:
 
 
 def test_briefing_page_paragraph_findings_table_and_download(app_env: Path) -> None:
-    at = started("rag/app/pages/briefing.py")
+    at = started("rag/app/views/briefing.py")
     at.selectbox[0].select("Cambridgeshire Constabulary").run()
     at.button[0].click().run()
     assert not at.exception
@@ -114,7 +114,7 @@ def test_briefing_page_paragraph_findings_table_and_download(app_env: Path) -> N
 
 
 def test_compare_page_table_and_chart(app_env: Path) -> None:
-    at = started("rag/app/pages/compare.py")
+    at = started("rag/app/views/compare.py")
     at.text_input[0].input("integrity and counter-corruption")
     at.multiselect[0].set_value(["Cambridgeshire Constabulary", "Wessex Constabulary"])
     at.button[0].click().run()
@@ -126,7 +126,7 @@ def test_compare_page_table_and_chart(app_env: Path) -> None:
 
 
 def test_compare_page_asks_for_a_theme(app_env: Path) -> None:
-    at = started("rag/app/pages/compare.py")
+    at = started("rag/app/views/compare.py")
     at.button[0].click().run()
     assert [w.value for w in at.warning] == ["Enter a theme to compare the forces on."]
 
@@ -178,13 +178,13 @@ def test_library_upload_reports_each_file_and_remove(app_env: Path) -> None:
 
 
 def test_library_page_lists_the_documents(app_env: Path) -> None:
-    at = started("rag/app/pages/library.py")
+    at = started("rag/app/views/library.py")
     listed = at.dataframe[0].value
     assert len(listed) == 7 and "Wessex Constabulary" in set(listed["Force"])
 
 
 def test_evaluation_page_shows_the_baseline_then_a_run_against_it(app_env: Path) -> None:
-    at = started("rag/app/pages/evaluation.py")
+    at = started("rag/app/views/evaluation.py")
     assert any("committed baseline" in i.value for i in at.info)
     shown = at.dataframe[0].value
     assert "Accuracy" in set(shown["Metric"]) and "Baseline" in shown.columns
@@ -325,13 +325,13 @@ def test_removing_every_document_does_not_rebuild_the_index(
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
         at.run()
         assert at.status and at.status[0].label.startswith("Index built: 1 document(s)")
-        at.switch_page("rag/app/pages/library.py").run()
+        at.switch_page("rag/app/views/library.py").run()
         at.multiselect[0].set_value([f"data/{SHIPPED_NAME}"])
         at.checkbox[0].check()
         at.button[1].click().run()
         assert not at.exception and not at.status
         assert any("The index is empty" in i.value for i in at.info)
-        at.switch_page("rag/app/pages/ask.py").run()
+        at.switch_page("rag/app/views/ask.py").run()
         assert not at.status and any("No documents are indexed" in i.value for i in at.info)
     finally:
         get_settings.cache_clear()
@@ -381,7 +381,7 @@ def test_a_model_evaluation_needs_a_confirmation_and_runs_one_at_a_time(app_env:
         mp.setenv("OPENAI_BASE_URL", server.base_url)
         mp.setenv("RAG_CHAT_MODEL", "fake-chat")
         get_settings.cache_clear()
-        at = started("rag/app/pages/evaluation.py")
+        at = started("rag/app/views/evaluation.py")
         at.radio(key="eval_mode").set_value("llm").run()
         assert "244 model calls" in at.checkbox(key="eval_confirm_0").label
         run_button = next(b for b in at.button if b.label == "Run the evaluation")
