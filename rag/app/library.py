@@ -172,7 +172,7 @@ def reader_section() -> None:
     record = engine.store.document(source, with_text=True) if source else None
     if record is None:
         return
-    st.caption(inert_markdown(f"{record.force or 'Force unknown'} · {record.title or source}"))
+    st.caption(inert_markdown(f"{record.force or 'No force named'} · {record.title or source}"))
     with st.container(height=500, border=True):
         for p in record.paragraphs:
             st.markdown(f"**¶{p.number}** {inert_markdown(record.text[p.start : p.end])}")

@@ -37,7 +37,7 @@ def ingest(
             note = f" ({show(doc.note)})" if doc.note else ""
             out.print(
                 f"{doc.status:<9} {show(doc.source, one_line=True)}  "
-                f"[{show(doc.force or 'force unknown')}]"
+                f"[{show(doc.force or 'no force named')}]"
                 f"  {doc.chunks} chunks{note}"
             )
         out.print(f"{report.embedded_chunks} chunks embedded in {report.elapsed_s:.1f} s")
