@@ -156,5 +156,3 @@ def offline_briefing(
         concerns=findings["concern"],
         citations=citations,
     )
-
-

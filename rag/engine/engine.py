@@ -151,6 +151,7 @@ class Engine(Retrieval):
             self.settings.offline_min_score,
             evidence.per_force,
             evidence.question,
+            evidence.vocabulary,
         )
 
     def log(

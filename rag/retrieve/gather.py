@@ -8,8 +8,8 @@ engine quotes its sentences, the LLM chain shows them to the model.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -45,6 +45,8 @@ class Evidence:
     passages: list[Passage]
     sentences: list[Sentence]
     refusal: str | None = None  # why the question cannot be answered at all
+    # the documents' vocabulary (term -> IDF): how specific each word of a question is
+    vocabulary: Mapping[str, float] = field(default_factory=dict)
 
 
 def _forces_followed(history: History, known: Sequence[str]) -> list[str]:
@@ -56,8 +58,6 @@ def _forces_followed(history: History, known: Sequence[str]) -> list[str]:
     replies = [t.get("content", "") for t in history if t.get("role") == "assistant"]
     answered = forces_in(replies[-1], known) if replies else []
     return answered if len(answered) == 1 else []
-
-
 
 
 class Retrieval:
@@ -79,7 +79,8 @@ class Retrieval:
         """Refuse to work on an empty index, saying how to fill it."""
         if not len(self.searcher.snapshot):
             raise RagError(
-                f"The index at {self.where} is empty: add documents with `rag ingest PATH`.")
+                f"The index at {self.where} is empty: add documents with `rag ingest PATH`."
+            )
 
     def resolve_force(self, name: str) -> str | None:
         """An indexed force from a user's spelling: exact, any case, or the place name alone."""
@@ -159,6 +160,10 @@ class Retrieval:
             self.sentence_limit,
         )
         return Evidence(
-            searched, named[0] if len(named) == 1 else None, per_force, passages, sentences
+            searched,
+            named[0] if len(named) == 1 else None,
+            per_force,
+            passages,
+            sentences,
+            vocabulary=self.searcher.snapshot.bm25.idf,
         )
-

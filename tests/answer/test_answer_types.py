@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.offline import answers_type, counted_terms, counted_words, counts
+from rag.answer.question import answers_type, counted_terms, counted_words, counts
 
 
 @pytest.mark.parametrize(

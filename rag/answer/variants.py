@@ -1,0 +1,90 @@
+"""Variants for matching only: a question's words found in a sentence however spelt.
+
+A sentence speaks of what a question asks about when it has the same word stems,
+or another spelling of the same policing term (``glossary.txt``: abbreviations and
+their expansions, both ways), or the same compound written apart, hyphenated or
+closed up ("anti-social", "antisocial"). Quotes are never changed; this decides only
+whether a sentence can answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.resources import files
+
+from rag.retrieve.lexical import stem, terms
+
+_GLOSSARY = "glossary.txt"
+_WORDS = re.compile(r"[a-z0-9]+")
+_LONGEST = 8  # stems in the longest glossary phrase we look for
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Stemmed phrase -> concept key, and each concept's spellings as stem tuples."""
+
+    concepts: dict[tuple[str, ...], str]
+    spellings: dict[str, tuple[tuple[str, ...], ...]]
+
+
+def parse_glossary(text: str) -> Glossary:
+    concepts: dict[tuple[str, ...], str] = {}
+    spellings: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        phrases = [tuple(terms(part)) for part in line.split("|")]
+        phrases = [p for p in phrases if p]
+        if len(phrases) < 2:
+            raise ValueError(f"{_GLOSSARY} line {number}: a concept needs two spellings")
+        key = f"§{number}"
+        spellings[key] = tuple(phrases)
+        for phrase in phrases:
+            concepts.setdefault(phrase, key)
+    return Glossary(concepts, spellings)
+
+
+@cache
+def glossary() -> Glossary:
+    return parse_glossary(files("rag.answer").joinpath(_GLOSSARY).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=16384)
+def units(text: str) -> tuple[str, ...]:
+    """The matching units of a text, in order: a glossary concept where one of its
+    spellings is (the longest first), else the word's stem."""
+    stems = terms(text)
+    known = glossary().concepts
+    out: list[str] = []
+    i = 0
+    while i < len(stems):
+        for n in range(min(_LONGEST, len(stems) - i), 0, -1):
+            key = known.get(tuple(stems[i : i + n]))
+            if key is not None:
+                out.append(key)
+                i += n
+                break
+        else:
+            out.append(stems[i])
+            i += 1
+    return tuple(out)
+
+
+@lru_cache(maxsize=16384)
+def surface(text: str) -> frozenset[str]:
+    """Every unit a text can be matched on: its units, and each pair of its words closed
+    up, so a compound written apart or hyphenated ("anti-social", "well being") meets
+    the closed form ("antisocial", "wellbeing")."""
+    words = _WORDS.findall(text.lower())  # stopwords kept: "well-being" closes up too
+    closed = {stem(a + b) for a, b in zip(words, words[1:], strict=False)}
+    known = glossary().concepts
+    closed |= {key for c in closed if (key := known.get((c,))) is not None}
+    return frozenset(units(text)) | frozenset(terms(text)) | closed
+
+
+def unit_stems(unit: str) -> tuple[tuple[str, ...], ...]:
+    """The stem tuples a unit stands for (a concept's spellings, or the stem itself)."""
+    return glossary().spellings.get(unit, ((unit,),))

@@ -1,0 +1,121 @@
+"""Question analysis: the kind of answer asked for, its focus, and whether a text holds
+both. Each case is a general failure class (issue 13), not one evaluation question."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.question import analyse, has_name, names_someone
+from rag.retrieve.lexical import BM25Index
+
+CORPUS = BM25Index(
+    [
+        "The force has 214 police community support officers and 2,900 officers.",
+        "One in eight student officers left before finishing their training.",
+        "A backlog of 460 domestic abuse cases is waiting to be reviewed.",
+        "Callers waited an average of 14 minutes before speaking to someone.",
+        "The force is good at investigating crime and requires improvement at responding "
+        "to the public.",
+        "The chief constable and her team accepted the findings.",
+        "HM Inspector of Constabulary Harriet Colquhoun said the force must improve.",
+        "Serious and organised crime is inspected regionally.",
+        "Vetting and counter-corruption were not inspected.",
+    ]
+)
+IDF = CORPUS.idf
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many PCSOs does it have?", "number"),
+        ("How much money must it save?", "amount"),
+        ("How long do callers wait?", "duration"),
+        ("When was the force inspected?", "date"),
+        ("What is the deadline for the recommendation?", "date"),
+        ("Who is the chief constable?", "person"),
+        ("Which inspector led the inspection?", "person"),
+        ("What grade did the force get for investigations?", "grade"),
+        ("Why is the force struggling to spot corrupt staff?", "reason"),
+        ("What does the report say about officers who abuse their position?", None),
+        ("How well does the force protect vulnerable people?", None),
+    ],
+)
+def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
+    assert analyse(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answers"),
+    [
+        # a proportion is not a count
+        ("How many student officers left?", "One in eight student officers left.", False),
+        ("What proportion of student officers left?", "One in eight student officers left.", True),
+        # the counted thing with its modifiers: student officers are not PCSOs
+        (
+            "How many student officers left?",
+            "It has 214 police community support officers.",
+            False,
+        ),
+        (
+            "How many PCSOs does it have?",
+            "It has 214 police community support officers.",
+            True,
+        ),
+        # a duration, and about the thing asked (not another figure of the same document)
+        (
+            "How long have DA cases in the backlog waited?",
+            "A backlog of 460 DA cases.",
+            False,
+        ),
+        (
+            "How long have DA cases in the backlog waited?",
+            "Callers waited an average of 14 minutes before speaking to someone.",
+            False,
+        ),
+        ("How long do callers wait?", "Callers waited an average of 14 minutes.", True),
+        # a grade for the area asked about, not another area's
+        (
+            "What grade did it get for serious organised crime?",
+            "The force is good at investigating crime and requires improvement at responding.",
+            False,
+        ),
+        (
+            "How was the force rated for responding to the public?",
+            "- requires improvement at responding to the public; and",
+            True,
+        ),
+        # who: a name, or a role the question does not already name
+        (
+            "Who is the force's chief constable?",
+            "The chief constable and her team agreed.",
+            False,
+        ),
+        (
+            "Who drove the improvement?",
+            "The chief constable drove the improvement.",
+            True,
+        ),
+        (
+            "Which of His Majesty's inspectors spoke about the findings?",
+            "HM Inspector of Constabulary Harriet Colquhoun said the force must improve.",
+            True,
+        ),
+    ],
+)
+def test_a_text_answers_only_with_the_value_and_its_focus(
+    question: str, text: str, answers: bool
+) -> None:
+    assert analyse(question).answered_by(text, IDF) is answers
+
+
+def test_a_word_no_document_uses_does_not_block_an_answer() -> None:
+    # "kiddos" is the asker's word: only the meaning score can judge it
+    assert analyse("How many kiddos went missing?").mentions_focus("It has 214 officers.", IDF)
+
+
+def test_names() -> None:
+    assert has_name("HM Inspector of Constabulary Harriet Colquhoun said:")
+    assert not has_name("His Majesty's Inspectorate of Constabulary and Fire and Rescue Services")
+    assert not has_name("Northmoor Police is good.", "Who leads Northmoor Police?")
+    assert names_someone("Chief Constable Daniel Ashworth said:", "Who leads the force?")

@@ -1,0 +1,54 @@
+"""The glossary of policing variants: well-formed, and matching both ways."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.question import present
+from rag.answer.variants import glossary, parse_glossary, surface, units
+
+
+def test_the_shipped_glossary_parses_and_every_concept_has_two_spellings() -> None:
+    shipped = glossary()
+    assert len(shipped.spellings) >= 30
+    assert all(len(spellings) >= 2 for spellings in shipped.spellings.values())
+
+
+def test_a_line_with_one_spelling_is_refused_with_its_line_number() -> None:
+    with pytest.raises(ValueError, match="line 2"):
+        parse_glossary("# comment\nPCSO\n")
+
+
+@pytest.mark.parametrize(
+    ("asked", "text"),
+    [
+        ("PCSOs", "96 police community support officers"),
+        ("police community support officers", "its PCSOs"),
+        ("DA cases", "460 domestic abuse cases"),
+        ("ASB", "anti-social behaviour"),
+        ("antisocial behaviour", "anti-social behaviour"),
+        ("VAWG", "violence against women and girls"),
+        ("serious and organised crime", "SOC"),
+        ("non-emergency calls", "calls to the non-emergency 101 number"),
+        ("kids", "children who go missing"),
+    ],
+)
+def test_a_term_is_found_under_another_spelling(asked: str, text: str) -> None:
+    assert all(present(unit, text) for unit in units(asked)), (units(asked), surface(text))
+
+
+@pytest.mark.parametrize(
+    ("asked", "text"),
+    [
+        ("PCSOs", "96 police officers"),
+        ("domestic abuse", "abuse of position for a sexual purpose"),
+        ("stop and search", "the force's use of force"),
+    ],
+)
+def test_a_different_thing_is_not_a_variant(asked: str, text: str) -> None:
+    assert not all(present(unit, text) for unit in units(asked))
+
+
+def test_compounds_meet_however_written() -> None:
+    assert set(units("wellbeing")) <= surface("the well-being of staff")
+    assert set(units("cybercrime")) <= surface("cyber crime")
