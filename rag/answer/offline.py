@@ -8,7 +8,7 @@ calibrated on the evaluation set (see ``evals/README.md``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rag.answer.citations import citation_for
@@ -52,11 +52,22 @@ def choose(
     per_force: bool,
     question: str = "",
     idf: Mapping[str, float] | None = None,
+    document_text: Callable[[str], str] | None = None,
 ) -> list[Sentence]:
     """The best answering span, plus close runners-up (or the best per force, across
-    forces). Only sentences scoring at least ``min_score`` are considered, best first."""
+    forces). Only sentences scoring at least ``min_score`` are considered, best first,
+    and only from documents that use the question's terms of art (``document_text``)."""
     asked = analyse(question)
     idf = idf or {}
+    speaks: dict[str, bool] = {}
+
+    def speaks_of_it(document_id: str) -> bool:
+        if document_text is None:
+            return True
+        if document_id not in speaks:
+            speaks[document_id] = asked.terms_of_art_in(document_text(document_id))
+        return speaks[document_id]
+
     chosen: list[Sentence] = []
     taken: list[Sentence] = []
     forces: set[str | None] = set()
@@ -67,6 +78,8 @@ def choose(
         if best is not None and not per_force and sentence.score < best - MARGIN:
             break
         if per_force and sentence.passage.force in forces:
+            continue
+        if not speaks_of_it(sentence.passage.document_id):
             continue
         span = answering_span(sentence, asked, idf)
         if span is None or any(_overlaps(span, t) for t in taken):
@@ -110,6 +123,7 @@ def offline_answer(
     per_force: bool,
     question: str = "",
     idf: Mapping[str, float] | None = None,
+    document_text: Callable[[str], str] | None = None,
 ) -> Draft:
-    chosen = choose(sentences, min_score, per_force, question, idf)
+    chosen = choose(sentences, min_score, per_force, question, idf, document_text)
     return compose(chosen) if chosen else abstain()

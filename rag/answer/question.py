@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rag.answer.variants import surface, unit_stems, units
+from rag.answer.variants import CONCEPT, surface, unit_stems, units
 from rag.retrieve.lexical import stem, terms
 
 NUMBER_WORDS = (
@@ -295,6 +295,16 @@ class Question:
             return False
         return self.kind is None or self.kind == "reason" or self.mentions_focus(text, idf)
 
+    def terms_of_art_in(self, text: str) -> bool:
+        """Whether a document's text uses every term of art the question asks about
+        (its glossary concepts: "stop and search", "county lines", "vetting"). Such terms
+        are rarely paraphrased, so a document that never uses one does not speak of it."""
+        concepts = [u for u in self.focus if is_concept(u)]  # used elsewhere or not at all
+        if not concepts:
+            return True
+        either = re.search(r"\bor\b", self.text, re.I)  # "vetting or corruption": one will do
+        return (any if either else all)(present(u, text) for u in concepts)
+
     def explains(self, text: str) -> bool:
         """Whether the text words a reason ("because", "limited by", "a lack of")."""
         return _REASON.search(text) is not None
@@ -316,6 +326,10 @@ class Question:
 # a person needs one unit of it: areas of policing are named in many ways.
 FOCUS_SHARE = 0.34
 _MEASURED = frozenset({"amount", "duration", "number", "date"})
+
+
+def is_concept(unit: str) -> bool:
+    return unit.startswith(CONCEPT)
 
 
 def present(unit: str, text: str) -> bool:

@@ -17,6 +17,7 @@ from importlib.resources import files
 from rag.retrieve.lexical import stem, terms
 
 _GLOSSARY = "glossary.txt"
+CONCEPT = "§"  # the prefix of a concept's key among a text's units
 _WORDS = re.compile(r"[a-z0-9]+")
 _LONGEST = 8  # stems in the longest glossary phrase we look for
 
@@ -38,9 +39,9 @@ def parse_glossary(text: str) -> Glossary:
             continue
         phrases = [tuple(terms(part)) for part in line.split("|")]
         phrases = [p for p in phrases if p]
-        if len(phrases) < 2:
-            raise ValueError(f"{_GLOSSARY} line {number}: a concept needs two spellings")
-        key = f"§{number}"
+        if not phrases:
+            raise ValueError(f"{_GLOSSARY} line {number}: no word to match in {line!r}")
+        key = f"{CONCEPT}{number}"
         spellings[key] = tuple(phrases)
         for phrase in phrases:
             concepts.setdefault(phrase, key)

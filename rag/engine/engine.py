@@ -152,6 +152,7 @@ class Engine(Retrieval):
             evidence.per_force,
             evidence.question,
             evidence.vocabulary,
+            evidence.document_text,
         )
 
     def log(

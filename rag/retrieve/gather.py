@@ -8,7 +8,7 @@ engine quotes its sentences, the LLM chain shows them to the model.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,6 +47,8 @@ class Evidence:
     refusal: str | None = None  # why the question cannot be answered at all
     # the documents' vocabulary (term -> IDF): how specific each word of a question is
     vocabulary: Mapping[str, float] = field(default_factory=dict)
+    # a document's whole text by id: whether it speaks of a thing at all (None: unknown)
+    document_text: Callable[[str], str] | None = None
 
 
 def _forces_followed(history: History, known: Sequence[str]) -> list[str]:
@@ -166,4 +168,5 @@ class Retrieval:
             passages,
             sentences,
             vocabulary=self.searcher.snapshot.bm25.idf,
+            document_text=self.searcher.snapshot.document_text,
         )

@@ -100,6 +100,22 @@ class Snapshot:
         self.bm25 = BM25Index(self.texts)
         self.forces = sorted({str(m["force"]) for m in self.metadatas if m.get("force")})
         self._rows: dict[tuple[tuple[str, Any], ...], np.ndarray] = {}
+        self._documents: dict[str, str] = {}
+
+    def document_text(self, document_id: str) -> str:
+        """A document's indexed text (its chunks joined in order): what it says at all."""
+        text = self._documents.get(document_id)
+        if text is None:
+            rows = self.rows({"document_id": document_id})
+            order = sorted(
+                rows if rows is not None else [],
+                key=lambda i: self.metadatas[i].get("char_start", 0),
+            )
+            text = "\n".join(self.texts[i] for i in order)
+            if len(self._documents) >= _ROWS_CACHE:
+                self._documents.clear()
+            self._documents[document_id] = text
+        return text
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -232,5 +248,3 @@ class HybridSearcher:
             if len(results) >= k:
                 break
         return results
-
-

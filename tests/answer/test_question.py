@@ -119,3 +119,13 @@ def test_names() -> None:
     assert not has_name("His Majesty's Inspectorate of Constabulary and Fire and Rescue Services")
     assert not has_name("Northmoor Police is good.", "Who leads Northmoor Police?")
     assert names_someone("Chief Constable Daniel Ashworth said:", "Who leads the force?")
+
+
+def test_a_document_that_never_uses_a_term_of_art_does_not_speak_of_it() -> None:
+    document = "The force uses stop and search fairly. Its vetting is thorough."
+    assert analyse("What about stop and search?").terms_of_art_in(document)
+    assert not analyse("Is there a problem with county lines?").terms_of_art_in(document)
+    assert not analyse("What about vetting and corruption?").terms_of_art_in(document)
+    assert analyse("Any problems with vetting or corruption?").terms_of_art_in(document)
+    # a question with no term of art is left to the other checks
+    assert analyse("How well does it treat the public?").terms_of_art_in(document)

@@ -8,15 +8,15 @@ from rag.answer.question import present
 from rag.answer.variants import glossary, parse_glossary, surface, units
 
 
-def test_the_shipped_glossary_parses_and_every_concept_has_two_spellings() -> None:
+def test_the_shipped_glossary_parses() -> None:
     shipped = glossary()
-    assert len(shipped.spellings) >= 30
-    assert all(len(spellings) >= 2 for spellings in shipped.spellings.values())
+    assert len(shipped.spellings) >= 50
+    assert sum(len(spellings) >= 2 for spellings in shipped.spellings.values()) >= 40
 
 
-def test_a_line_with_one_spelling_is_refused_with_its_line_number() -> None:
+def test_a_line_with_nothing_to_match_is_refused_with_its_line_number() -> None:
     with pytest.raises(ValueError, match="line 2"):
-        parse_glossary("# comment\nPCSO\n")
+        parse_glossary("# comment\nthe | of\n")
 
 
 @pytest.mark.parametrize(
