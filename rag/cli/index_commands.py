@@ -135,12 +135,15 @@ def doctor(
     out.print(f"index       {show(report.index)}")
     out.print(f"model       {show(str(report.model))} (dimension {report.dimension})")
     out.print(f"documents   {report.documents}")
-    out.print(f"chunks      {report.chunks} ({report.live_chunks} live, "
-              f"{report.orphan_chunks} orphan)")
+    out.print(
+        f"chunks      {report.chunks} ({report.live_chunks} live, {report.orphan_chunks} orphan)"
+    )
     if report.chunks_without_sentence_vectors and settings().embedding_backend == "offline":
-        out.print(f"note        {report.chunks_without_sentence_vectors} live chunk(s) have no "
-                  "stored sentence vectors: offline answers embed their sentences when asked "
-                  "(slower); `rag ingest` on their files adds them (offline embeddings only)")
+        out.print(
+            f"note        {report.chunks_without_sentence_vectors} live chunk(s) have no "
+            "stored sentence vectors: offline answers embed their sentences when asked "
+            "(slower); `rag ingest` on their files adds them (offline embeddings only)"
+        )
     out.print(f"write lock  {report.lock}")
     for problem in report.problems:
         state = "[green]repaired[/]" if problem.repaired else "[red]problem[/]"

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-
 CHART_FILES = ("metrics.png", "by_kind.png", "by_theme.png", "latency.png")
 
 

@@ -284,7 +284,3 @@ def markdown_report(
                 f"{_cell(c.answer)} |"
             )
     return "\n".join(lines) + "\n"
-
-
-
-

@@ -230,5 +230,3 @@ def run_suite(
         cases=records,
         briefings=briefings,
     )
-
-

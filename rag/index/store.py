@@ -252,5 +252,3 @@ class IndexStore:
             for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
             if meta.get("document_id") not in live
         ]
-
-

@@ -64,9 +64,7 @@ def prompt_passages(evidence: Evidence, limit: int = EXCERPT_SENTENCES) -> list[
     for sentence in best:
         passages.setdefault(sentence.passage.chunk_id, sentence.passage)
         spans.setdefault(sentence.passage.chunk_id, []).append((sentence.start, sentence.end))
-    return [
-        replace(p, extras={**p.extras, "excerpt": spans[cid]}) for cid, p in passages.items()
-    ]
+    return [replace(p, extras={**p.extras, "excerpt": spans[cid]}) for cid, p in passages.items()]
 
 
 def with_fallback(offline: Answer, notice: str, **changes: object) -> Answer:

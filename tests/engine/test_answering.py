@@ -302,11 +302,6 @@ def test_compare_theme_a_force_is_silent_on(engine: Engine) -> None:
     assert midsomer.summary == NOT_COVERED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (offline engine): Midsomer's transcript never mentions organised crime or "
-    "county lines, but its 'rural crime' sentences score above offline_min_score",
-)
 def test_compare_organised_crime_not_covered_by_midsomer(engine: Engine) -> None:
     (row,) = compare(engine, "organised crime and county lines", [MIDSOMER]).rows
     assert not row.covered and row.citations == []
