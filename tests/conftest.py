@@ -33,15 +33,10 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return load_settings(index_dir=tmp_path / "index", _env_file=None)
 
 
-
-
-
-
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     """A folder with the shipped transcript and the fictional ones."""
     return copy_corpus(tmp_path / "corpus")
-
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ its passage, so its quote is as exact as a single sentence's.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import takewhile
 
@@ -28,48 +28,67 @@ MAX_ITEMS = 8  # list items joined to a lead-in, at most
 _BARE_REFERENCE_WORDS = 10  # "This is a cause of concern.": too short to stand alone
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A span to quote, and the words that must answer: for a lead-in with a list, the
+    lead-in and one item (a figure in another item is not the answer)."""
+
+    span: Sentence
+    evidence: str
+    whole_list: bool = False  # a lead-in with all its items: an answer to "what are ..."
+
+
 @lru_cache(maxsize=4096)
 def _spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(quotable_spans(text))
 
 
-def _joined(sentence: Sentence, start: int, end: int) -> Sentence:
-    return replace(sentence, start=start, end=end)
+def _lead_in(text: str) -> bool:
+    return text.rstrip().endswith(":")
 
 
-def spans_for(sentence: Sentence) -> list[Sentence]:
-    """Candidate spans around a sentence, shortest first: itself, itself with the
-    sentence that continues it (or the list its lead-in introduces), then with the
-    sentence it refers back to (or the lead-in of the list it belongs to)."""
-    spans = _spans(sentence.passage.text)
+def spans_for(sentence: Sentence) -> list[Candidate]:
+    """Candidate spans around a sentence, shortest first: itself; itself with the
+    sentence that continues it, or a lead-in with each of its items, then its whole list;
+    itself with the sentence it refers back to; a list item with its lead-in."""
     text = sentence.passage.text
+    spans = _spans(text)
     try:
         i = spans.index((sentence.start, sentence.end))
     except ValueError:
-        return [sentence]
-    own = text[sentence.start : sentence.end]
-    bare = bool(_REFERS_BACK.match(own)) and len(own.split()) <= _BARE_REFERENCE_WORDS
-    out: list[Sentence] = [] if bare and i > 0 else [sentence]
-    after = spans[i + 1 :]
-    if own.rstrip().endswith(":"):  # a lead-in: with its list items
-        items = list(takewhile(lambda s: bool(_ITEM.match(text[s[0] : s[1]])), after[:MAX_ITEMS]))
-        items = items or list(after[:1])
-        end = items[-1][1] if items else None
-        if end is not None:
-            out.append(_joined(sentence, sentence.start, end))
-    elif after and _REFERS_BACK.match(text[after[0][0] : after[0][1]]):
-        out.append(_joined(sentence, sentence.start, after[0][1]))
-    if i > 0 and (bare or _REFERS_BACK.match(own)):
-        out.append(_joined(sentence, spans[i - 1][0], sentence.end))
+        return [Candidate(sentence, sentence.text)]
+
+    def piece(j: int) -> str:
+        return text[spans[j][0] : spans[j][1]]
+
+    def joined(start: int, end: int, evidence: str | None = None) -> Candidate:
+        span = replace(sentence, start=start, end=end)
+        return Candidate(span, evidence if evidence is not None else span.text)
+
+    own = sentence.text
+    refers_back = bool(_REFERS_BACK.match(own))
+    bare = refers_back and len(own.split()) <= _BARE_REFERENCE_WORDS
+    out: list[Candidate] = [] if bare and i > 0 else [Candidate(sentence, own)]
+    following = range(i + 1, min(len(spans), i + 1 + MAX_ITEMS))
+    if _lead_in(own):  # a lead-in: with each of its items, then the whole list
+        items = list(takewhile(lambda j: bool(_ITEM.match(piece(j))), following))
+        for j in items:
+            out.append(joined(sentence.start, spans[j][1], f"{own} {piece(j)}"))
+        if len(items) > 1:
+            whole = replace(sentence, start=sentence.start, end=spans[items[-1]][1])
+            out.append(Candidate(whole, whole.text, whole_list=True))
+        elif not items and i + 1 < len(spans):
+            out.append(joined(sentence.start, spans[i + 1][1]))
+    elif i + 1 < len(spans) and _REFERS_BACK.match(piece(i + 1)):
+        out.append(joined(sentence.start, spans[i + 1][1]))
+    if i > 0 and refers_back:
+        back = i - 1
+        if bare and back > 0 and _REFERS_BACK.match(piece(back)):
+            back -= 1  # "As a result, ... . This is a cause of concern.": one more back
+        out.append(joined(spans[back][0], sentence.end))
     if _ITEM.match(own):  # a list item: with the lead-in above it
-        lead = next(
-            (
-                j
-                for j in range(i - 1, max(-1, i - 1 - MAX_ITEMS), -1)
-                if text[spans[j][0] : spans[j][1]].rstrip().endswith(":")
-            ),
-            None,
-        )
+        above = range(i - 1, max(-1, i - 1 - MAX_ITEMS), -1)
+        lead = next((j for j in above if _lead_in(piece(j))), None)
         if lead is not None:
-            out.append(_joined(sentence, spans[lead][0], sentence.end))
-    return out or [sentence]
+            out.append(joined(spans[lead][0], sentence.end, f"{piece(lead)} {own}"))
+    return out or [Candidate(sentence, own)]

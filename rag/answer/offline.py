@@ -8,6 +8,7 @@ calibrated on the evaluation set (see ``evals/README.md``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -40,10 +41,14 @@ def answering_span(
 ) -> Sentence | None:
     """The shortest span around the sentence that holds what the question asks for
     (for a "why" question, the shortest that words a reason, if one does)."""
-    fitting = [s for s in spans_for(sentence) if question.answered_by(s.text, idf)]
+    fitting = [
+        c
+        for c in spans_for(sentence)
+        if question.answered_by(c.evidence, idf) and not (c.whole_list and question.kind)
+    ]
     if question.kind == "reason":
-        fitting.sort(key=lambda s: not question.explains(s.text))  # stable: shortest first
-    return fitting[0] if fitting else None
+        fitting.sort(key=lambda c: not question.explains(c.evidence))  # stable: shortest first
+    return fitting[0].span if fitting else None
 
 
 def choose(
@@ -99,10 +104,22 @@ def _overlaps(a: Sentence, b: Sentence) -> bool:
     )
 
 
+_BULLET = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
+_ITEM_END = re.compile(r"\s*(?:;\s*(?:and|or)?|,)\s*$")
+
+
+def shown(quote: str) -> str:
+    """A quote as the answer shows it: on one line, a lone list item without its bullet
+    or its trailing "; and" (the citation keeps the exact text)."""
+    if _BULLET.match(quote) and "\n" not in quote.strip():
+        quote = _ITEM_END.sub("", _BULLET.sub("", quote))
+    return " ".join(quote.split())
+
+
 def _quoted(citations: Sequence[Citation], force: str | None) -> str:
     """``Force: “quote” [n] ...``; a document about no single force (a national report, a
     programme page) is quoted without a force, never as an "unknown" one."""
-    quotes = " ".join(f"“{c.quote}” [{c.n}]" for c in citations)
+    quotes = " ".join(f"“{shown(c.quote)}” [{c.n}]" for c in citations)
     return f"{force}: {quotes}" if force else quotes
 
 

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rag.answer.variants import CONCEPT, surface, unit_stems, units
 from rag.retrieve.lexical import stem, terms
+from rag.retrieve.variants import CONCEPT, surface, unit_stems, units
 
 NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"

@@ -20,10 +20,15 @@ from rag.core.types import Chunk, Paragraph, ParsedDocument
 # A paragraph below this many tokens is a heading or bullet: merged into the next.
 MERGE_BELOW_TOKENS = 25
 # a sentence ends at . ! ? before a capital or digit, and always at a paragraph break
-# (a title line or heading has no full stop but is never part of the next sentence)
+# (a title line or heading has no full stop but is never part of the next sentence) and
+# before a list item on its own line (each item is quotable alone)
 _SENTENCE_END = re.compile(
     r"""(?<=[.!?])(["'’”)\]]*)\s+(?=["'‘“(\[]?[A-Z0-9£])|[ \t]*\n[ \t]*\n\s*"""
+    r"""|[ \t]*\n(?=[ \t]*(?:[-–•*▪◦]|\d{1,2}[.)])[ \t])"""
 )
+# a lead-in ("Inspectors found that the force:") stays in one chunk with its list
+_LEAD_IN = re.compile(r":\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s")
 
 Span = tuple[int, int]
 
@@ -31,7 +36,8 @@ Span = tuple[int, int]
 def chunker_signature(max_tokens: int, overlap: int, encoding: str) -> str:
     """Identifies the chunking of a document: a change means re-chunking."""
     # v2: chunks carry their sentence vectors (rag.index.sentence_vectors); v1 chunks gain them
-    return f"v2:{encoding}:{max_tokens}:{overlap}:{MERGE_BELOW_TOKENS}"
+    # v3: a lead-in is kept with its list, and each list item is a sentence
+    return f"v3:{encoding}:{max_tokens}:{overlap}:{MERGE_BELOW_TOKENS}"
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[Span]:
@@ -90,15 +96,26 @@ def _windows(
 
 
 def _paragraph_groups(
-    text: str, paragraphs: list[Paragraph], count: _Counter
+    text: str, paragraphs: list[Paragraph], count: _Counter, max_tokens: int
 ) -> Iterator[tuple[int, int, Span, int]]:
-    """(first number, last number, span, tokens), short paragraphs merged into the next."""
+    """(first number, last number, span, tokens): short paragraphs merged into the next,
+    and a lead-in ending in a colon merged with the list items after it (while they fit)."""
     pending: Paragraph | None = None
-    for para in paragraphs:
+    listing = False  # the group so far ends in a lead-in or one of its items
+    for i, para in enumerate(paragraphs):
         first = pending or para
         span = (first.start, para.end)
         tokens = count(text[span[0] : span[1]])
-        if tokens < MERGE_BELOW_TOKENS and para is not paragraphs[-1]:
+        own = text[para.start : para.end]
+        listing = bool(_LEAD_IN.search(own)) or (listing and bool(_LIST_ITEM.match(own)))
+        after = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        list_goes_on = (
+            listing
+            and after is not None
+            and bool(_LIST_ITEM.match(text[after.start : after.end]))
+            and count(text[span[0] : after.end]) <= max_tokens
+        )
+        if after is not None and (tokens < MERGE_BELOW_TOKENS or list_goes_on):
             pending = first
             continue
         pending = None
@@ -111,7 +128,7 @@ def chunk_document(
     """Split ``doc`` into chunks of at most ``max_tokens`` tokens."""
     count = _Counter(encoding)
     spans: list[tuple[int, int, Span]] = []
-    for first, last, span, tokens in _paragraph_groups(doc.text, doc.paragraphs, count):
+    for first, last, span, tokens in _paragraph_groups(doc.text, doc.paragraphs, count, max_tokens):
         if tokens <= max_tokens:
             spans.append((first, last, span))
             continue

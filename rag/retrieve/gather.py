@@ -20,6 +20,7 @@ from rag.retrieve.evidence import CANDIDATE_SENTENCES, Sentence, SentenceVectors
 from rag.retrieve.followup import History, standalone
 from rag.retrieve.forces import forces_in, unknown_forces_in, without_forces
 from rag.retrieve.search import HybridSearcher, Passage
+from rag.retrieve.variants import expanded
 
 MAX_FORCES = 6  # cross-force answers quote one sentence per force, at most this many
 
@@ -129,14 +130,15 @@ class Retrieval:
             named = _forces_followed(history, known)  # "their", "it": the forces of before
         per_force = len(named) > 1 or cross_force
         topic = without_forces(question, named)
-        vector = self.embeddings.embed_query(topic)
+        query = expanded(topic)  # "PCSOs" searched as "police community support officers" too
+        vector = self.embeddings.embed_query(query)
         if searched != question:  # a follow-up: its own words lead, the previous turn adds context
             context = self.embeddings.embed_query(without_forces(searched, named))
             mixed = np.asarray(vector) + 0.5 * np.asarray(context)
             vector = list(mixed / np.linalg.norm(mixed))
         searched = topic
         if per_force:
-            scores = self.searcher.scores(topic, vector)  # once for every force
+            scores = self.searcher.scores(query, vector)  # once for every force
             groups = [
                 self.searcher.search(searched, PER_FORCE_K, f, scores=scores)
                 for f in (named or known)
@@ -152,7 +154,7 @@ class Retrieval:
             passages = [p for group in groups for p in group]
         else:
             target = named[0] if named else None
-            passages = self.searcher.search(searched, k, target, query_vector=vector)
+            passages = self.searcher.search(query, k, target, query_vector=vector)
         sentences = score_sentences(
             searched,
             vector,

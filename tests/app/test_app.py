@@ -141,8 +141,11 @@ def upload_and_show() -> None:
     if "last_ingest" not in st.session_state:
         st.session_state["last_ingest"] = library.ingest_uploads(
             [
-                ("../../etc/Loamshire notes.txt", b"Loamshire Police. I am pleased with the "
-                 b"force's approach to neighbourhood policing, which is strong."),
+                (
+                    "../../etc/Loamshire notes.txt",
+                    b"Loamshire Police. I am pleased with the "
+                    b"force's approach to neighbourhood policing, which is strong.",
+                ),
                 ("empty.txt", b""),
                 ("photo.png", b"\x89PNG\r\n\x1a\n"),
             ]

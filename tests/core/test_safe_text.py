@@ -57,14 +57,36 @@ def test_downloads_carry_the_sources_and_nothing_live() -> None:
     from rag.core.types import Answer, Briefing, Citation, Comparison, ComparisonRow, Finding
 
     quote = "See ![x](http://evil.example/?q=1) and [report](javascript:alert(1))."
-    cite = Citation(n=1, document_id="d", source="uploads/a_www.evil.example.txt",
-                    force="Marchshire Police", paragraph=4, quote=quote)
-    answer = Answer(question="What <b>now</b>?", answer=f"“{quote}” [1]", abstained=False,
-                    mode="offline", citations=[cite], notice="Fell back: <script>x</script>")
-    briefing = Briefing(force="Marchshire Police", paragraph=f"“{quote}” [1]",
-                        concerns=[Finding(text=quote, citations=[1])], citations=[cite])
-    table = Comparison(theme="vetting", rows=[ComparisonRow(
-        force="Marchshire Police", summary=f"“{quote}” [1]", covered=True, citations=[cite])])
+    cite = Citation(
+        n=1,
+        document_id="d",
+        source="uploads/a_www.evil.example.txt",
+        force="Marchshire Police",
+        paragraph=4,
+        quote=quote,
+    )
+    answer = Answer(
+        question="What <b>now</b>?",
+        answer=f"“{quote}” [1]",
+        abstained=False,
+        mode="offline",
+        citations=[cite],
+        notice="Fell back: <script>x</script>",
+    )
+    briefing = Briefing(
+        force="Marchshire Police",
+        paragraph=f"“{quote}” [1]",
+        concerns=[Finding(text=quote, citations=[1])],
+        citations=[cite],
+    )
+    table = Comparison(
+        theme="vetting",
+        rows=[
+            ComparisonRow(
+                force="Marchshire Police", summary=f"“{quote}” [1]", covered=True, citations=[cite]
+            )
+        ],
+    )
     for text in (answer_markdown(answer), briefing_markdown(briefing), comparison_markdown(table)):
         rendered = markdown.render(text)
         assert "<a " not in rendered and "<img" not in rendered and "<script" not in rendered

@@ -91,3 +91,26 @@ def test_sentence_spans_handle_quotes_and_numbers() -> None:
         "The force saved £4.2 million.",
         "63 per cent agreed.",
     ]
+
+
+def test_a_lead_in_stays_in_one_chunk_with_its_list_and_each_item_is_a_sentence() -> None:
+    lead = SENTENCE * 2 + "Inspectors found that the force:"
+    items = [
+        "- has a backlog of 460 domestic abuse cases;",
+        "- answers 999 calls quickly; and",
+        "- uses stop and search fairly.",
+    ]
+    doc = make_doc([lead, *items, SENTENCE * 3])
+    chunks = chunk_document(doc, max_tokens=200, overlap=30)
+    holding = [c for c in chunks if "Inspectors found" in c.text]
+    assert len(holding) == 1 and all(item in holding[0].text for item in items)
+    joined = "Found that the force:\n- has a backlog;\n- answers calls."
+    spans = [joined[s:e] for s, e in sentence_spans(joined, 0, len(joined))]
+    assert spans == ["Found that the force:", "- has a backlog;", "- answers calls."]
+
+
+def test_a_list_too_long_for_one_chunk_still_splits() -> None:
+    lead = "Inspectors found that the force:"
+    items = [f"- {SENTENCE * 2}" for _ in range(12)]
+    chunks = chunk_document(make_doc([lead, *items]), max_tokens=120, overlap=0)
+    assert len(chunks) > 1 and all(c.token_count <= 120 for c in chunks)

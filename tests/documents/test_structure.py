@@ -18,9 +18,7 @@ from rag.documents.loading import read_text
 from rag.documents.structure import clean_text, parse_document
 from tests.support import ROOT
 
-TRANSCRIPT = ROOT / "data" / (
-    "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
-)
+TRANSCRIPT = ROOT / "data" / ("cambridgeshire-constabulary-hmi-assessment-transcript.txt")
 TITLE = "HMI Zoë Billingham's assessment of Cambridgeshire Constabulary – Transcript"
 BANNER = "Promoting improvements\nin policing to make\neveryone safer"
 BODY = (
@@ -60,8 +58,25 @@ def test_controls_removed_tabs_become_spaces() -> None:
 
 @pytest.mark.parametrize(
     "char",
-    ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d",
-     "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\ufeff", "\u00ad", "\U000e0041"],
+    [
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u200e",
+        "\u200f",
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\ufeff",
+        "\u00ad",
+        "\U000e0041",
+    ],
 )
 def test_invisible_and_bidi_characters_removed(char: str) -> None:
     assert clean_text(f"in{char}tegrity") == "integrity"
@@ -171,31 +186,79 @@ def test_banner_words_later_in_the_body_are_kept() -> None:
     ("title", "force", "inspector", "doc_type"),
     [
         (TITLE, "Cambridgeshire Constabulary", "Zoë Billingham", "transcript"),
-        ("HMI Zoë Billingham’s assessment of Wessex Constabulary — Transcript",
-         "Wessex Constabulary", "Zoë Billingham", "transcript"),
-        ("HMI Zoë Billingham's assessment of Wessex Constabulary - Transcript",
-         "Wessex Constabulary", "Zoë Billingham", "transcript"),
-        ("HMI Zoë Billingham's assessment of Wessex Constabulary",
-         "Wessex Constabulary", "Zoë Billingham", "assessment"),
-        ("HM Inspector Matt Parr's assessment of Avon and Somerset Constabulary",
-         "Avon and Somerset Constabulary", "Matt Parr", "assessment"),
-        ("Her Majesty's Inspector of Constabulary Wendy Williams's assessment of Mercia Police",
-         "Mercia Police", "Wendy Williams", "assessment"),
-        ("Her Majesty’s Inspector of Constabulary Wendy Williams’ assessment of the "
-         "Metropolitan Police Service – Transcript",
-         "Metropolitan Police Service", "Wendy Williams", "transcript"),
-        ("HMI Mike Cunningham's PEEL 2016 assessment of Devon & Cornwall Police",
-         "Devon & Cornwall Police", "Mike Cunningham", "assessment"),
-        ("Transcript: HMI Anne O'Neill's assessment of Dyfed-Powys Police",
-         "Dyfed-Powys Police", "Anne O'Neill", "transcript"),
-        ("HMI Zoë Billingham's assessment of Wessex 2016", "Wessex", "Zoë Billingham",
-         "assessment"),
-        ("PEEL: Police effectiveness 2017 – An inspection of Wessex Constabulary",
-         "Wessex Constabulary", None, "report"),
-        ("PEEL 2021/22 – An inspection of City of London Police",
-         "City of London Police", None, "report"),
-        ("PEEL 2023–2025: An inspection of the Police Service of Northern Ireland",
-         "Police Service of Northern Ireland", None, "report"),
+        (
+            "HMI Zoë Billingham’s assessment of Wessex Constabulary — Transcript",
+            "Wessex Constabulary",
+            "Zoë Billingham",
+            "transcript",
+        ),
+        (
+            "HMI Zoë Billingham's assessment of Wessex Constabulary - Transcript",
+            "Wessex Constabulary",
+            "Zoë Billingham",
+            "transcript",
+        ),
+        (
+            "HMI Zoë Billingham's assessment of Wessex Constabulary",
+            "Wessex Constabulary",
+            "Zoë Billingham",
+            "assessment",
+        ),
+        (
+            "HM Inspector Matt Parr's assessment of Avon and Somerset Constabulary",
+            "Avon and Somerset Constabulary",
+            "Matt Parr",
+            "assessment",
+        ),
+        (
+            "Her Majesty's Inspector of Constabulary Wendy Williams's assessment of Mercia Police",
+            "Mercia Police",
+            "Wendy Williams",
+            "assessment",
+        ),
+        (
+            "Her Majesty’s Inspector of Constabulary Wendy Williams’ assessment of the "
+            "Metropolitan Police Service – Transcript",
+            "Metropolitan Police Service",
+            "Wendy Williams",
+            "transcript",
+        ),
+        (
+            "HMI Mike Cunningham's PEEL 2016 assessment of Devon & Cornwall Police",
+            "Devon & Cornwall Police",
+            "Mike Cunningham",
+            "assessment",
+        ),
+        (
+            "Transcript: HMI Anne O'Neill's assessment of Dyfed-Powys Police",
+            "Dyfed-Powys Police",
+            "Anne O'Neill",
+            "transcript",
+        ),
+        (
+            "HMI Zoë Billingham's assessment of Wessex 2016",
+            "Wessex",
+            "Zoë Billingham",
+            "assessment",
+        ),
+        (
+            "PEEL: Police effectiveness 2017 – An inspection of Wessex Constabulary",
+            "Wessex Constabulary",
+            None,
+            "report",
+        ),
+        (
+            "PEEL 2021/22 – An inspection of City of London Police",
+            "City of London Police",
+            None,
+            "report",
+        ),
+        (
+            "PEEL 2023–2025: An inspection of the Police Service of Northern Ireland",
+            "Police Service of Northern Ireland",
+            None,
+            "report",
+        ),
         ("Anglia Police – PEEL assessment 2016", "Anglia Police", None, "assessment"),
         ("Anglia Police: PEEL 2023–25 inspection report", "Anglia Police", None, "report"),
     ],
@@ -203,7 +266,10 @@ def test_banner_words_later_in_the_body_are_kept() -> None:
 def test_title_variants(title: str, force: str, inspector: str | None, doc_type: str) -> None:
     doc = parse_document(f"{BANNER}\n\n{title}\n\n{BODY}", "x")
     assert (doc.title, doc.force, doc.inspector, doc.doc_type) == (
-        title, force, inspector, doc_type
+        title,
+        force,
+        inspector,
+        doc_type,
     )
     assert len(doc.paragraphs) == 2
     assert_offsets(doc)
@@ -221,7 +287,10 @@ def test_wrapped_title_is_one_line() -> None:
 def test_fallback_force_from_body() -> None:
     doc = parse_document(BODY.replace("the force's", "Wessex Constabulary's"), "x")
     assert (doc.title, doc.force, doc.inspector, doc.doc_type) == (
-        None, "Wessex Constabulary", None, None
+        None,
+        "Wessex Constabulary",
+        None,
+        None,
     )
     assert doc.paragraphs[0].start == 0
     assert_offsets(doc)
@@ -236,8 +305,11 @@ def test_fallback_force_from_body() -> None:
         ("In Devon & Cornwall Police, staff are proud.", "Devon & Cornwall Police"),
         ("Since Anglia Police merged its units, Anglia Police has improved.", "Anglia Police"),
         ("Bedfordshire Police and Hertfordshire Constabulary.", "Bedfordshire Police"),
-        ("Wessex Constabulary works with Mercia Police and Anglia Police. Mercia Police and "
-         "Wessex Constabulary share a unit. Wessex Constabulary leads it.", "Wessex Constabulary"),
+        (
+            "Wessex Constabulary works with Mercia Police and Anglia Police. Mercia Police and "
+            "Wessex Constabulary share a unit. Wessex Constabulary leads it.",
+            "Wessex Constabulary",
+        ),
         ("Her Majesty's Inspector of Constabulary found the force good.", None),
         ("The police are good at preventing crime.", None),
     ],

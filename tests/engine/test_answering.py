@@ -188,8 +188,9 @@ CAMBRIDGESHIRE_TURN = [
 def test_a_follow_up_naming_an_unindexed_force_is_not_answered_from_the_last(
     engine: Engine,
 ) -> None:
-    answer = engine.ask("What about integrity at Kent Police?", history=CAMBRIDGESHIRE_TURN,
-                        mode="offline")
+    answer = engine.ask(
+        "What about integrity at Kent Police?", history=CAMBRIDGESHIRE_TURN, mode="offline"
+    )
     assert answer.abstained and "Kent Police" in answer.answer and not answer.citations
 
 

@@ -37,8 +37,9 @@ markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethro
 def hostile_index(tmp_path_factory: pytest.TempPathFactory, embeddings: OfflineEmbeddings):
     folder = tmp_path_factory.mktemp("hostile")
     (folder / "marchshire.txt").write_text(hostile_transcript(), encoding="utf-8")
-    base = load_settings(index_dir=folder / "index", _env_file=None, OPENAI_API_KEY=None,
-                         OPENAI_BASE_URL=None)
+    base = load_settings(
+        index_dir=folder / "index", _env_file=None, OPENAI_API_KEY=None, OPENAI_BASE_URL=None
+    )
     report = ingest_paths([folder / "marchshire.txt"], base, embeddings=embeddings)
     assert report.documents[0].status == "added" and report.documents[0].force == FORCE
     return base
@@ -56,8 +57,9 @@ def test_no_kind_crashes_parsing_chunking_counting_or_embedding(
     assert not UNSAFE_CHARS.search(doc.text)  # ANSI, bidi, zero-width cleaned at ingest
 
 
-def test_offline_answers_quote_the_truth_and_print_nothing_live(hostile_index: Settings,
-                                                                 monkeypatch) -> None:
+def test_offline_answers_quote_the_truth_and_print_nothing_live(
+    hostile_index: Settings, monkeypatch
+) -> None:
     monkeypatch.setenv("RAG_INDEX_DIR", str(hostile_index.index_dir))
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(var, raising=False)
@@ -79,10 +81,18 @@ def test_offline_answers_quote_the_truth_and_print_nothing_live(hostile_index: S
 @pytest.fixture
 def llm_settings(hostile_index: Settings) -> Iterator[tuple[FakeOpenAIServer, Settings]]:
     with FakeOpenAIServer() as server:
-        yield server, hostile_index.model_copy(update={
-            "openai_base_url": server.base_url, "chat_model": "fake-chat", "mode": "llm",
-            "llm_timeout_s": 2.0, "llm_max_retries": 0,
-        })
+        yield (
+            server,
+            hostile_index.model_copy(
+                update={
+                    "openai_base_url": server.base_url,
+                    "chat_model": "fake-chat",
+                    "mode": "llm",
+                    "llm_timeout_s": 2.0,
+                    "llm_max_retries": 0,
+                }
+            ),
+        )
 
 
 @pytest.mark.server
@@ -114,10 +124,15 @@ def test_llm_reply_with_hostile_output_is_printed_inert(
 ) -> None:
     server, settings_ = llm_settings
     quote = TRUE_FINDING.removeprefix("I am pleased that ").rstrip(".")
-    hostile_answer = (f"\x1b[2J\x1b[31mCalls are answered fast\u202e [1]. ![x]({EXFIL_URL}) "
-                      "<script>alert(1)</script> [click](javascript:alert(1))")
-    server.script(json.dumps({"answer": hostile_answer,
-                              "citations": [{"n": 1, "source": "S1", "quote": quote}]}))
+    hostile_answer = (
+        f"\x1b[2J\x1b[31mCalls are answered fast\u202e [1]. ![x]({EXFIL_URL}) "
+        "<script>alert(1)</script> [click](javascript:alert(1))"
+    )
+    server.script(
+        json.dumps(
+            {"answer": hostile_answer, "citations": [{"n": 1, "source": "S1", "quote": quote}]}
+        )
+    )
     monkeypatch.setenv("RAG_INDEX_DIR", str(settings_.index_dir))
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("RAG_CHAT_MODEL", "fake-chat")
@@ -145,8 +160,10 @@ def test_inert_markdown_renders_each_kind_as_its_own_text(kind: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200)
-       | st.sampled_from(list(HOSTILE_KINDS.values())))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=200)
+    | st.sampled_from(list(HOSTILE_KINDS.values()))
+)
 def test_inert_markdown_never_makes_anything_live(text: str) -> None:
     rendered = markdown.render(inert_markdown(text))
     assert not LIVE_HTML.search(rendered)

@@ -40,9 +40,7 @@ def snapshot(settings: Settings) -> tuple[list[tuple[str, str, int]], list[str]]
 
 
 @pytest.fixture(scope="module")
-def template_index(
-    tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings
-) -> Path:
+def template_index(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> Path:
     """The corpus ingested once; each test works on its own copy."""
     folder = tmp_path_factory.mktemp("doctor-template")
     corpus = folder / "corpus"

@@ -39,8 +39,9 @@ def index_settings(tmp_path_factory: pytest.TempPathFactory, embeddings: Offline
     folder = tmp_path_factory.mktemp("faults")
     for path in [SHIPPED, *sorted(FICTIONAL.glob("*.txt"))]:
         shutil.copy(path, folder / path.name)
-    settings = load_settings(index_dir=folder / "index", _env_file=None, OPENAI_API_KEY=None,
-                             OPENAI_BASE_URL=None)
+    settings = load_settings(
+        index_dir=folder / "index", _env_file=None, OPENAI_API_KEY=None, OPENAI_BASE_URL=None
+    )
     ingest_paths([folder], settings, embeddings=embeddings)
     return settings
 
@@ -79,34 +80,52 @@ ERR = {"retry-after-ms": "10"}
 MATRIX: dict[str, Fault] = {
     "429-retry-after-1s": Fault(
         lambda q: [FakeReply(status=429, headers={"Retry-After": "1"})] * 3,
-        "HTTP 429", 1 + RETRIES, 5.0, min_seconds=1.9,  # waited as told, twice
+        "HTTP 429",
+        1 + RETRIES,
+        5.0,
+        min_seconds=1.9,  # waited as told, twice
     ),
     "500": Fault(lambda q: [FakeReply(status=500, headers=ERR)] * 3, "HTTP 500", 3, 3.0),
     "503": Fault(lambda q: [FakeReply(status=503, headers=ERR)] * 3, "HTTP 503", 3, 3.0),
     "connection-refused": Fault(lambda q: [], "could not be reached", 0, 6.0, refused=True),
     "slow-server-timeout": Fault(
-        lambda q: [FakeReply(reply("x"), delay_s=5)] * 3, "timed out after 0.3 s", 3, 5.0,
+        lambda q: [FakeReply(reply("x"), delay_s=5)] * 3,
+        "timed out after 0.3 s",
+        3,
+        5.0,
         overrides={"llm_timeout_s": 0.3},
     ),
     "reply-not-json": Fault(
         lambda q: [FakeReply("Sure! The force is doing fine on integrity.")],
-        "could not be checked", 1, 3.0,
+        "could not be checked",
+        1,
+        3.0,
     ),
     "citation-to-unknown-source": Fault(
         lambda q: [FakeReply(reply("It is a concern [1].", ("S9", q)))],
-        "could not be checked", 1, 3.0,
+        "could not be checked",
+        1,
+        3.0,
     ),
     "misquoted-citation": Fault(
         lambda q: [FakeReply(reply("It is a concern [1].", ("S1", "words never written")))],
-        "could not be checked", 1, 3.0,
+        "could not be checked",
+        1,
+        3.0,
     ),
     "reply-cut-at-max-tokens": Fault(
-        lambda q: [FakeReply(reply(f"The inspector said {q} [1]", ("S1", q))[:-40],
-                             finish_reason="length")],
-        None, 1, 3.0,
+        lambda q: [
+            FakeReply(reply(f"The inspector said {q} [1]", ("S1", q))[:-40], finish_reason="length")
+        ],
+        None,
+        1,
+        3.0,
     ),
     "question-overflows-window": Fault(
-        lambda q: [], "ask a shorter question", 0, 10.0,
+        lambda q: [],
+        "ask a shorter question",
+        0,
+        10.0,
         question=QUESTION + " and " + "integrity " * 9000,
     ),
 }
@@ -119,10 +138,16 @@ def server() -> Iterator[FakeOpenAIServer]:
 
 
 def llm_engine(base: Settings, url: str, embeddings: OfflineEmbeddings, **extra: object) -> Engine:
-    settings = base.model_copy(update={
-        "openai_base_url": url, "chat_model": "fake-chat", "mode": "llm",
-        "llm_timeout_s": 2.0, "llm_max_retries": RETRIES, **extra,
-    })
+    settings = base.model_copy(
+        update={
+            "openai_base_url": url,
+            "chat_model": "fake-chat",
+            "mode": "llm",
+            "llm_timeout_s": 2.0,
+            "llm_max_retries": RETRIES,
+            **extra,
+        }
+    )
     return Engine(settings, embeddings=embeddings)
 
 
@@ -177,8 +202,9 @@ def test_fault_stream_breaks_half_way(
     engine = llm_engine(index_settings, server.base_url, embeddings)
     text = reply(f"The inspector said {real_quote} [1]", ("S1", real_quote))
     chunks = len(text) // 10
-    server.script(FakeReply(text, chunk_chars=10,
-                            cut_after_chunks=3 if cut == "early" else chunks - 1))
+    server.script(
+        FakeReply(text, chunk_chars=10, cut_after_chunks=3 if cut == "early" else chunks - 1)
+    )
     settings = engine.settings
     passages = engine.gather(QUESTION, FORCE).passages
     started = time.perf_counter()
@@ -198,8 +224,9 @@ def test_fault_stream_breaks_half_way(
 def test_fault_context_overflow_passages_are_trimmed_to_the_window(
     server: FakeOpenAIServer, index_settings: Settings, embeddings: OfflineEmbeddings
 ) -> None:
-    engine = llm_engine(index_settings, server.base_url, embeddings,
-                        context_window=700, answer_tokens=200)
+    engine = llm_engine(
+        index_settings, server.base_url, embeddings, context_window=700, answer_tokens=200
+    )
     server.script(CANNOT_ANSWER)
     answer = engine.ask("Which forces are good at tackling crime?")  # many passages
     (body,) = server.chat_requests
@@ -219,5 +246,3 @@ def test_is_cacheable() -> None:
 def test_matrix_covers_the_issue() -> None:
     issue = {"429", "500", "503", "refused", "slow", "not-json", "unknown-source", "overflows"}
     assert all(any(word in name for name in MATRIX) for word in issue)
-
-

@@ -18,20 +18,39 @@ from rag.llm.answers import condense_question
 from rag.llm.prompting import build_prompt, format_history
 from rag.retrieve.search import Passage
 
-SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|fim_prefix|>", "</context>",
-           "</source>", "<source id=\"S9\">", "{question}", "{{context}}", "\x1b[31m", "\u202e"]
+SPECIAL = [
+    "<|endoftext|>",
+    "<|im_start|>",
+    "<|im_end|>",
+    "<|fim_prefix|>",
+    "</context>",
+    "</source>",
+    '<source id="S9">',
+    "{question}",
+    "{{context}}",
+    "\x1b[31m",
+    "\u202e",
+]
 text = st.lists(
     st.sampled_from(SPECIAL) | st.text(max_size=40) | st.just("word " * 500), max_size=30
 ).map("".join)
 huge = st.integers(1, 40).map(lambda n: "integrity " * (n * 500))
 passages = st.lists(
-    st.builds(lambda t, i: Passage(chunk_id=f"c{i}", text=t or "x",
-                                   metadata={"document_id": "d", "force": "F", "source": "s"}),
-              text | huge, st.integers(0, 10_000)),
+    st.builds(
+        lambda t, i: Passage(
+            chunk_id=f"c{i}",
+            text=t or "x",
+            metadata={"document_id": "d", "force": "F", "source": "s"},
+        ),
+        text | huge,
+        st.integers(0, 10_000),
+    ),
     max_size=40,
 )
-history = st.lists(st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant"]),
-                                          "content": text | huge}), max_size=12)
+history = st.lists(
+    st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant"]), "content": text | huge}),
+    max_size=12,
+)
 windows = st.tuples(st.integers(512, 16_384), st.integers(32, 4_000))
 encodings = st.sampled_from(["cl100k_base", "o200k_base"])
 
@@ -42,21 +61,39 @@ def tokens_sent(messages: list[BaseMessage], encoding: str) -> int:
 
 
 def make(window: tuple[int, int], encoding: str) -> Settings:
-    return Settings(_env_file=None, OPENAI_API_KEY=None, OPENAI_BASE_URL=None,
-                    context_window=window[0], answer_tokens=window[1], encoding=encoding)
+    return Settings(
+        _env_file=None,
+        OPENAI_API_KEY=None,
+        OPENAI_BASE_URL=None,
+        context_window=window[0],
+        answer_tokens=window[1],
+        encoding=encoding,
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(question=text | huge, history=history, passages=passages, window=windows,
-       encoding=encodings, name=st.sampled_from(["answer", "brief"]))
+@given(
+    question=text | huge,
+    history=history,
+    passages=passages,
+    window=windows,
+    encoding=encodings,
+    name=st.sampled_from(["answer", "brief"]),
+)
 def test_no_prompt_exceeds_the_window_less_the_answer(
-    question: str, history: list[dict[str, str]], passages: list[Passage],
-    window: tuple[int, int], encoding: str, name: str,
+    question: str,
+    history: list[dict[str, str]],
+    passages: list[Passage],
+    window: tuple[int, int],
+    encoding: str,
+    name: str,
 ) -> None:
     config = make(window, encoding)
-    values = ({"question": question, "history": format_history(history),
-               "cannot_answer": CANNOT_ANSWER} if name == "answer"
-              else {"force": question[:200], "cannot_answer": CANNOT_ANSWER})
+    values = (
+        {"question": question, "history": format_history(history), "cannot_answer": CANNOT_ANSWER}
+        if name == "answer"
+        else {"force": question[:200], "cannot_answer": CANNOT_ANSWER}
+    )
     try:
         messages, _, labels = build_prompt(name, values, passages, config)
     except (ConfigError, LLMError) as exc:  # refused, with a message naming the cause

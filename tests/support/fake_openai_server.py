@@ -62,8 +62,11 @@ def _fake_usage(body: dict[str, Any], content: str) -> dict[str, int]:
     # FAKE counts (words), distinct from tiktoken's, so a test can tell which was used.
     prompt = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", []))
     completion = len(content.split())
-    return {"prompt_tokens": prompt, "completion_tokens": completion,
-            "total_tokens": prompt + completion}
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -105,21 +108,32 @@ class _Handler(BaseHTTPRequestHandler):
     def _chat(self, body: dict[str, Any]) -> None:
         reply = self.server.next_reply()
         if reply is None:
-            self._reply(500, {"error": {"message": "fake server: no scripted reply left",
-                                        "type": "server_error"}}, {"x-should-retry": "false"})
+            self._reply(
+                500,
+                {
+                    "error": {
+                        "message": "fake server: no scripted reply left",
+                        "type": "server_error",
+                    }
+                },
+                {"x-should-retry": "false"},
+            )
             return
         if reply.delay_s and self.server.stopping.wait(reply.delay_s):
             return  # the server is shutting down: give up quietly
         if reply.status != 200:
             message = f"fake server: scripted HTTP {reply.status}"
-            self._reply(reply.status, {"error": {"message": message, "type": "server_error"}},
-                        reply.headers)
+            self._reply(
+                reply.status, {"error": {"message": message, "type": "server_error"}}, reply.headers
+            )
         elif body.get("stream"):
             self._stream(body, reply)
         else:
             message = {"role": "assistant", "content": reply.content}
             answer: dict[str, Any] = {
-                "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "created": int(time.time()),
                 "model": body.get("model", FAKE_MODEL),
                 "choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason}],
             }
@@ -134,17 +148,30 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk",
-                "created": int(time.time()), "model": body.get("model", FAKE_MODEL)}
+        base = {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": body.get("model", FAKE_MODEL),
+        }
         step = max(1, reply.chunk_chars)
         pieces = [reply.content[i : i + step] for i in range(0, len(reply.content), step)]
         events: list[dict[str, Any] | str] = [
-            {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": piece},
-                                  "finish_reason": None}]}
+            {
+                **base,
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": {"role": "assistant", "content": piece},
+                        "finish_reason": None,
+                    }
+                ],
+            }
             for piece in pieces
         ]
-        events.append({**base, "choices": [{"index": 0, "delta": {},
-                                            "finish_reason": reply.finish_reason}]})
+        events.append(
+            {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": reply.finish_reason}]}
+        )
         if reply.usage and (body.get("stream_options") or {}).get("include_usage"):
             events.append({**base, "choices": [], "usage": _fake_usage(body, reply.content)})
         events.append("[DONE]")

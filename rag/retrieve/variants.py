@@ -28,11 +28,13 @@ class Glossary:
 
     concepts: dict[tuple[str, ...], str]
     spellings: dict[str, tuple[tuple[str, ...], ...]]
+    names: dict[str, str]  # concept -> its first spelling, as written
 
 
 def parse_glossary(text: str) -> Glossary:
     concepts: dict[tuple[str, ...], str] = {}
     spellings: dict[str, tuple[tuple[str, ...], ...]] = {}
+    names: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -43,14 +45,15 @@ def parse_glossary(text: str) -> Glossary:
             raise ValueError(f"{_GLOSSARY} line {number}: no word to match in {line!r}")
         key = f"{CONCEPT}{number}"
         spellings[key] = tuple(phrases)
+        names[key] = line.split("|")[0].strip()
         for phrase in phrases:
             concepts.setdefault(phrase, key)
-    return Glossary(concepts, spellings)
+    return Glossary(concepts, spellings, names)
 
 
 @cache
 def glossary() -> Glossary:
-    return parse_glossary(files("rag.answer").joinpath(_GLOSSARY).read_text(encoding="utf-8"))
+    return parse_glossary(files("rag.retrieve").joinpath(_GLOSSARY).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=16384)
@@ -84,6 +87,20 @@ def surface(text: str) -> frozenset[str]:
     known = glossary().concepts
     closed |= {key for c in closed if (key := known.get((c,))) is not None}
     return frozenset(units(text)) | frozenset(terms(text)) | closed
+
+
+def expanded(question: str) -> str:
+    """The question with each policing term it abbreviates or rewords also written in
+    full ("How many PCSOs ...? police community support officer"), for searching: the
+    embedding model does not know that PCSO and its expansion are one thing."""
+    shared = glossary()
+    asked = set(terms(question))
+    extra = [
+        shared.names[u]
+        for u in dict.fromkeys(units(question))
+        if u in shared.names and not set(shared.spellings[u][0]) <= asked
+    ]
+    return f"{question} ({'; '.join(extra)})" if extra else question
 
 
 def unit_stems(unit: str) -> tuple[tuple[str, ...], ...]:

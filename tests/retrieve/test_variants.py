@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer.question import present
-from rag.answer.variants import glossary, parse_glossary, surface, units
+from rag.retrieve.variants import glossary, parse_glossary, surface, units
 
 
 def test_the_shipped_glossary_parses() -> None:
@@ -52,3 +52,13 @@ def test_a_different_thing_is_not_a_variant(asked: str, text: str) -> None:
 def test_compounds_meet_however_written() -> None:
     assert set(units("wellbeing")) <= surface("the well-being of staff")
     assert set(units("cybercrime")) <= surface("cyber crime")
+
+
+def test_a_question_is_searched_with_its_terms_written_in_full() -> None:
+    from rag.retrieve.variants import expanded
+
+    assert "police community support officer" in expanded("How many PCSOs are there?")
+    assert "domestic abuse" in expanded("What about DA?")
+    # a question that already writes the term in full is searched as asked
+    assert expanded("How is domestic abuse handled?") == "How is domestic abuse handled?"
+    assert expanded("How quickly are calls answered?") == "How quickly are calls answered?"

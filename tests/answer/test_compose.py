@@ -1,0 +1,59 @@
+"""Answer composition: the sentence that carries the fact, joined with its lead or
+continuation when it needs one, quoted verbatim; never more than the answer needs."""
+
+from __future__ import annotations
+
+from rag.answer.offline import choose, shown
+from rag.index.sentence_vectors import quotable_spans
+from rag.retrieve.evidence import Sentence
+from rag.retrieve.search import Passage
+
+TEXT = (
+    "I am concerned about the force's ability to identify risks to its integrity. "
+    "This is limited by the capacity of the units it shares with two other forces. "
+    "The force answers most calls quickly.\n\n"
+    "Inspectors found that the force:\n"
+    "- has reduced open investigations from 19 to 12 in two years;\n"
+    "- has a backlog of 460 domestic abuse cases awaiting review; and\n"
+    "- good at managing offenders.\n\n"
+    "Its counter-corruption unit has only one investigator. "
+    "As a result, the force cannot be confident that it would identify corrupt staff. "
+    "This is a cause of concern."
+)
+
+
+def _sentences(best_first: list[str]) -> list[Sentence]:
+    passage = Passage("c1", TEXT, {"document_id": "d1", "force": "Wessex Constabulary"})
+    spans = {TEXT[s:e]: (s, e) for s, e in quotable_spans(TEXT)}
+    out = []
+    for rank, text in enumerate(best_first):
+        start, end = next(v for k, v in spans.items() if k.startswith(text))
+        out.append(Sentence(passage, start, end, similarity=1.0 - rank * 0.01))
+    return out
+
+
+def test_a_why_question_gets_the_sentence_that_gives_the_reason() -> None:
+    sentences = _sentences(["I am concerned about the force's ability"])
+    (chosen,) = choose(sentences, 0.1, False, "Why can it not identify integrity risks?")
+    assert chosen.text.startswith("I am concerned") and "This is limited by" in chosen.text
+
+
+def test_a_list_item_is_quoted_with_its_lead_in_only_when_it_needs_it() -> None:
+    sentences = _sentences(["- good at managing offenders"])
+    (chosen,) = choose(sentences, 0.1, False, "How is it graded for managing offenders?")
+    assert chosen.text == "- good at managing offenders."  # the grade is in the item
+    assert shown(chosen.text) == "good at managing offenders."
+
+
+def test_a_figure_in_another_item_of_the_same_list_is_not_the_answer() -> None:
+    sentences = _sentences(["Inspectors found that the force:"])
+    question = "How long have domestic abuse cases in the backlog waited?"
+    assert choose(sentences, 0.1, False, question, {"backlog": 2.0, "domest": 2.0}) == []
+
+
+def test_a_bare_this_is_sentence_is_quoted_with_what_it_refers_to() -> None:
+    sentences = _sentences(["This is a cause of concern."])
+    (chosen,) = choose(sentences, 0.1, False, "What is the cause of concern?")
+    assert chosen.text.startswith("Its counter-corruption unit has only one investigator.")
+    assert chosen.text.endswith("This is a cause of concern.")
+    assert chosen.text in TEXT  # one verbatim stretch of the passage
