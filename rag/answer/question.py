@@ -11,7 +11,7 @@ confident wrong quote is made; without one the engine says the documents do not 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -80,11 +80,31 @@ _ROLES = re.compile(
 )
 
 
+_ORGANISATION = re.compile(
+    rf"\b(?:{_NAME_WORD}\s+)+(?:Police|Constabulary|Council|Service|Services|Agency|Trust|"
+    r"Authority|Office|Unit|Partnership)\b"
+)
+_ASKS_PARTNER = re.compile(
+    r"\bwho\b.*\b(?:with|alongside)\b|\bwhich (?:forces|organisations|"
+    r"partners|agencies)\b",
+    re.I,
+)
+_ROLE_ASKED = re.compile(
+    r"\b(inspector|constable|commissioner|officer|leader|chair|chief|detective|spokes\w*)s?\b",
+    re.I,
+)
+
+
 def names_someone(text: str, asked: str = "") -> bool:
     """Whether the text says who: a person's name, or a role the question does not
     already name ("the chief constable and his team" answers "who drove it", not "who
-    is the chief constable")."""
+    is the chief constable"); for "who ... with", an organisation the question does not
+    name ("Loamshire Police")."""
     if has_name(text, asked):
+        return True
+    if _ASKS_PARTNER.search(asked) and any(
+        m.group(0) not in asked for m in _ORGANISATION.finditer(text)
+    ):
         return True
     asked_roles = {m.group(0).lower() for m in _ROLES.finditer(asked)}
     return any(m.group(0).lower() not in asked_roles for m in _ROLES.finditer(text))
@@ -219,18 +239,49 @@ def counted_words(question: str) -> list[str]:
     return words
 
 
+_GENERAL_HEADS = frozenset(
+    ["people", "persons", "individuals", "cases", "incidents", "records", "files"]
+)
+_QUALIFIER = re.compile(
+    r"^\s*(?:on|in|under|from|at)\s+(?:the|a|an|its|their|his|her)?\s*([^?.,;:!]+)", re.I
+)
+
+
+def counted_qualifier(question: str) -> list[str]:
+    """The content words of what qualifies a counted thing named only in general ("people
+    *on the sex offenders register*"): a number attached to them counts it too."""
+    match = _HOW_MANY.search(question)
+    counted = counted_words(question)
+    if not match or len(counted) != 1 or counted[0].lower() not in _GENERAL_HEADS:
+        return []
+    rest = match.group(1)
+    tail = rest[rest.lower().find(counted[-1].lower()) + len(counted[-1]) :]
+    qualifier = _QUALIFIER.match(tail)
+    words: list[str] = []
+    for word in _WORD.findall(qualifier.group(1)) if qualifier else []:
+        if word.lower() in _FUNCTION_WORDS or word.lower().endswith(("ed", "ing")):
+            break
+        words.append(word)
+        if len(words) >= 4:
+            break
+    return [w for w in words if terms(w)]
+
+
 def counted_terms(question: str) -> set[str]:
     """The (stemmed) content words a "how many" question counts."""
     return set(terms(" ".join(counted_words(question))))
 
 
-def counts(sentence: str, counted: list[str], proportion_ok: bool = False) -> bool:
+def counts(
+    sentence: str, counted: list[str], proportion_ok: bool = False, qualifier: Sequence[str] = ()
+) -> bool:
     """Whether a number in the sentence counts the ``counted`` words: one of them close
     after it (or just before it), or the same thing abbreviated either way ("96 police
     community support officers" for "PCSOs"). A proportion ("one in eight", "40 per
     cent") is not a count unless ``proportion_ok``."""
     head = set(terms(counted[-1])) if counted else set()
     modifiers = set(terms(" ".join(counted[:-1])))
+    qualified = set(units(" ".join(qualifier)))
     asked_abbreviations = {a for w in counted if (a := _abbreviation(w))}
     asked_initials = "".join(w[0].lower() for w in counted) if len(counted) > 1 else None
     words = _WORD.findall(sentence)
@@ -248,6 +299,8 @@ def counts(sentence: str, counted: list[str], proportion_ok: bool = False) -> bo
         found = {stem(w.lower()) for w in near} | set(units(" ".join(near)))
         # the counted thing with most of its modifiers: "student officers" are not PCSOs
         if head & found and 2 * len(modifiers & found) >= len(modifiers):
+            return True
+        if qualified and qualified <= found:  # "1,140 registered sex offenders"
             return True
         if after and asked_initials and _abbreviation(after[0]) == asked_initials:
             return True
@@ -267,6 +320,7 @@ class Question:
     kind: str | None  # amount, duration, number, date, person, grade, reason; None: any
     focus: tuple[str, ...]  # matching units (variants.py) of the thing asked about
     counted: tuple[str, ...] = field(default=())  # a "how many" question's counted words
+    qualifier: tuple[str, ...] = field(default=())  # what qualifies them ("on the register")
 
     def holds_kind(self, text: str) -> bool:
         """Whether the text holds a value of the kind asked for."""
@@ -279,7 +333,8 @@ class Question:
         if self.kind == "number" and self.counted:
             names = terms(" ".join(self.counted)) or any(_abbreviation(w) for w in self.counted)
             proportion_ok = bool(_ASKS_SHARE.search(self.text))
-            return counts(text, list(self.counted), proportion_ok) if names else True
+            counted = list(self.counted)
+            return counts(text, counted, proportion_ok, self.qualifier) if names else True
         return True
 
     def missing_focus(self, text: str, idf: Mapping[str, float]) -> list[str]:  # for diagnosis
@@ -293,7 +348,16 @@ class Question:
         something else in the same document does not answer."""
         if not self.holds_kind(text):
             return False
-        return self.kind is None or self.kind == "reason" or self.mentions_focus(text, idf)
+        if self.kind is None or self.kind == "reason":
+            return True
+        if self.kind == "person" and self.role_named(text):
+            return True  # "which inspector spoke": the name beside "Inspector" answers
+        return self.mentions_focus(text, idf)
+
+    def role_named(self, text: str) -> bool:
+        """Whether the text has the role a who-question asks about ("which inspector")."""
+        roles = {m.group(1).lower() for m in _ROLE_ASKED.finditer(self.text)}
+        return bool(roles & {m.group(1).lower() for m in _ROLE_ASKED.finditer(text)})
 
     def terms_of_art_in(self, text: str) -> bool:
         """Whether a document's text uses every term of art the question asks about
@@ -354,9 +418,10 @@ def weight(unit: str, idf: Mapping[str, float]) -> float:
 def analyse(question: str) -> Question:
     kind = next((name for name, asks in _ASKS if asks.search(question)), None)
     counted = tuple(counted_words(question)) if kind == "number" else ()
+    qualifier = tuple(counted_qualifier(question)) if counted else ()
     wanted = (u for u in units(question) if u not in _GENERIC and not u.isdigit())
     focus = tuple(dict.fromkeys(wanted))
-    return Question(question, kind, focus, counted)
+    return Question(question, kind, focus, counted, qualifier)
 
 
 def answers_type(question: str, sentence: str) -> bool:

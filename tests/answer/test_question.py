@@ -85,6 +85,17 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
             "- requires improvement at responding to the public; and",
             True,
         ),
+        # a count named in general is counted by what qualifies it
+        (
+            "How many people on the sex offenders register does it manage?",
+            "It manages 1,140 registered sex offenders.",
+            True,
+        ),
+        (
+            "How many people live in the county?",
+            "It manages 1,140 registered sex offenders.",
+            False,
+        ),
         # who: a name, or a role the question does not already name
         (
             "Who is the force's chief constable?",
@@ -112,6 +123,12 @@ def test_a_text_answers_only_with_the_value_and_its_focus(
 def test_a_word_no_document_uses_does_not_block_an_answer() -> None:
     # "kiddos" is the asker's word: only the meaning score can judge it
     assert analyse("How many kiddos went missing?").mentions_focus("It has 214 officers.", IDF)
+
+
+def test_who_with_is_answered_by_an_organisation() -> None:
+    question = analyse("Who does the force share its firearms unit with?")
+    assert question.answered_by("It shares a firearms unit with Loamshire Police.", IDF)
+    assert not question.answered_by("It shares a firearms unit.", IDF)
 
 
 def test_names() -> None:
