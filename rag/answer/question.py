@@ -191,7 +191,7 @@ _GENERIC = frozenset(
         why come whose inspect inspected inspection inspectorate hmicfrs find found finding
         findings think view views make made get got give given describe described mention
         mentioned anything something things thing well do doing done area areas aspect
-        aspects performance perform performing overall happen happened see saw feel felt
+        aspects performance perform performing happen happened see saw feel felt
         comment comments state stated according current currently latest recent recently
         know known look looked like way ways kind sort exactly actually really his majesty
         majesty's majestys receive received get gets getting take takes taking taken took

@@ -130,6 +130,7 @@ def print_run(
             floor,
         )
     out.print(table)
+    print_splits(run)
     for note in meta.notes:
         err.print(f"[yellow]note[/]: {escape(note)}")
     failures_by_kind: dict[str, int] = {}
@@ -139,6 +140,36 @@ def print_run(
     if failures_by_kind:
         shown = ", ".join(f"{k} {n}" for k, n in sorted(failures_by_kind.items()))
         out.print(f"Failed cases: {len(run.failures())} of {meta.cases} ({escape(shown)})")
+
+
+SPLIT_COLUMNS = (
+    "accuracy",
+    "abstention_recall",
+    "abstention_precision",
+    "citation_precision",
+    "recall_at_5",
+)
+
+
+def print_splits(run: EvalRun) -> None:
+    """The headline metrics per split (``split:dev``, ``split:held-out``): the held-out
+    cases are never looked at while tuning, so their figures are the honest ones."""
+    splits = sorted(t for t in run.by_tag if t.startswith("split:"))
+    if not splits:
+        return
+    table = Table(title="By split", title_justify="left")
+    table.add_column("Split")
+    table.add_column("Cases", justify="right")
+    for name in SPLIT_COLUMNS:
+        table.add_column(METRICS[name].label if name in METRICS else name, justify="right")
+    for tag in splits:
+        figures = run.by_tag[tag]
+        table.add_row(
+            tag.removeprefix("split:"),
+            str(int(figures.get("cases") or 0)),
+            *(fmt(name, figures.get(name)) for name in SPLIT_COLUMNS),
+        )
+    out.print(table)
 
 
 def print_gate(failures: list[GateFailure], floors_path: Path | None) -> None:

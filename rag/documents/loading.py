@@ -205,17 +205,45 @@ def _pdf_text(data: bytes) -> str:
     return "\n\n".join(pages)
 
 
+# Page chrome, not the report: menus, sidebars, cookie banners, share links, footers.
+_HTML_CHROME_TAGS = ["nav", "aside", "footer", "dialog", "form", "button"]
+_HTML_CHROME_ROLES = {"navigation", "banner", "contentinfo", "dialog", "complementary", "search"}
+_HTML_CHROME_NAMES = re.compile(
+    r"(?:^|[-_ ])(?:nav|navbar|menu|breadcrumbs?|cookies?|consent|share|sharing|social|"
+    r"related|most-read|popular|newsletter|subscribe|advert|ads|promo|sidebar|skip|footer|"
+    r"top-bar|masthead)(?:$|[-_ ])",
+    re.IGNORECASE,
+)
+
+
+def _is_chrome(tag: Tag) -> bool:
+    if tag.name in _HTML_CHROME_TAGS or str(tag.get("role", "")).lower() in _HTML_CHROME_ROLES:
+        return True
+    names = " ".join([*tag.get("class", []), str(tag.get("id", ""))])
+    return bool(names.strip()) and bool(_HTML_CHROME_NAMES.search(names))
+
+
 def _html_text(markup: str) -> str:
     soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup.find_all(_HTML_DROP) + soup.find_all(_is_hidden):
+    for tag in soup.find_all(_HTML_DROP) + soup.find_all(_is_hidden) + soup.find_all(_is_chrome):
         if not tag.decomposed:  # a hidden tag may sit inside one already dropped
             tag.decompose()
+    main = soup.find("main") or soup.find("article")
+    if main is not None and main.get_text(strip=True):
+        soup = main  # the page's own content, when it marks it
     for node in soup.find_all(string=True):
         if isinstance(node, PreformattedString):  # comments, CDATA, doctype, <?pi?>
             node.extract()
         elif isinstance(node, NavigableString):
             # Source line breaks are not paragraph breaks: HTML collapses whitespace.
             node.replace_with(_WHITESPACE.sub(" ", node))
+    for tag in soup.find_all("li"):  # a list item reads as one, as in Markdown
+        parent = tag.find_parent(["ol", "ul"])
+        if parent is not None and parent.name == "ol":
+            number = len(tag.find_previous_siblings("li")) + 1
+            tag.insert(0, f"{number}. ")
+        else:
+            tag.insert(0, "- ")
     for tag in soup.find_all(_HTML_BLOCKS):
         tag.insert_before("\n\n")
         tag.insert_after("\n\n")

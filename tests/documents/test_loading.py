@@ -173,6 +173,27 @@ HTML = """<!DOCTYPE html>
 </body></html>"""
 
 
+def test_html_page_chrome_is_dropped_and_lists_keep_their_numbers(tmp_path: Path) -> None:
+    page = """<html><body><div class="top-bar"><nav><a href="/">Home</a> | News</nav></div>
+    <aside class="most-read"><h3>Most read</h3><ol><li>School rated good by Ofsted</li></ol>
+    </aside><div class="story"><h1>Loamshire Police rated good</h1>
+    <p>Inspectors found that the force:</p><ol><li>answers calls quickly;</li>
+    <li>is good at investigating crime.</li></ol>
+    <div class="share">Share this article: Facebook</div></div>
+    <div class="cookie-consent" role="dialog"><p>We use cookies.</p></div>
+    <footer><p>Published by Loamshire Media Ltd.</p></footer></body></html>"""
+    text = read_text(write(tmp_path, "story.html", page), MAX)
+    for chrome in ("Home", "Most read", "Ofsted", "Share this", "cookies", "Media Ltd"):
+        assert chrome not in text, chrome
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    assert paragraphs == [
+        "Loamshire Police rated good",
+        "Inspectors found that the force:",
+        "1. answers calls quickly;",
+        "2. is good at investigating crime.",
+    ]
+
+
 @pytest.mark.parametrize("suffix", [".html", ".htm"])
 def test_html_text_keeps_blocks_and_drops_scripts(tmp_path: Path, suffix: str) -> None:
     text = read_text(write(tmp_path, "page" + suffix, HTML), MAX)
@@ -194,8 +215,8 @@ def test_html_text_keeps_blocks_and_drops_scripts(tmp_path: Path, suffix: str) -
     assert paragraphs[:4] == [
         "Wessex Constabulary",
         "The force is good at preventing crime & anti-social behaviour.",
-        "First finding",
-        "Second finding",
+        "- First finding",  # a list item reads as in Markdown
+        "- Second finding",
     ]
     assert "Line one\nLine two" in text
     assert "Effectiveness Good" in " ".join(text.split())
