@@ -126,8 +126,18 @@ def has_name(text: str, asked: str = "") -> bool:
     return False
 
 
+_SUPERLATIVE = (
+    r"most|least|highest|lowest|largest|smallest|biggest|best|worst|fewest|greatest|"
+    r"strongest|weakest|fastest|slowest"
+)
 # The kinds of answer a question can ask for, each with what its wording looks like.
 _ASKS: list[tuple[str, re.Pattern[str]]] = [
+    (  # "which force has the most officers": a ranking the documents must state
+        "ranking",
+        re.compile(
+            rf"\b(which|what)\s+(\w+\s+)?(force|forces|area|areas)\b.*\b({_SUPERLATIVE})\b", re.I
+        ),
+    ),
     (
         "amount",
         re.compile(
@@ -173,6 +183,12 @@ _ASKS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _VALUE = {
+    "ranking": re.compile(
+        rf"\bthe (?:{_SUPERLATIVE})\b|\b(?:{_SUPERLATIVE.replace('most|least|', '')})\b|\b("
+        r"more than any|of all (?:the )?forces|the only force|"
+        r"(?:higher|lower|more|fewer|better|worse) than (?:any|every|all|most))\b",
+        re.I,
+    ),
     "amount": _MONEY,
     "duration": _DURATION,
     "number": _ANY_NUMBER,
@@ -361,8 +377,11 @@ class Question:
 
     def terms_of_art_in(self, text: str) -> bool:
         """Whether a document's text uses every term of art the question asks about
-        (its glossary concepts: "stop and search", "county lines", "vetting"). Such terms
-        are rarely paraphrased, so a document that never uses one does not speak of it."""
+        (its glossary concepts: "stop and search", "county lines", "vetting") and every
+        year it names ("since its 2015 inspection"). Such terms are rarely paraphrased, so
+        a document that never uses one does not speak of it."""
+        if any(year not in text for year in _YEAR.findall(self.text)):
+            return False
         concepts = [u for u in self.focus if is_concept(u)]  # used elsewhere or not at all
         if not concepts:
             return True
@@ -390,6 +409,7 @@ class Question:
 # a person needs one unit of it: areas of policing are named in many ways.
 FOCUS_SHARE = 0.34
 _MEASURED = frozenset({"amount", "duration", "number", "date"})
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def is_concept(unit: str) -> bool:

@@ -125,6 +125,20 @@ def test_a_word_no_document_uses_does_not_block_an_answer() -> None:
     assert analyse("How many kiddos went missing?").mentions_focus("It has 214 officers.", IDF)
 
 
+def test_a_ranking_is_answered_only_by_a_sentence_that_ranks() -> None:
+    question = analyse("Which force employs the most police officers?")
+    assert question.kind == "ranking"
+    assert not question.answered_by("Northmoor Police employs around 2,900 officers.", IDF)
+    assert not question.answered_by("Most of its officers feel valued.", IDF)
+    assert question.answered_by("It employs the most officers of any force in England.", IDF)
+
+
+def test_a_year_the_question_names_must_be_in_the_document() -> None:
+    question = analyse("How do its integrity findings compare with its 2015 inspection?")
+    assert not question.terms_of_art_in("Its integrity findings improved since last year.")
+    assert question.terms_of_art_in("Since its 2015 inspection, integrity has improved.")
+
+
 def test_who_with_is_answered_by_an_organisation() -> None:
     question = analyse("Who does the force share its firearms unit with?")
     assert question.answered_by("It shares a firearms unit with Loamshire Police.", IDF)
