@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.question import analyse, has_name, names_someone
+from rag.answer.names import has_name, names_someone
+from rag.answer.question import analyse
 from rag.retrieve.lexical import BM25Index
 
 CORPUS = BM25Index(

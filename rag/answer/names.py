@@ -1,0 +1,72 @@
+"""Whether a text says who: a person's name, a role, or an organisation."""
+
+from __future__ import annotations
+
+import re
+
+_NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
+_CAPITALISED = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})+")
+_NOT_NAMES = frozenset(
+    """
+    his her majesty majesty's inspector inspectors inspectorate constabulary constable chief
+    police force fire rescue services service crime commissioner office home national
+    county council his hm peel england wales the this that it in on at our we i she he they
+    deputy assistant superintendent sergeant inspector commander officer officers
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+
+_ROLES = re.compile(
+    r"\b(chief constable|deputy chief constable|chief officers?|senior leaders?|leadership team|"
+    r"police and crime commissioner|commissioner|mayor|chief inspector|inspector of "
+    r"constabulary|superintendent|sergeants?|supervisors?|detectives?)\b",
+    re.I,
+)
+
+
+_ORGANISATION = re.compile(
+    rf"\b(?:{_NAME_WORD}\s+)+(?:Police|Constabulary|Council|Service|Services|Agency|Trust|"
+    r"Authority|Office|Unit|Partnership)\b"
+)
+_ASKS_PARTNER = re.compile(
+    r"\bwho\b.*\b(?:with|alongside)\b|\bwhich (?:forces|organisations|"
+    r"partners|agencies)\b",
+    re.I,
+)
+ROLE_ASKED = re.compile(
+    r"\b(inspector|constable|commissioner|officer|leader|chair|chief|detective|spokes\w*)s?\b",
+    re.I,
+)
+
+
+def names_someone(text: str, asked: str = "") -> bool:
+    """Whether the text says who: a person's name, or a role the question does not
+    already name ("the chief constable and his team" answers "who drove it", not "who
+    is the chief constable"); for "who ... with", an organisation the question does not
+    name ("Loamshire Police")."""
+    if has_name(text, asked):
+        return True
+    if _ASKS_PARTNER.search(asked) and any(
+        m.group(0) not in asked for m in _ORGANISATION.finditer(text)
+    ):
+        return True
+    asked_roles = {m.group(0).lower() for m in _ROLES.finditer(asked)}
+    return any(m.group(0).lower() not in asked_roles for m in _ROLES.finditer(text))
+
+
+def has_name(text: str, asked: str = "") -> bool:
+    """Whether the text names a person: two capitalised words not at the start of a
+    sentence, at least one not an institution's or title's word, and not in the question."""
+    asked_words = {w.lower() for w in re.findall(r"[A-Za-z']+", asked)}
+    for match in _CAPITALISED.finditer(text):
+        words = match.group(0).split()
+        before = text[: match.start()].rstrip()
+        if not before or before[-1] in '.!?\n"“:':
+            words = words[1:]  # a sentence's first word is capitalised anyway
+        names = [w for w in words if w.lower().strip("'") not in _NOT_NAMES]
+        names = [w for w in names if w.lower() not in asked_words]
+        if len(names) >= 2 or (names and len(words) >= 2 and words[-1] in names):
+            return True
+    return False

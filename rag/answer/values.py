@@ -1,0 +1,172 @@
+"""Values a question can ask for, and whether a text holds one: figures, money, durations,
+dates, grades, reasons, rankings, and counts of the thing asked ("how many student
+officers" is not answered by "214 PCSOs", nor by "one in eight")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.retrieve.lexical import stem, terms
+from rag.retrieve.variants import units
+
+NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    "eighty|ninety|hundreds?|thousands?|millions?|dozens?"
+)
+_NUMBER = rf"(?:\d[\d,.]*|{NUMBER_WORDS}|a|an|several|a few)"
+
+GRADE = re.compile(
+    r"\b(judge|judged|grade|graded|rate|rated|assess|assessed|found)\b[^.]*?\b(outstanding|good|"
+    r"adequate|requires? improvement|inadequate)\b|\b(outstanding|requires? improvement|"
+    r"inadequate)\b|['‘\"“](good|adequate)['’\"”]|^\W*(good|adequate)\b",
+    re.I,
+)
+MONEY = re.compile(
+    rf"[£$€]\s?\d|\b(?:\d[\d,.]*|{NUMBER_WORDS})\s?(?:(?:thousand|million|billion|bn|m|k)\s?)?"
+    r"pounds\b|\b\d[\d,.]*\s?(?:million|billion|bn)\b",
+    re.I,
+)
+ANY_NUMBER = re.compile(
+    rf"\d|£|\bper ?cent\b|\b({NUMBER_WORDS}|billion|half|quarter|third)\b", re.I
+)
+DURATION = re.compile(
+    rf"\b{_NUMBER}\s+(?:more\s+|full\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"
+    r"|\b(?:hours|days|weeks|months|years)\b",
+    re.I,
+)
+DATE = re.compile(
+    r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|last year|this year|next year)\b",
+    re.I,
+)
+REASON = re.compile(
+    r"\b(because|due to|owing to|as a result|result(?:s|ed)? (?:of|from)|limited by|caused by|"
+    r"driven by|reasons?|since|so that|means? that|meaning that|lack of|lacks?|too few|"
+    r"not enough|insufficient|shortage|without|unable|cannot|could not|did not|does not|"
+    r"do not|has not|have not|no longer|fail(?:s|ed|ing)? to|explain|why)\b",
+    re.I,
+)
+
+
+SUPERLATIVE = (
+    r"most|least|highest|lowest|largest|smallest|biggest|best|worst|fewest|greatest|"
+    r"strongest|weakest|fastest|slowest"
+)
+RANKING = re.compile(
+    rf"\bthe (?:{SUPERLATIVE})\b|\b(?:{SUPERLATIVE.replace('most|least|', '')})\b|\b("
+    r"more than any|of all (?:the )?forces|the only force|"
+    r"(?:higher|lower|more|fewer|better|worse) than (?:any|every|all|most))\b",
+    re.I,
+)
+
+_WINDOW_AFTER, _WINDOW_BEFORE = 8, 4  # words after (or before) a number that it counts
+_HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+(?:the|its|their|his|her)\s+)?([^?.,;:!]+)", re.I)
+_FUNCTION_WORDS = frozenset(
+    """
+    do does did are is was were has have had will can could would should in at of on
+    for across by per the a an there than that which who to from with and or over under
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+_WORD = re.compile(r"[A-Za-z0-9£%]+")
+_COUNT = re.compile(rf"£?\d[\d,.]*%?|{NUMBER_WORDS}", re.I)
+ASKS_SHARE = re.compile(r"percentage|proportion|share|fraction|how often", re.I)
+_PROPORTION = re.compile(r"^(?:in|out|per|percent)$", re.I)
+
+
+def _plural(word: str) -> bool:
+    return len(word) > 3 and word.lower().endswith("s") and not word.lower().endswith("ss")
+
+
+def abbreviation(word: str) -> str | None:
+    """ "PCSOs" -> "pcso": a word in capitals (a trailing plural s allowed), else None."""
+    letters = word[:-1] if word.endswith("s") else word
+    return letters.lower() if len(letters) >= 2 and letters.isupper() else None
+
+
+def counted_words(question: str) -> list[str]:
+    """The words of the noun phrase a "how many" question counts (empty: no count asked).
+    It ends at a function word or its first plural ("police community support officers")."""
+    match = _HOW_MANY.search(question)
+    words: list[str] = []
+    for word in _WORD.findall(match.group(1)) if match else []:
+        if word.lower() in _FUNCTION_WORDS or (words and word.lower().endswith(("ed", "ing"))):
+            break  # "how many staff lacked ...": the phrase ends before its verb
+        words.append(word)
+        if _plural(word) or len(words) >= 5:
+            break
+    return words
+
+
+_GENERAL_HEADS = frozenset(
+    ["people", "persons", "individuals", "cases", "incidents", "records", "files"]
+)
+_QUALIFIER = re.compile(
+    r"^\s*(?:on|in|under|from|at)\s+(?:the|a|an|its|their|his|her)?\s*([^?.,;:!]+)", re.I
+)
+
+
+def counted_qualifier(question: str) -> list[str]:
+    """The content words of what qualifies a counted thing named only in general ("people
+    *on the sex offenders register*"): a number attached to them counts it too."""
+    match = _HOW_MANY.search(question)
+    counted = counted_words(question)
+    if not match or len(counted) != 1 or counted[0].lower() not in _GENERAL_HEADS:
+        return []
+    rest = match.group(1)
+    tail = rest[rest.lower().find(counted[-1].lower()) + len(counted[-1]) :]
+    qualifier = _QUALIFIER.match(tail)
+    words: list[str] = []
+    for word in _WORD.findall(qualifier.group(1)) if qualifier else []:
+        if word.lower() in _FUNCTION_WORDS or word.lower().endswith(("ed", "ing")):
+            break
+        words.append(word)
+        if len(words) >= 4:
+            break
+    return [w for w in words if terms(w)]
+
+
+def counted_terms(question: str) -> set[str]:
+    """The (stemmed) content words a "how many" question counts."""
+    return set(terms(" ".join(counted_words(question))))
+
+
+def counts(
+    sentence: str, counted: list[str], proportion_ok: bool = False, qualifier: Sequence[str] = ()
+) -> bool:
+    """Whether a number in the sentence counts the ``counted`` words: one of them close
+    after it (or just before it), or the same thing abbreviated either way ("96 police
+    community support officers" for "PCSOs"). A proportion ("one in eight", "40 per
+    cent") is not a count unless ``proportion_ok``."""
+    head = set(terms(counted[-1])) if counted else set()
+    modifiers = set(terms(" ".join(counted[:-1])))
+    qualified = set(units(" ".join(qualifier)))
+    asked_abbreviations = {a for w in counted if (a := abbreviation(w))}
+    asked_initials = "".join(w[0].lower() for w in counted) if len(counted) > 1 else None
+    words = _WORD.findall(sentence)
+    for i, word in enumerate(words):
+        if not _COUNT.fullmatch(word):
+            continue
+        after = words[i + 1 : i + 1 + _WINDOW_AFTER]
+        before = words[i - 2 : i]
+        in_ratio = len(before) == 2 and before[1].lower() == "in" and _COUNT.fullmatch(before[0])
+        if not proportion_ok and (
+            word.endswith("%") or in_ratio or (after and _PROPORTION.match(after[0]))
+        ):
+            continue  # "one in eight", "40 per cent": a proportion, not a count
+        near = after + words[max(0, i - _WINDOW_BEFORE) : i]
+        found = {stem(w.lower()) for w in near} | set(units(" ".join(near)))
+        # the counted thing with most of its modifiers: "student officers" are not PCSOs
+        if head & found and 2 * len(modifiers & found) >= len(modifiers):
+            return True
+        if qualified and qualified <= found:  # "1,140 registered sex offenders"
+            return True
+        if after and asked_initials and abbreviation(after[0]) == asked_initials:
+            return True
+        for n in range(2, len(after) + 1):  # a noun phrase after the number, ending in a plural
+            if _plural(after[n - 1]):
+                if "".join(w[0].lower() for w in after[:n]) in asked_abbreviations:
+                    return True
+                break
+    return False
