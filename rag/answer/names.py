@@ -11,6 +11,8 @@ _NOT_NAMES = frozenset(
     his her majesty majesty's inspector inspectors inspectorate constabulary constable chief
     police force fire rescue services service crime commissioner office home national
     county council his hm peel england wales the this that it in on at our we i she he they
+    chiefs college policing association federation union ministry government parliament
+    department agency authority board panel committee court crown prosecution
     deputy assistant superintendent sergeant inspector commander officer officers
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
@@ -21,7 +23,7 @@ _NOT_NAMES = frozenset(
 _ROLES = re.compile(
     r"\b(chief constable|deputy chief constable|chief officers?|senior leaders?|leadership team|"
     r"police and crime commissioner|commissioner|mayor|chief inspector|inspector of "
-    r"constabulary|superintendent|sergeants?|supervisors?|detectives?)\b",
+    r"constabulary|superintendent)\b",
     re.I,
 )
 

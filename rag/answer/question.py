@@ -112,7 +112,7 @@ _GENERIC = frozenset(
         majesty's majestys receive received get gets getting take takes taking taken took
         put puts keep keeps kept show shows showed need needs needed want wants use uses
         using used go goes going went come comes bring brings hold holds held seem seems
-        try tries tried let lets able
+        try tries tried let lets able across england wales nationally country
         """
     )
 )
@@ -148,12 +148,21 @@ class Question:
         document uses may be the asker's paraphrase: the meaning score judges that)."""
         return [u for u in self.focus if known(u, idf) and not present(u, text)]
 
+    @property
+    def defined(self) -> tuple[str, ...]:
+        """The units of the term a "what is X?" question asks to be defined."""
+        match = _DEFINITION.search(self.text)
+        term = match.group(1) or match.group(2) if match else ""
+        return units(term) if term and len(term.split()) <= _DEFINED_WORDS else ()
+
     def answered_by(self, text: str, idf: Mapping[str, float]) -> bool:
         """The text holds a value of the kind asked for and, when a value is asked for,
         speaks of the thing it is asked about: a grade, a date or a figure about
         something else in the same document does not answer."""
         if not self.holds_kind(text):
             return False
+        if any(not present(u, text) for u in self.defined):
+            return False  # "What is Engage?": a sentence without "Engage" does not say
         if self.kind is None or self.kind == "reason":
             return True
         if self.kind == "person" and self.role_named(text):
@@ -170,8 +179,8 @@ class Question:
         (its glossary concepts: "stop and search", "county lines", "vetting") and every
         year it names ("since its 2015 inspection"). Such terms are rarely paraphrased, so
         a document that never uses one does not speak of it."""
-        if any(year not in text for year in _YEAR.findall(self.text)):
-            return False
+        if any(not re.search(rf"\b{n}\b", text) for n in _NAMED_NUMBER.findall(self.text)):
+            return False  # "its 2015 inspection", "the 101 number": named, so it must be there
         concepts = [u for u in self.focus if is_concept(u)]  # used elsewhere or not at all
         if not concepts:
             return True
@@ -199,7 +208,14 @@ class Question:
 # a person needs one unit of it: areas of policing are named in many ways.
 FOCUS_SHARE = 0.34
 _MEASURED = frozenset({"amount", "duration", "number", "date"})
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DEFINITION = re.compile(
+    r"\bwhat (?:is|are) (?:the |an? )?([^?,]+?)\s*\?*\s*$|\bwhat does (?:the |an? )?([^?,]+?) "
+    r"(?:mean|stand for)\b",
+    re.I,
+)
+_DEFINED_WORDS = 4  # longer: a question, not a term ("what is the force doing about ...")
+# a year, or a number that names something (999, 101), not one in "how many" or "top 10"
+_NAMED_NUMBER = re.compile(r"\b(?:(?:19|20)\d\d|999|101|111)\b")
 
 
 def is_concept(unit: str) -> bool:

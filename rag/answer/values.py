@@ -132,6 +132,27 @@ def counted_terms(question: str) -> set[str]:
     return set(terms(" ".join(counted_words(question))))
 
 
+_NOUN_AFTER = 4  # the words after a number in which the thing it counts is named
+
+
+def _counts_something_else(after: list[str], wanted: set[str], abbreviations: set[str]) -> bool:
+    """Whether the noun phrase right after a number (up to its first plural, with a
+    coordinated "and staff") names something other than what is counted."""
+    for n, word in enumerate(after[:_NOUN_AFTER]):
+        if word.lower() in {"of", "per", "in", "to", "for"}:
+            return False  # "460 of the cases", "14 in every": the phrase is not here
+        if _plural(word):
+            phrase = after[: n + 1]
+            if n + 2 < len(after) and after[n + 1].lower() in {"and", "or"}:
+                phrase = after[: n + 3]
+            if len(after) > len(phrase) and after[len(phrase)].lower() == "as":
+                return False  # "twelve officers and staff as wellbeing champions"
+            named = {stem(w.lower()) for w in phrase} | set(units(" ".join(phrase)))
+            named |= {a for w in phrase if (a := abbreviation(w))}
+            return not (named & (wanted | abbreviations))
+    return False
+
+
 def counts(
     sentence: str, counted: list[str], proportion_ok: bool = False, qualifier: Sequence[str] = ()
 ) -> bool:
@@ -142,6 +163,7 @@ def counts(
     head = set(terms(counted[-1])) if counted else set()
     modifiers = set(terms(" ".join(counted[:-1])))
     qualified = set(units(" ".join(qualifier)))
+    asked = set(units(" ".join(counted)))  # "PCSOs" as a concept: its expansion counts too
     asked_abbreviations = {a for w in counted if (a := abbreviation(w))}
     asked_initials = "".join(w[0].lower() for w in counted) if len(counted) > 1 else None
     words = _WORD.findall(sentence)
@@ -155,6 +177,8 @@ def counts(
             word.endswith("%") or in_ratio or (after and _PROPORTION.match(after[0]))
         ):
             continue  # "one in eight", "40 per cent": a proportion, not a count
+        if _counts_something_else(after, head | modifiers | qualified | asked, asked_abbreviations):
+            continue  # "96 overdue visits to registered sex offenders" counts visits
         near = after + words[max(0, i - _WINDOW_BEFORE) : i]
         found = {stem(w.lower()) for w in near} | set(units(" ".join(near)))
         # the counted thing with most of its modifiers: "student officers" are not PCSOs

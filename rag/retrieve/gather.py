@@ -29,6 +29,13 @@ _CROSS_FORCE = re.compile(
     r"\b(compare|comparison|across|between)\b",
     re.IGNORECASE,
 )
+# "Nationally", "across England and Wales": the national picture, which documents about
+# no single force give (a force's own figure is not the national one)
+_NATIONAL = re.compile(
+    r"\b(nationally|national picture|across (?:england and wales|the country|all forces|"
+    r"the police service)|in england and wales|the country as a whole|the service as a whole)\b",
+    re.IGNORECASE,
+)
 PER_FORCE_K = 3
 NO_FORCE = {"force": None}  # the chunks of documents that name no force
 # A cross-force question naming no force: only the forces whose best passage is closest
@@ -125,7 +132,8 @@ class Retrieval:
             return Evidence(
                 searched, None, False, [], [], f"The indexed documents do not cover {unknown[0]}."
             )
-        cross_force = not named and bool(_CROSS_FORCE.search(question))
+        national = not named and bool(_NATIONAL.search(question))
+        cross_force = not named and not national and bool(_CROSS_FORCE.search(question))
         if not named and not cross_force and history and searched != question:
             named = _forces_followed(history, known)  # "their", "it": the forces of before
         per_force = len(named) > 1 or cross_force
@@ -154,7 +162,13 @@ class Retrieval:
             passages = [p for group in groups for p in group]
         else:
             target = named[0] if named else None
-            passages = self.searcher.search(query, k, target, query_vector=vector)
+            passages = (
+                self.searcher.search(query, k, where=NO_FORCE, query_vector=vector)
+                if national
+                else []
+            )
+            if not passages:  # not national, or no national documents indexed
+                passages = self.searcher.search(query, k, target, query_vector=vector)
         sentences = score_sentences(
             searched,
             vector,

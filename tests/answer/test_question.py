@@ -97,6 +97,17 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
             "It manages 1,140 registered sex offenders.",
             False,
         ),
+        # a number counts what is named right after it, not what follows a preposition
+        (
+            "How many registered sex offenders does it manage?",
+            "It had 96 overdue visits to registered sex offenders.",
+            False,
+        ),
+        (
+            "How many wellbeing champions has it trained?",
+            "It has trained twelve officers and staff as wellbeing champions.",
+            True,
+        ),
         # who: a name, or a role the question does not already name
         (
             "Who is the force's chief constable?",
@@ -138,6 +149,18 @@ def test_a_year_the_question_names_must_be_in_the_document() -> None:
     question = analyse("How do its integrity findings compare with its 2015 inspection?")
     assert not question.terms_of_art_in("Its integrity findings improved since last year.")
     assert question.terms_of_art_in("Since its 2015 inspection, integrity has improved.")
+
+
+def test_a_number_that_names_something_must_be_in_the_document() -> None:
+    question = analyse("How quickly are calls to the 101 number answered?")
+    assert not question.terms_of_art_in("94 per cent of 999 calls were answered quickly.")
+    assert question.terms_of_art_in("Calls to 101 waited nine minutes.")
+
+
+def test_a_term_to_define_must_be_in_the_answer() -> None:
+    question = analyse("In the PEEL programme, what is Engage?")
+    assert not question.answered_by("PEEL is the main programme of inspection.", IDF)
+    assert question.answered_by("Engage is the enhanced monitoring process.", IDF)
 
 
 def test_who_with_is_answered_by_an_organisation() -> None:

@@ -20,6 +20,8 @@ improvement or inadequate.
 
 The grade of adequate was added to the scale in 2021.
 
+Nationally, 64 per cent of emergency calls were answered within ten seconds.
+
 [FICTIONAL: this document is invented for testing and describes no real police force.]
 """
 
@@ -50,3 +52,15 @@ def test_a_question_naming_no_force_finds_it_too(engine: Engine) -> None:
     answer = engine.ask("When was the middle grade introduced to the scale?", mode="offline")
     assert not answer.abstained and "Unknown force" not in answer.answer
     assert any("2021" in c.quote for c in answer.citations)
+
+
+def test_a_national_question_is_answered_from_the_national_document_only(engine: Engine) -> None:
+    # the shipped transcript names no call figure, but a force's own sentences on calls
+    # must never stand in for the national picture
+    answer = engine.ask(
+        "Across England and Wales, what share of emergency calls were answered quickly?",
+        mode="offline",
+    )
+    assert not answer.abstained
+    assert answer.citations and all(c.force is None for c in answer.citations)
+    assert "64 per cent" in answer.answer
