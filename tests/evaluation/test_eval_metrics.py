@@ -6,6 +6,7 @@ and everything built on top."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -387,19 +388,32 @@ def test_shipped_datasets_meet_the_issue() -> None:
         assert (case.kind == "unanswerable") == (not case.answerable), case.id
         assert case.answerable == bool(case.gold_passages) == bool(case.key_facts), case.id
     kinds = {k: sum(c.kind == k for c in cases) for k in KINDS}
-    assert len(cases) >= 80 and kinds["unanswerable"] >= 15
     assert all(kinds[k] >= 5 for k in KINDS), kinds
+    # issue 13: at least 220 cases over 12 documents in 4 genres, 70 unanswerable of which
+    # 40 are topical traps, and a held-out split that tuning never looks at
+    assert len(cases) >= 220 and kinds["unanswerable"] >= 70
+    assert sum("trap:topical" in c.tags for c in cases) >= 40
+    for case in cases:
+        splits = [t for t in case.tags if t.startswith("split:")]
+        genres = [t for t in case.tags if t.startswith("genre:")]
+        assert splits in (["split:dev"], ["split:held-out"]) and len(genres) == 1, case.id
+        assert "trap:topical" not in case.tags or not case.answerable, case.id
+    # the held-out cases were written by another hand and never read by the tuner
+    held_out = [c for c in cases if "split:held-out" in c.tags]
+    assert len(held_out) >= 25 and sum(not c.answerable for c in held_out) >= 10
+    assert len({t for c in cases for t in c.tags if t.startswith("genre:")}) >= 4
+    cited = {g.source for c in cases for g in c.gold_passages}
+    assert len(cited) >= 12, cited
     fictional = [p for p in files.values() if "fictional" in p.name]
-    assert len(fictional) >= 5
+    assert len(fictional) >= 12
     for path in fictional:
-        assert (
-            path.read_text(encoding="utf-8")
-            .rstrip()
-            .endswith(
-                "[FICTIONAL: this transcript is invented for testing and describes no real police "
-                "force.]"
-            )
-        )
+        # a marker line near the end (an HTML page closes its tags after it)
+        tail = path.read_text(encoding="utf-8").rstrip()[-400:]
+        assert re.search(
+            r"\[FICTIONAL: this (?:transcript|document) is invented for testing and describes "
+            r"no real police force\.\]",
+            tail,
+        ), path.name
     assert {b.force for b in briefings} >= {
         "Cambridgeshire Constabulary",
         "Wessex Constabulary",
