@@ -23,6 +23,8 @@ _REFERS_BACK = re.compile(
     r"and|so|consequently|therefore)\b",
     re.I,
 )
+# a sentence attributing speech: "X said:", "she said", 'he added. "...'
+_SPEECH = re.compile(r"\b(said|says|added|told us|told reporters)\b|[\"“]\s*$", re.I)
 _ITEM = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
 MAX_ITEMS = 8  # list items joined to a lead-in, at most
 _BARE_REFERENCE_WORDS = 10  # "This is a cause of concern.": too short to stand alone
@@ -86,6 +88,9 @@ def spans_for(sentence: Sentence) -> list[Candidate]:
         if bare and back > 0 and _REFERS_BACK.match(piece(back)):
             back -= 1  # "As a result, ... . This is a cause of concern.": one more back
         out.append(joined(spans[back][0], sentence.end))
+    elif i > 0 and (_lead_in(piece(i - 1)) or _SPEECH.search(piece(i - 1))):
+        # introduced by the sentence before: "HM Inspector ... said:", "the report found:"
+        out.append(joined(spans[i - 1][0], sentence.end))
     if _ITEM.match(own):  # a list item: with the lead-in above it
         above = range(i - 1, max(-1, i - 1 - MAX_ITEMS), -1)
         lead = next((j for j in above if _lead_in(piece(j))), None)

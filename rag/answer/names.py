@@ -59,14 +59,11 @@ def names_someone(text: str, asked: str = "") -> bool:
 
 
 def has_name(text: str, asked: str = "") -> bool:
-    """Whether the text names a person: two capitalised words not at the start of a
-    sentence, at least one not an institution's or title's word, and not in the question."""
+    """Whether the text names a person: two capitalised words, ending in one that is not
+    an institution's or title's word (nor the question's)."""
     asked_words = {w.lower() for w in re.findall(r"[A-Za-z']+", asked)}
     for match in _CAPITALISED.finditer(text):
-        words = match.group(0).split()
-        before = text[: match.start()].rstrip()
-        if not before or before[-1] in '.!?\n"“:':
-            words = words[1:]  # a sentence's first word is capitalised anyway
+        words = match.group(0).split()  # at a sentence's start too: "Matt Greaves said"
         names = [w for w in words if w.lower().strip("'") not in _NOT_NAMES]
         names = [w for w in names if w.lower() not in asked_words]
         if len(names) >= 2 or (names and len(words) >= 2 and words[-1] in names):

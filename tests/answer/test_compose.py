@@ -57,3 +57,16 @@ def test_a_bare_this_is_sentence_is_quoted_with_what_it_refers_to() -> None:
     assert chosen.text.startswith("Its counter-corruption unit has only one investigator.")
     assert chosen.text.endswith("This is a cause of concern.")
     assert chosen.text in TEXT  # one verbatim stretch of the passage
+
+
+def test_a_quoted_sentence_is_joined_with_who_said_it_for_a_who_question() -> None:
+    text = (
+        'Matt Greaves, chair of the federation, said: "This report confirms our fears. '
+        'Officers are exhausted, and workloads are too high."'
+    )
+    passage = Passage("c2", text, {"document_id": "d2", "force": "Northmoor Police"})
+    start = text.index("Officers are exhausted")
+    end = text.index('high."') + len('high."')
+    sentence = Sentence(passage, start, end, similarity=1.0)
+    (chosen,) = choose([sentence], 0.1, False, "Who said officers are exhausted?")
+    assert chosen.text.startswith("Matt Greaves") and chosen.text.endswith('high."')

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from rag.core.safe_text import inert_markdown
 from rag.core.settings import get_settings
 from rag.core.types import CANNOT_ANSWER
+from rag.evaluation.data import DEFAULT_DATASET, load_cases
 from rag.index.opening import open_read_store
 from tests.support import ROOT, clear_user_settings, copy_corpus
 
@@ -191,7 +192,7 @@ def test_evaluation_page_shows_the_baseline_then_a_run_against_it(app_env: Path)
     assert any("committed baseline" in i.value for i in at.info)
     shown = at.dataframe[0].value
     assert "Accuracy" in set(shown["Metric"]) and "Baseline" in shown.columns
-    at.button[0].click().run(timeout=300)  # the real suite: 122 cases in a temporary index
+    at.button[0].click().run(timeout=300)  # the real suite, in a temporary index
     assert not at.exception
     metrics = at.dataframe[0].value.set_index("Metric")
     # the offline engine is deterministic: this run equals the committed baseline
@@ -199,7 +200,7 @@ def test_evaluation_page_shows_the_baseline_then_a_run_against_it(app_env: Path)
     assert metrics.loc["Accuracy", "Within floor"]
     assert any("fixed" in c.value and "broken" in c.value for c in at.caption)
     assert len(at.get("vega_lite_chart")) == 1
-    assert len(at.session_state["eval_run"].cases) == 122
+    assert len(at.session_state["eval_run"].cases) == len(load_cases(DEFAULT_DATASET))
     # the user's own index was not touched by the evaluation
     assert len(open_read_store(get_settings()).documents()) == 7
 
