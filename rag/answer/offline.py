@@ -3,7 +3,8 @@
 Deterministic and model-free apart from the embedding model. It quotes the
 sentences that best answer the question, each with a citation, and abstains
 with the shared phrase when the best evidence scores below a threshold
-calibrated on the evaluation set (see ``evals/README.md``).
+calibrated on the evaluation set (see ``evals/README.md``), or when no candidate
+holds what the question asks for (``question.py``) in a document that speaks of it.
 """
 
 from __future__ import annotations
