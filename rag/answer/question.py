@@ -32,7 +32,7 @@ from rag.answer.values import (
     counts,
 )
 from rag.retrieve.lexical import terms
-from rag.retrieve.variants import CONCEPT, surface, unit_stems, units
+from rag.retrieve.variants import CONCEPT, document_surface, surface, unit_stems, units
 
 # The kinds of answer a question can ask for, each with what its wording looks like.
 _ASKS: list[tuple[str, re.Pattern[str]]] = [
@@ -185,7 +185,8 @@ class Question:
         if not concepts:
             return True
         either = re.search(r"\bor\b", self.text, re.I)  # "vetting or corruption": one will do
-        return (any if either else all)(present(u, text) for u in concepts)
+        found = document_surface(text)
+        return (any if either else all)(present_in(u, found) for u in concepts)
 
     def explains(self, text: str) -> bool:
         """Whether the text words a reason ("because", "limited by", "a lack of")."""
@@ -225,7 +226,10 @@ def is_concept(unit: str) -> bool:
 def present(unit: str, text: str) -> bool:
     """Whether a unit is in the text: itself, or every word of one of its spellings
     (a glossary phrase split or reordered: "calls to the non-emergency 101 number")."""
-    found = surface(text)
+    return present_in(unit, surface(text))
+
+
+def present_in(unit: str, found: frozenset[str]) -> bool:
     return unit in found or any(all(s in found for s in sp) for sp in unit_stems(unit))
 
 

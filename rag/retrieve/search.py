@@ -101,14 +101,19 @@ class Snapshot:
         self.forces = sorted({str(m["force"]) for m in self.metadatas if m.get("force")})
         self._rows: dict[tuple[tuple[str, Any], ...], np.ndarray] = {}
         self._documents: dict[str, str] = {}
+        self._document_rows: dict[str, list[int]] | None = None
 
     def document_text(self, document_id: str) -> str:
         """A document's indexed text (its chunks joined in order): what it says at all."""
         text = self._documents.get(document_id)
         if text is None:
-            rows = self.rows({"document_id": document_id})
+            if self._document_rows is None:  # one pass, not a filter scan per document
+                by_document: dict[str, list[int]] = {}
+                for i, meta in enumerate(self.metadatas):
+                    by_document.setdefault(str(meta.get("document_id")), []).append(i)
+                self._document_rows = by_document
             order = sorted(
-                rows if rows is not None else [],
+                self._document_rows.get(document_id, []),
                 key=lambda i: self.metadatas[i].get("char_start", 0),
             )
             text = "\n".join(self.texts[i] for i in order)

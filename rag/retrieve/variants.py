@@ -103,6 +103,13 @@ def expanded(question: str) -> str:
     return f"{question} ({'; '.join(extra)})" if extra else question
 
 
+@lru_cache(maxsize=64)
+def document_surface(text: str) -> frozenset[str]:
+    """:func:`surface` of a whole document, cached apart: a few large texts, reused by
+    every question, must not crowd the sentence cache (nor be held by it)."""
+    return surface.__wrapped__(text)
+
+
 def unit_stems(unit: str) -> tuple[tuple[str, ...], ...]:
     """The stem tuples a unit stands for (a concept's spellings, or the stem itself)."""
     return glossary().spellings.get(unit, ((unit,),))
