@@ -47,7 +47,9 @@ _ASKS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bhow much\s+(?:money|funding|cash)\b|(?<!by )\bhow much\s+(?:has|have|had|did|"
             r"does|do|will|would|must|should|is|was)\b[^?]*?\b(?:save[ds]?|saving|savings|"
-            r"cost|costs|spend|spent|invest|invested)\b",
+            r"cost|costs|spend|spent|invest|invested)\b|"
+            r"\bwhat (?:is|was|are|were) (?:the |its |their )?(?:\w+ )?(?:budget|costs?|spending|"
+            r"funding)\b|(?:£|\b(?:budget|savings?|funding|costs?)\b)[^?]*\bhow much\b",
             re.I,
         ),
     ),
@@ -56,7 +58,9 @@ _ASKS: list[tuple[str, re.Pattern[str]]] = [
         "number",
         re.compile(
             r"\b(how (many|much|often|far|quickly|big|large|high|low)|what (number|"
-            r"percentage|proportion|share|fraction|amount|figure|sum)|by how much|how many)\b",
+            r"percentage|proportion|share|fraction|amount|figure|sum)|by how much|how many|"
+            r"(?:what|which) (?:is|was|are|were) the (?:\w+ )?(?:number|percentage|proportion|"
+            r"rate|amount|total) of)\b",
             re.I,
         ),
     ),
@@ -134,6 +138,7 @@ class Question:
             return True  # any sentence may give a reason; explains() prefers one that says so
         if self.kind == "person":
             return names_someone(text, self.text)
+        text = unstated(text, self.text)
         if _VALUE[self.kind].search(text) is None:
             return False
         if self.kind == "number" and self.counted:
@@ -167,7 +172,17 @@ class Question:
             return True
         if self.kind == "person" and self.role_named(text):
             return True  # "which inspector spoke": the name beside "Inspector" answers
+        if any(not present(u, text) for u in self.measured):
+            return False  # "how much notice": a figure without notice is of something else
         return self.mentions_focus(text, idf)
+
+    @property
+    def measured(self) -> tuple[str, ...]:
+        """The units of the thing a "how much X" question measures, when X is not money
+        or time (those the kind itself checks)."""
+        match = _HOW_MUCH.search(self.text)
+        word = match.group(1).lower() if match else ""
+        return () if not word or word in _NOT_MEASURED else units(word)
 
     def role_named(self, text: str) -> bool:
         """Whether the text has the role a who-question asks about ("which inspector")."""
@@ -214,6 +229,24 @@ _DEFINITION = re.compile(
     r"(?:mean|stand for)\b",
     re.I,
 )
+_HOW_MUCH = re.compile(r"\bhow much\s+([a-z]+)", re.I)
+_NOT_MEASURED = frozenset(
+    """money funding cash time more less of the it its their has have had did does do will
+    would must should is was are were can could has been""".split()  # noqa: SIM905
+)
+_STATED = re.compile(
+    r"£?\d[\d,./]*\d(?:\s?(?:million|billion|bn|%))?|£?\d(?:\s?(?:million|billion))?"
+)
+
+
+def unstated(text: str, question: str) -> str:
+    """The text without the figures the question itself states: "Of the £2.1 billion,
+    how much in the first year?" is not answered by "£2.1 billion over four years"."""
+    for value in sorted({m.group(0) for m in _STATED.finditer(question)}, key=len, reverse=True):
+        text = re.sub(rf"(?<![\d.,£]){re.escape(value)}(?![\d])", " ", text)
+    return text
+
+
 _DEFINED_WORDS = 4  # longer: a question, not a term ("what is the force doing about ...")
 # a year, or a number that names something (999, 101), not one in "how many" or "top 10"
 _NAMED_NUMBER = re.compile(r"\b(?:(?:19|20)\d\d|999|101|111)\b")
@@ -246,12 +279,24 @@ def weight(unit: str, idf: Mapping[str, float]) -> float:
 
 @lru_cache(maxsize=4096)
 def analyse(question: str) -> Question:
-    kind = next((name for name, asks in _ASKS if asks.search(question)), None)
+    # the kind asked first: "which inspector ..., and for which year?" asks for a person
+    found = [
+        (m.start(), n, name) for n, (name, asks) in enumerate(_ASKS) if (m := asks.search(question))
+    ]
+    kind = min(found)[2] if found else None
     counted = tuple(counted_words(question)) if kind == "number" else ()
     qualifier = tuple(counted_qualifier(question)) if counted else ()
-    wanted = (u for u in units(question) if u not in _GENERIC and not u.isdigit())
+    wanted = (u for u in units(question) if not _generic(u) and not u.isdigit())
     focus = tuple(dict.fromkeys(wanted))
     return Question(question, kind, focus, counted, qualifier)
+
+
+def _generic(unit: str) -> bool:
+    """A word every inspection question uses, or a concept spelt by one ("the
+    inspectorate" for HMICFRS: the author of every document, not a topic of one)."""
+    if unit in _GENERIC:
+        return True
+    return is_concept(unit) and any(len(sp) == 1 and sp[0] in _GENERIC for sp in unit_stems(unit))
 
 
 def answers_type(question: str, sentence: str) -> bool:

@@ -62,7 +62,9 @@ RANKING = re.compile(
 )
 
 _WINDOW_AFTER, _WINDOW_BEFORE = 8, 4  # words after (or before) a number that it counts
-_HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+(?:the|its|their|his|her)\s+)?([^?.,;:!]+)", re.I)
+_HOW_MANY = re.compile(
+    r"\b(?:how many|number of)\s+(?:of\s+(?:the|its|their|his|her)\s+)?([^?.,;:!]+)", re.I
+)
 _FUNCTION_WORDS = frozenset(
     """
     do does did are is was were has have had will can could would should in at of on
@@ -96,7 +98,33 @@ def counted_words(question: str) -> list[str]:
         words.append(word)
         if _plural(word) or len(words) >= 5:
             break
+    if words and words[0].lower().endswith("ed") and not any(_plural(w) for w in words):
+        return []  # "out of the files, how many showed no sign ...": counted before the verb
     return words
+
+
+# Heads that any of their kind counts: "how many people" is answered by "twelve officers
+# and staff", "how many of the files" by "14 of the 40 cases".
+_HEAD_CLASSES = [
+    frozenset(
+        terms(
+            "people persons individuals officers staff victims offenders children "
+            "women men girls boys residents suspects detectives volunteers constables "
+            "investigators handlers members employees workers"
+        )
+    ),
+    frozenset(terms("cases files records investigations")),
+]
+_CLASS_HEADS = frozenset(terms("people persons individuals cases files records"))
+
+
+def head_class(head: set[str]) -> set[str]:
+    """The counted head with the others of its class, for a general head."""
+    out = set(head)
+    for members in _HEAD_CLASSES:
+        if head & members & _CLASS_HEADS:
+            out |= members
+    return out
 
 
 _GENERAL_HEADS = frozenset(
@@ -160,7 +188,7 @@ def counts(
     after it (or just before it), or the same thing abbreviated either way ("96 police
     community support officers" for "PCSOs"). A proportion ("one in eight", "40 per
     cent") is not a count unless ``proportion_ok``."""
-    head = set(terms(counted[-1])) if counted else set()
+    head = head_class(set(terms(counted[-1]))) if counted else set()
     modifiers = set(terms(" ".join(counted[:-1])))
     qualified = set(units(" ".join(qualifier)))
     asked = set(units(" ".join(counted)))  # "PCSOs" as a concept: its expansion counts too

@@ -76,6 +76,10 @@ _LEADING = {
 }
 
 
+# The inspectorate and its inspectors are named like a force: "Inspector of Constabulary".
+_TITLE = re.compile(r"\b(?:inspectors?|inspectorate|commissioners?|chief constables?)\b", re.I)
+
+
 def unknown_forces_in(question: str, known: Iterable[str]) -> list[str]:
     """Force-like names ('Kent Police') in the question that the index does not hold."""
     known_aliases = {a for f in known for a in aliases(f)}
@@ -85,6 +89,8 @@ def unknown_forces_in(question: str, known: Iterable[str]) -> list[str]:
         while words and words[0].lower() in _LEADING:
             words = words[1:]
         name = " ".join(words)
+        if _TITLE.search(name):
+            continue  # "HM Chief Inspector of Constabulary": a title, not a force
         if len(words) >= 2 and not any(_mentions(name.lower(), a) for a in known_aliases):
             out.append(name)
     return out

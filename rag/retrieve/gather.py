@@ -36,6 +36,13 @@ _NATIONAL = re.compile(
     r"the police service)|in england and wales|the country as a whole|the service as a whole)\b",
     re.IGNORECASE,
 )
+# Weaker cues of the national picture: they give way to a cross-force question ("which
+# forces are below the national average?"), and a force's "national standard" is not one.
+_NATIONAL_CUE = re.compile(
+    r"\bnational\b(?!\s+(?:standards?|guidance|average|targets?|polic(?:y|ies)))|"
+    r"\bstate of policing\b|\bchief inspector of constabulary\b|\bannual assessment\b",
+    re.IGNORECASE,
+)
 PER_FORCE_K = 3
 NO_FORCE = {"force": None}  # the chunks of documents that name no force
 # A cross-force question naming no force: only the forces whose best passage is closest
@@ -132,8 +139,11 @@ class Retrieval:
             return Evidence(
                 searched, None, False, [], [], f"The indexed documents do not cover {unknown[0]}."
             )
-        national = not named and bool(_NATIONAL.search(question))
-        cross_force = not named and not national and bool(_CROSS_FORCE.search(question))
+        asks_forces = bool(_CROSS_FORCE.search(question))
+        national = not named and bool(
+            _NATIONAL.search(question) or (_NATIONAL_CUE.search(question) and not asks_forces)
+        )
+        cross_force = not named and not national and asks_forces
         if not named and not cross_force and history and searched != question:
             named = _forces_followed(history, known)  # "their", "it": the forces of before
         per_force = len(named) > 1 or cross_force

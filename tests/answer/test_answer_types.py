@@ -60,3 +60,9 @@ def test_counted_terms() -> None:
     assert counted_terms("What did the inspector say?") == set()
     assert counted_words("How many officers joined the service?") == ["officers"]
     assert counts("There are 12 PCSOs.", ["PCSOs"])
+
+
+def test_a_verb_after_how_many_means_the_count_was_named_before() -> None:
+    assert counted_words("Of the files sampled, how many showed no sign of a check?") == []
+    assert counted_words("How many reported crimes were solved?") == ["reported", "crimes"]
+    assert counted_words("What is the number of sick days per officer?") == ["sick", "days"]

@@ -184,3 +184,52 @@ def test_a_document_that_never_uses_a_term_of_art_does_not_speak_of_it() -> None
     assert analyse("Any problems with vetting or corruption?").terms_of_art_in(document)
     # a question with no term of art is left to the other checks
     assert analyse("How well does it treat the public?").terms_of_art_in(document)
+
+
+def test_a_figure_the_question_states_does_not_answer_it() -> None:
+    question = analyse("Of the savings of £2.1 billion, how much must forces find in year one?")
+    assert question.kind == "amount"
+    assert not question.holds_kind("Forces need savings of £2.1 billion over four years.")
+    assert question.holds_kind("Forces must find £600 million of the £2.1 billion this year.")
+
+
+def test_how_much_of_a_thing_needs_the_thing() -> None:
+    question = analyse("How much notice is a force given before fieldwork starts?")
+    assert not question.answered_by("Our fieldwork usually lasts three weeks.", IDF)
+    assert question.answered_by("A force gets two weeks' notice before fieldwork.", IDF)
+    # money and time are checked by the kind itself
+    assert analyse("How much time do officers spend on paperwork?").measured == ()
+
+
+def test_the_kind_asked_first_wins() -> None:
+    assert analyse("Which inspector signed the report, and for which year?").kind == "person"
+    assert analyse("When was it inspected, and who led it?").kind == "date"
+    assert analyse("Why was the force graded inadequate?").kind == "reason"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What was the average number of sick days per officer?", "number"),
+        ("What is the total number of officers?", "number"),
+        ("What is the annual budget of the force?", "amount"),
+    ],
+)
+def test_a_number_or_an_amount_asked_without_how(question: str, kind: str) -> None:
+    assert analyse(question).kind == kind
+
+
+def test_a_count_of_people_is_answered_by_people_of_any_kind() -> None:
+    question = analyse("How many people has the force trained as wellbeing champions?")
+    assert question.answered_by("It trained twelve officers and staff as wellbeing champions.", IDF)
+    files = analyse("In how many of the missing child files was the risk too low?")
+    assert files.holds_kind("In 14 of the 40 cases we reviewed, the child's risk was too low.")
+
+
+def test_the_author_of_every_report_is_not_a_focus() -> None:
+    # "the inspectorate" is HMICFRS, which writes every report: not the thing asked about
+    focus = analyse("How many forces did the inspectorate's PEEL work cover?").focus
+    assert not any(unit.startswith("§") and "inspectorat" in str(unit) for unit in focus)
+    assert analyse("How many forces did the inspectorate's PEEL work cover?").terms_of_art_in(
+        "It draws on our PEEL inspections of 22 forces."
+    )

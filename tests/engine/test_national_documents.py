@@ -64,3 +64,18 @@ def test_a_national_question_is_answered_from_the_national_document_only(engine:
     assert not answer.abstained
     assert answer.citations and all(c.force is None for c in answer.citations)
     assert "64 per cent" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How does the force protect vulnerable people, in the national assessment?",
+        "Why does HM Chief Inspector of Constabulary think emergency calls matter?",
+    ],
+)
+def test_a_national_cue_searches_the_national_document_only(engine: Engine, question: str) -> None:
+    # "national", "HM Chief Inspector of Constabulary": the national picture (and the
+    # Chief Inspector's title is not an unknown force)
+    answer = engine.ask(question, mode="offline")
+    assert "do not cover" not in answer.answer
+    assert all(c.force is None for c in answer.citations)

@@ -97,6 +97,9 @@ def test_shorter_force_named_separately_is_kept() -> None:
         # no force-shaped name at all
         ("How do the police vet officers?", []),
         ("What did the Police say?", []),  # a single capitalised word is not a name
+        # an inspector's title is named like a force, but is not one
+        ("Why does HM Chief Inspector of Constabulary see a problem?", []),
+        ("What did His Majesty's Inspectorate of Constabulary find?", []),
     ],
 )
 def test_unknown_forces_in(question: str, expected: list[str]) -> None:
