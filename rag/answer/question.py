@@ -31,6 +31,7 @@ from rag.answer.values import (
     counted_words,
     counts,
 )
+from rag.retrieve.asked import defined_term
 from rag.retrieve.lexical import terms
 from rag.retrieve.variants import CONCEPT, document_surface, surface, unit_stems, units
 
@@ -156,9 +157,8 @@ class Question:
     @property
     def defined(self) -> tuple[str, ...]:
         """The units of the term a "what is X?" question asks to be defined."""
-        match = _DEFINITION.search(self.text)
-        term = match.group(1) or match.group(2) if match else ""
-        return units(term) if term and len(term.split()) <= _DEFINED_WORDS else ()
+        term = defined_term(self.text)
+        return units(term) if term else ()
 
     def answered_by(self, text: str, idf: Mapping[str, float]) -> bool:
         """The text holds a value of the kind asked for and, when a value is asked for,
@@ -172,9 +172,26 @@ class Question:
             return True
         if self.kind == "person" and self.role_named(text):
             return True  # "which inspector spoke": the name beside "Inspector" answers
+        if self.kind == "person" and _AUTHORSHIP.search(self.text) and _BYLINE.match(text):
+            return True  # "who wrote it": "By His Majesty's Chief Inspector, Sir X" answers
         if any(not present(u, text) for u in self.measured):
             return False  # "how much notice": a figure without notice is of something else
+        said = [u for u in self.predicate if known(u, idf)]
+        if said and not any(present(u, text) for u in said):
+            return False  # "how many of the cases were high risk": not all the cases
         return self.mentions_focus(text, idf)
+
+    @property
+    def predicate(self) -> tuple[str, ...]:
+        """The units of what a "how many of the X ..." question says of its part of X
+        ("... were classed as high risk"): a number counting all of X does not answer."""
+        match = _SUBSET.search(self.text)
+        verb = _SUBSET_VERB.search(self.text, match.end()) if match else None
+        if verb is None:
+            return ()
+        counted = set(units(" ".join(self.counted)))
+        said = units(self.text[verb.end() :])
+        return tuple(u for u in said if not _generic(u) and u not in counted)
 
     @property
     def measured(self) -> tuple[str, ...]:
@@ -224,10 +241,15 @@ class Question:
 # a person needs one unit of it: areas of policing are named in many ways.
 FOCUS_SHARE = 0.34
 _MEASURED = frozenset({"amount", "duration", "number", "date"})
-_DEFINITION = re.compile(
-    r"\bwhat (?:is|are) (?:the |an? )?([^?,]+?)\s*\?*\s*$|\bwhat does (?:the |an? )?([^?,]+?) "
-    r"(?:mean|stand for)\b",
-    re.I,
+_AUTHORSHIP = re.compile(r"\b(?:wrote|written|writes|authors?|authored|signed|by whom)\b", re.I)
+# a byline under a title ("By Sir Edmund Larkhill"), not a deadline ("By 30 June 2028, ...")
+_BYLINE = re.compile(
+    r"^\W*By\s+(?!(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|The)\b)[A-Z][^\d]{0,100}$"
+)
+_SUBSET = re.compile(r"\bhow many of (?:the|its|their|these|those)\b", re.I)
+_SUBSET_VERB = re.compile(
+    r"\b(?:were|was|are|is|had|have|has|did|do|does|got|received|showed|went)\b", re.I
 )
 _HOW_MUCH = re.compile(r"\bhow much\s+([a-z]+)", re.I)
 _NOT_MEASURED = frozenset(
@@ -247,7 +269,6 @@ def unstated(text: str, question: str) -> str:
     return text
 
 
-_DEFINED_WORDS = 4  # longer: a question, not a term ("what is the force doing about ...")
 # a year, or a number that names something (999, 101), not one in "how many" or "top 10"
 _NAMED_NUMBER = re.compile(r"\b(?:(?:19|20)\d\d|999|101|111)\b")
 
@@ -279,9 +300,14 @@ def weight(unit: str, idf: Mapping[str, float]) -> float:
 
 @lru_cache(maxsize=4096)
 def analyse(question: str) -> Question:
-    # the kind asked first: "which inspector ..., and for which year?" asks for a person
+    # the kind asked first: "which inspector ..., and for which year?" asks for a person;
+    # in "On the grading scale, what is Engage?" the words before the "what is" are context
+    term = defined_term(question)
+    after = question.rfind(term) if term else 0
     found = [
-        (m.start(), n, name) for n, (name, asks) in enumerate(_ASKS) if (m := asks.search(question))
+        (m.start(), n, name)
+        for n, (name, asks) in enumerate(_ASKS)
+        if (m := asks.search(question)) and m.end() > after
     ]
     kind = min(found)[2] if found else None
     counted = tuple(counted_words(question)) if kind == "number" else ()

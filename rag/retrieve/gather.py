@@ -16,6 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from rag.core.errors import RagError
 from rag.index.store import IndexStore
+from rag.retrieve.asked import defined_term
 from rag.retrieve.evidence import CANDIDATE_SENTENCES, Sentence, SentenceVectors, score_sentences
 from rag.retrieve.followup import History, standalone
 from rag.retrieve.forces import forces_in, unknown_forces_in, without_forces
@@ -44,6 +45,7 @@ _NATIONAL_CUE = re.compile(
     re.IGNORECASE,
 )
 PER_FORCE_K = 3
+DEFINITION_K = 2  # passages searched for the term a "what is X?" question defines
 NO_FORCE = {"force": None}  # the chunks of documents that name no force
 # A cross-force question naming no force: only the forces whose best passage is closest
 # to the question go on to sentence scoring (the answer quotes at most MAX_FORCES).
@@ -172,13 +174,17 @@ class Retrieval:
             passages = [p for group in groups for p in group]
         else:
             target = named[0] if named else None
+            scope = NO_FORCE if national else None
             passages = (
-                self.searcher.search(query, k, where=NO_FORCE, query_vector=vector)
-                if national
-                else []
+                self.searcher.search(query, k, where=scope, query_vector=vector) if national else []
             )
             if not passages:  # not national, or no national documents indexed
+                scope = None
                 passages = self.searcher.search(query, k, target, query_vector=vector)
+            if term := defined_term(topic):  # "In the PEEL programme, what is Engage?"
+                seen = {p.chunk_id for p in passages}
+                extra = self.searcher.search(term, DEFINITION_K, target, where=scope)
+                passages += [p for p in extra if p.chunk_id not in seen]
         sentences = score_sentences(
             searched,
             vector,

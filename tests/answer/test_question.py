@@ -233,3 +233,25 @@ def test_the_author_of_every_report_is_not_a_focus() -> None:
     assert analyse("How many forces did the inspectorate's PEEL work cover?").terms_of_art_in(
         "It draws on our PEEL inspections of 22 forces."
     )
+
+
+def test_a_count_of_part_of_a_thing_needs_what_is_said_of_the_part() -> None:
+    texts = [
+        "A backlog of 460 domestic abuse cases is waiting.",
+        "Of 460 domestic abuse cases, 120 were high risk.",
+    ]
+    idf = BM25Index([*texts, "Cases are classed by risk."]).idf
+    question = analyse("How many of the domestic abuse cases were classed as high risk?")
+    assert not question.answered_by(texts[0], idf)
+    assert question.answered_by(texts[1], idf)
+
+
+def test_who_wrote_it_is_answered_by_a_byline_not_by_a_deadline() -> None:
+    texts = [
+        "By His Majesty's Chief Inspector, Sir Edmund Larkhill",
+        "By 30 June 2028, every chief constable should act.",
+    ]
+    idf = BM25Index([*texts, "This is my annual assessment, which I wrote."]).idf
+    question = analyse("Who wrote the annual assessment?")
+    assert question.answered_by(texts[0], idf)
+    assert not question.answered_by(texts[1], idf)

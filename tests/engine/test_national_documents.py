@@ -4,6 +4,8 @@ as an "unknown force"), and cited by its document alone."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rag.core.settings import Settings
@@ -79,3 +81,61 @@ def test_a_national_cue_searches_the_national_document_only(engine: Engine, ques
     answer = engine.ask(question, mode="offline")
     assert "do not cover" not in answer.answer
     assert all(c.force is None for c in answer.citations)
+
+
+GRADING = """How we grade forces (fictional test document)
+
+We grade every force on a five-point scale. The grades on the scale are outstanding,
+good, adequate, requires improvement and inadequate.
+
+We grade each force against published criteria for every area of policing. A force's
+grade for an area is set by the inspection team and checked by a moderation panel.
+
+Every force is graded again in each programme, and a force may move up or down the
+scale between programmes.
+
+On the five-point scale, every force's grade for investigating crime is
+published with the evidence for it, and the force can comment on its grade.
+
+On the five-point scale, every force's grade for responding to the public is
+published with the evidence for it, and the force can comment on its grade.
+
+On the five-point scale, every force's grade for protecting vulnerable people is
+published with the evidence for it, and the force can comment on its grade.
+
+On the five-point scale, every force's grade for managing offenders is
+published with the evidence for it, and the force can comment on its grade.
+
+On the five-point scale, every force's grade for preventing crime is
+published with the evidence for it, and the force can comment on its grade.
+
+On the five-point scale, every force's grade for treating the public fairly is
+published with the evidence for it, and the force can comment on its grade.
+
+On the five-point scale, every force's grade for building the workforce is
+published with the evidence for it, and the force can comment on its grade.
+
+A force that makes too little progress is moved into enhanced monitoring, which we
+call Engage.
+
+[FICTIONAL: this document is invented for testing and describes no real police force.]
+"""
+
+
+def test_a_term_to_define_is_searched_for_on_its_own(
+    tmp_path: Path, embeddings: OfflineEmbeddings
+) -> None:
+    # the rest of the question ("the grading scale ... every force") must not outrank it
+    (tmp_path / "grading.md").write_text(GRADING, encoding="utf-8")
+    settings = Settings(
+        _env_file=None,
+        OPENAI_API_KEY=None,
+        index_dir=tmp_path / "index",
+        chunk_tokens=40,
+        chunk_overlap=0,
+    )
+    ingest_paths([SHIPPED, tmp_path / "grading.md"], settings, embeddings=embeddings)
+    answer = Engine(settings, embeddings=embeddings).ask(
+        "On the five-point grading scale used for every force, what is Engage?", mode="offline"
+    )
+    assert not answer.abstained and "Engage" in answer.citations[0].quote

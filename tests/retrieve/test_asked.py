@@ -1,0 +1,21 @@
+"""The term a "what is X?" question asks to define, searched for on its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.retrieve.asked import defined_term
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("In the PEEL programme, what is Engage?", "Engage"),
+        ("What does PEEL stand for?", "PEEL"),
+        ("What is a cause of concern?", "cause of concern"),
+        ("What is the force doing about missing children in care homes?", None),  # a question
+        ("How many officers does it have?", None),
+    ],
+)
+def test_defined_term(question: str, term: str | None) -> None:
+    assert defined_term(question) == term
