@@ -83,8 +83,12 @@ class Settings(BaseSettings):
     mode: AnswerMode = Field(
         "auto", description="auto: LLM when a key or base URL is set, else offline."
     )
-    llm_timeout_s: float = Field(30.0, gt=0, le=600, description="Timeout of one LLM request.")
-    llm_max_retries: int = Field(2, ge=0, le=10, description="Retries of a failed LLM request.")
+    llm_timeout_s: float = Field(
+        30.0, gt=0, le=600, description="Deadline of one whole LLM answer, retries included."
+    )
+    llm_max_retries: int = Field(
+        2, ge=0, le=10, description="Retries (429, 5xx, refused) within that deadline."
+    )
     context_window: int = Field(8192, ge=512, description="The chat model's context window.")
     answer_tokens: int = Field(600, ge=32, description="Tokens reserved for the model's answer.")
 

@@ -22,6 +22,7 @@ from rag.core.errors import LLMError
 from rag.core.settings import Settings
 from rag.core.types import CANNOT_ANSWER, Answer, Usage
 from rag.llm.answers import answer_with_llm, condense_question, stream_answer
+from rag.llm.deadline import answer_deadline
 from rag.llm.types import LLMReply
 from rag.retrieve.followup import History
 from rag.retrieve.gather import Evidence
@@ -104,16 +105,17 @@ def llm_answer(
     ask: Callable[..., LLMReply] = answer_with_llm,
 ) -> tuple[Answer, str | None, str | None]:
     """(answer, prompt, raw reply) for the audit log."""
-    try:
-        standalone = (
-            condense_question(model, question, list(history or []), settings)
-            if history
-            else question
-        )
-        passages = evidence.passages
-        if standalone != question:
-            passages = retrieve(standalone, evidence.force).passages
-        reply = ask(model, standalone, passages, settings, list(history or []))
+    try:  # one deadline for the rewrite of a follow-up, the answer and every retry
+        with answer_deadline(settings.llm_timeout_s, settings.llm_max_retries):
+            standalone = (
+                condense_question(model, question, list(history or []), settings)
+                if history
+                else question
+            )
+            passages = evidence.passages
+            if standalone != question:
+                passages = retrieve(standalone, evidence.force).passages
+            reply = ask(model, standalone, passages, settings, list(history or []))
     except LLMError as exc:
         return with_fallback(offline, f"{exc} Showing the offline answer."), None, None
     return checked_answer(question, reply, offline, started), reply.prompt, reply.raw

@@ -9,21 +9,29 @@ kept and marked ``partial``, and must not be cached.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import urlparse
 
 import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
-from langchain_openai import ChatOpenAI
-from pydantic import SecretStr
 
 from rag.answer.citations import RawCitation
-from rag.core.errors import ConfigError, LLMError
-from rag.core.settings import LLM_NEEDED, Settings
+from rag.core.errors import LLMError
+from rag.core.settings import Settings
 from rag.core.types import CANNOT_ANSWER
+from rag.llm.deadline import Deadline, call_within
+from rag.llm.model_calls import (
+    PLACEHOLDER_KEY,
+    cut_reason,
+    invoke,
+    llm_error,
+    make_chat_model,
+    model_deadline,
+    text_of,
+)
 from rag.llm.parse import answer_so_far, build_reply, cut_repetition, load_json_object, parse_reply
 from rag.llm.prompting import (
     build_prompt,
@@ -39,6 +47,7 @@ if TYPE_CHECKING:
     from rag.retrieve.search import Passage
 
 __all__ = [
+    "PLACEHOLDER_KEY",
     "AnswerStream",
     "BriefReply",
     "LLMReply",
@@ -52,80 +61,7 @@ __all__ = [
     "stream_answer",
 ]
 
-PLACEHOLDER_KEY = "not-needed-by-local-server"  # the openai client refuses to start without one
 _LOOP_CHECK_CHARS = 200  # while streaming, look for a loop each time this much more arrived
-
-
-def make_chat_model(
-    settings: Settings, streaming: bool = False, json_mode: bool = True
-) -> ChatOpenAI:
-    """The chat model the settings name, with bounded time, retries and reply length."""
-    if not settings.llm_configured:
-        raise ConfigError(LLM_NEEDED)
-    body: dict[str, Any] = {}
-    if urlparse(settings.openai_base_url or "https://api.openai.com").hostname != "api.openai.com":
-        body["max_tokens"] = settings.answer_tokens  # llama.cpp ignores max_completion_tokens;
-        # api.openai.com rejects a request that sets both.
-    if json_mode:  # in the body, not model_kwargs: there LangChain calls parse(), which raises
-        body["response_format"] = {"type": "json_object"}  # on a reply cut at max_tokens
-    return ChatOpenAI(
-        model=settings.chat_model,
-        base_url=settings.openai_base_url,
-        api_key=settings.openai_api_key or SecretStr(PLACEHOLDER_KEY),
-        timeout=settings.llm_timeout_s,
-        max_retries=settings.llm_max_retries,
-        temperature=0,
-        max_tokens=settings.answer_tokens,
-        extra_body=body or None,
-        streaming=streaming,
-        stream_usage=True,
-    )
-
-
-def _llm_error(model: BaseChatModel, exc: Exception) -> LLMError:
-    where = getattr(model, "openai_api_base", None) or "https://api.openai.com/v1"
-    name = getattr(model, "model_name", None) or type(model).__name__
-    retries = f" (the client retried up to {getattr(model, 'max_retries', 0)} times)"
-    if isinstance(exc, openai.APITimeoutError):
-        what = f"timed out after {getattr(model, 'request_timeout', '?')} s{retries}"
-    elif isinstance(exc, openai.APIConnectionError):
-        what = f"could not be reached{retries}"
-    elif isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-        what = "refused the key: check OPENAI_API_KEY"
-    elif isinstance(exc, openai.NotFoundError):
-        what = "does not know this model or path: check RAG_CHAT_MODEL and OPENAI_BASE_URL"
-    elif isinstance(exc, openai.APIStatusError):
-        what = f"answered HTTP {exc.status_code}" + (retries if exc.status_code >= 429 else "")
-    else:
-        what = f"failed ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})"
-    return LLMError(
-        f"Chat model {name} at {where} (OPENAI_BASE_URL) {what}. Check the server "
-        "and settings, or set RAG_MODE=offline; the offline answer is used meanwhile."
-    )
-
-
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in content or [])
-
-
-def _invoke(model: BaseChatModel, messages: list[BaseMessage]) -> tuple[str, Any, str | None]:
-    """The reply's text, usage metadata and finish reason; service failures -> LLMError."""
-    try:
-        message = model.invoke(messages)
-    except openai.APIError as exc:
-        raise _llm_error(model, exc) from exc
-    finish = message.response_metadata.get("finish_reason")
-    return _text(message.content), getattr(message, "usage_metadata", None), finish
-
-
-def _cut_reason(finish: str | None) -> str | None:
-    if finish == "length":
-        return "the reply reached RAG_ANSWER_TOKENS (max_tokens) and was cut"
-    if finish == "content_filter":
-        return "the service's content filter stopped the reply"
-    return None
 
 
 def _no_sources(prompt: str, kind: type[LLMReply] = LLMReply) -> LLMReply:
@@ -169,7 +105,7 @@ def condense_question(
     )
     if settings is not None and not fits_window(messages, settings):
         return question  # too long to rewrite; the answer prompt then says it is too long
-    raw, _, _ = _invoke(model, messages)
+    raw, _, _ = invoke(model, messages, settings)
     found, _ = load_json_object(raw)
     candidate = found.get("question", "") if found else raw
     candidate = re.sub(
@@ -189,8 +125,8 @@ def answer_with_llm(
     messages, prompt, labels = _answer_prompt(question, passages, settings, history)
     if not labels:
         return _no_sources(prompt)
-    raw, usage, finish = _invoke(model, messages)
-    return build_reply(raw, prompt, labels, settings.encoding, usage, _cut_reason(finish))
+    raw, usage, finish = invoke(model, messages, settings)
+    return build_reply(raw, prompt, labels, settings.encoding, usage, cut_reason(finish))
 
 
 def brief_with_llm(
@@ -201,9 +137,9 @@ def brief_with_llm(
     messages, prompt, labels = build_prompt("brief", values, passages, settings)
     if not labels:
         return cast(BriefReply, _no_sources(prompt, BriefReply))
-    raw, usage, finish = _invoke(model, messages)
+    raw, usage, finish = invoke(model, messages, settings)
     reply = build_reply(
-        raw, prompt, labels, settings.encoding, usage, _cut_reason(finish), brief=True
+        raw, prompt, labels, settings.encoding, usage, cut_reason(finish), brief=True
     )
     return cast(BriefReply, reply)
 
@@ -217,7 +153,8 @@ def stream_answer(
 ) -> AnswerStream:
     """Like :func:`answer_with_llm`, but iterate for the answer's text as it arrives."""
     messages, prompt, labels = _answer_prompt(question, passages, settings, history)
-    return AnswerStream(model, messages, prompt, labels, settings.encoding)
+    deadline = model_deadline(model, settings)
+    return AnswerStream(model, messages, prompt, labels, settings.encoding, deadline)
 
 
 class AnswerStream(Iterator[str]):
@@ -235,7 +172,9 @@ class AnswerStream(Iterator[str]):
         prompt: str,
         labels: dict[str, Passage],
         encoding: str,
+        deadline: Deadline | None = None,
     ) -> None:
+        self._deadline = deadline or model_deadline(model)
         self._deltas = self._run(model, messages, prompt, labels, encoding)
         self._reply: LLMReply | None = None
         self._error: LLMError | None = None
@@ -264,22 +203,30 @@ class AnswerStream(Iterator[str]):
             yield self._reply.answer
             return
         raw, shown, checked, usage, finish, cut_off = "", "", 0, None, None, None
-        chunks = model.stream(messages)
+        deadline = self._deadline
+        try:  # the request is made at the first chunk: retried like any call until then
+            chunks, first = call_within(deadline, lambda left: _opened(model, messages, left))
+        except openai.APIError as exc:
+            self._error = llm_error(model, exc, deadline)
+            raise self._error from exc
         try:
-            for chunk in chunks:
-                raw += _text(chunk.content)
+            for chunk in itertools.chain(first, chunks):
+                raw += text_of(chunk.content)
                 usage = getattr(chunk, "usage_metadata", None) or usage
                 finish = chunk.response_metadata.get("finish_reason") or finish
                 now = answer_so_far(raw)
                 if len(now) > len(shown) and now.startswith(shown):
                     yield now[len(shown) :]
                     shown = now
+                if deadline.remaining() < 0:
+                    cut_off = "the answer passed RAG_LLM_TIMEOUT_S and was cut"
+                    break
                 if len(now) - checked >= _LOOP_CHECK_CHARS:
                     checked = len(now)
                     if cut_repetition(now) is not None:
                         break  # a loop: stop paying for it; build_reply cuts and marks it
         except (openai.OpenAIError, ValueError) as exc:  # ValueError: a garbled stream event
-            self._error = _llm_error(model, exc)
+            self._error = llm_error(model, exc, deadline)
             if not raw:
                 raise self._error from exc
             cut_off = f"the stream broke off after {len(raw)} characters ({type(exc).__name__})"
@@ -288,5 +235,13 @@ class AnswerStream(Iterator[str]):
             if close:
                 close()  # releases the HTTP connection
         self._reply = build_reply(
-            raw, prompt, labels, encoding, usage, cut_off or _cut_reason(finish)
+            raw, prompt, labels, encoding, usage, cut_off or cut_reason(finish)
         )
+
+
+def _opened(
+    model: BaseChatModel, messages: list[BaseMessage], timeout: float
+) -> tuple[Iterator[Any], list[Any]]:
+    """A stream with its first chunk read (the request is made then)."""
+    chunks = iter(model.stream(messages, timeout=timeout))
+    return chunks, list(itertools.islice(chunks, 1))

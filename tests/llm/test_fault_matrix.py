@@ -82,8 +82,15 @@ MATRIX: dict[str, Fault] = {
         lambda q: [FakeReply(status=429, headers={"Retry-After": "1"})] * 3,
         "HTTP 429",
         1 + RETRIES,
-        5.0,
-        min_seconds=1.9,  # waited as told, twice
+        3.0 + 2,
+        min_seconds=1.9,  # waited as told, twice, within the deadline
+        overrides={"llm_timeout_s": 3.0},
+    ),
+    "429-retry-after-past-the-deadline": Fault(
+        lambda q: [FakeReply(status=429, headers={"Retry-After": "5"})] * 3,
+        "HTTP 429",
+        1,  # a wait the deadline cannot hold is not started: the offline answer at once
+        1.0,
     ),
     "500": Fault(lambda q: [FakeReply(status=500, headers=ERR)] * 3, "HTTP 500", 3, 3.0),
     "503": Fault(lambda q: [FakeReply(status=503, headers=ERR)] * 3, "HTTP 503", 3, 3.0),
@@ -91,8 +98,8 @@ MATRIX: dict[str, Fault] = {
     "slow-server-timeout": Fault(
         lambda q: [FakeReply(reply("x"), delay_s=5)] * 3,
         "timed out after 0.3 s",
-        3,
-        5.0,
+        1,  # the deadline is spent: a timeout is not retried
+        0.3 + 2,  # the offline answer within the deadline plus 2 s (issue 14)
         overrides={"llm_timeout_s": 0.3},
     ),
     "reply-not-json": Fault(
