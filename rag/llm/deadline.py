@@ -68,9 +68,12 @@ def retryable(exc: BaseException) -> bool:
         return False  # the time is spent
     if isinstance(exc, openai.APIConnectionError):
         return True  # refused or dropped: a restarting local server
-    return isinstance(exc, openai.APIStatusError) and (
-        exc.status_code == 429 or exc.status_code >= 500
-    )
+    if not isinstance(exc, openai.APIStatusError):
+        return False
+    told = exc.response.headers.get("x-should-retry", "").lower()  # OpenAI's own hint
+    if told in ("true", "false"):
+        return told == "true"
+    return exc.status_code == 429 or exc.status_code >= 500
 
 
 def _pause(exc: BaseException, attempt: int) -> float:

@@ -801,6 +801,8 @@ def test_retry_policy() -> None:
 
     assert retryable(status(429)) and retryable(status(503)) and retryable(status(500))
     assert not retryable(status(400)) and not retryable(status(401))
+    told_not = httpx.Response(500, request=request, headers={"x-should-retry": "false"})
+    assert not retryable(openai.APIStatusError("x", response=told_not, body=None))
     assert retryable(openai.APIConnectionError(request=request))  # refused
     assert not retryable(openai.APITimeoutError(request=request))  # the time is spent
 
