@@ -593,3 +593,8 @@ def grade_for_theme(theme: str, groups: Sequence[GradeGroup]) -> GradeGroup | No
     best = max(score for score, _ in scored)
     top = [g for score, g in scored if score == best]
     return top[0] if len({g.grade for g in top}) == 1 else None
+
+
+def states_grade(text: str) -> bool:
+    """Whether a sentence states a grade (for a question that asks for one)."""
+    return bool(read_sentence(text))

@@ -106,7 +106,7 @@ def grades(
     from rag.engine.compare import chosen_forces
     from rag.engine.grades import grade_table
 
-    eng = engine()
+    eng = engine(warm=False)  # reads the documents' text: nothing is embedded
     chosen = chosen_forces(eng, forces.split(",")) if forces else None
     table = grade_table(eng, chosen)
     if as_json:

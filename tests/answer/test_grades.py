@@ -218,3 +218,10 @@ def test_corpus_figures(capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print(f"\ncorpus: grades found {found} of {expected}, invented {invented}")
     assert found == expected and invented == 0
+
+
+def test_states_grade() -> None:
+    from rag.answer.grades import states_grade
+
+    assert states_grade("The force is good at tackling serious and organised crime.")
+    assert not states_grade("The force's support to victims of domestic abuse is generally good.")
