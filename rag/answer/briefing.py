@@ -13,7 +13,8 @@ import re
 from collections.abc import Sequence
 
 from rag.answer.citations import citation_for
-from rag.core.types import Briefing, Citation, Finding
+from rag.answer.grades import GradeGroup, grouped, overall_grade, passage_grades
+from rag.core.types import Briefing, Citation, Finding, StatedGradeRef
 from rag.retrieve.evidence import Sentence, split_sentences
 from rag.retrieve.search import Passage
 
@@ -43,11 +44,6 @@ CUES: dict[str, re.Pattern[str]] = {
 }
 _VERDICT = re.compile(
     r"\b(overall|satisfied with (most|many|all)|judge \w+( \w+){0,3} to be)\b", re.I
-)
-_OVERALL_GRADE = re.compile(
-    r"\b(outstanding|good|adequate|requires? improvement|inadequate)\s+overall\b|"
-    r"\boverall\b[^.]{0,60}?\b(outstanding|good|adequate|requires? improvement|inadequate)\b",
-    re.I,
 )
 LABELS = {
     "verdict": "Overall",
@@ -81,16 +77,6 @@ def classify(text: str) -> str | None:
     for kind, cue in CUES.items():
         if cue.search(text):
             return kind
-    return None
-
-
-def stated_grade(sentences: Sequence[Sentence]) -> str | None:
-    """The overall grade, only where a sentence states one."""
-    for sentence in sentences:
-        match = _OVERALL_GRADE.search(sentence.text)
-        if match:
-            grade = (match.group(1) or match.group(2)).lower()
-            return "requires improvement" if grade.startswith("require") else grade
     return None
 
 
@@ -145,14 +131,42 @@ def offline_briefing(
         ]
         for kind in LABELS
     }
+    groups = grouped(passage_grades(passages))
+    grades = grade_refs(groups, citations)
     lines = [f"{LABELS[k]}: “{picked[k][i].text}” [{numbers[(k, i)]}]" for k, i in in_paragraph]
     opening = f"{force}, inspected by {inspector}" if inspector else force
     return Briefing(
         force=force,
         paragraph=f"{opening} — " + " ".join(lines),
-        grade=stated_grade(sentences),
+        grade=overall_grade(groups),
+        grades=grades,
         strengths=findings["strength"],
         improvements=findings["improvement"],
         concerns=findings["concern"],
         citations=citations,
     )
+
+
+def grade_refs(groups: Sequence[GradeGroup], citations: list[Citation]) -> list[StatedGradeRef]:
+    """The stated grades, each citing its sentences: a sentence already cited keeps its
+    number, any other is appended to ``citations``."""
+    refs = []
+    for group in groups:
+        numbers = []
+        for sentence in group.sentences:
+            cited = citation_for(sentence, len(citations) + 1)
+            same = next(
+                (
+                    c.n
+                    for c in citations
+                    if c.document_id == cited.document_id and c.char_start == cited.char_start
+                ),
+                None,
+            )
+            if same is None:
+                citations.append(cited)
+                same = cited.n
+            if same not in numbers:
+                numbers.append(same)
+        refs.append(StatedGradeRef(area=group.area, grade=group.grade, citations=sorted(numbers)))
+    return refs

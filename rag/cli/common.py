@@ -38,11 +38,14 @@ ModeOpt = Annotated[
 ]
 
 
-def engine() -> Engine:
+def engine(warm: bool = True) -> Engine:
+    """The engine on the configured index. ``warm=False`` for a command that never embeds
+    (`rag grades`): a model still loading in the background when the process exits
+    aborts it."""
     from rag.index.embeddings import OfflineEmbeddings, make_embeddings
 
     embeddings = make_embeddings(settings())
-    if isinstance(embeddings, OfflineEmbeddings):
+    if warm and isinstance(embeddings, OfflineEmbeddings):
         embeddings.warm_up()  # the model loads while the index stack imports and opens
     from rag.engine.engine import Engine
 

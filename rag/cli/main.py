@@ -2,7 +2,7 @@
 operation failed, 2 usage or configuration error. No traceback reaches a user.
 
 Each command lives with its kind: ``index_commands`` (ingest, list, remove, config,
-doctor), ``answer_commands`` (ask, brief, compare), ``eval_command`` (eval) and
+doctor), ``answer_commands`` (ask, brief, compare, grades), ``eval_command`` (eval) and
 ``app_command`` (app). Importing them registers them on :data:`app`, in the order
 `rag --help` lists them.
 """

@@ -113,10 +113,20 @@ class Finding(BaseModel):
     citations: list[int] = Field(default_factory=list)
 
 
+class StatedGradeRef(BaseModel):
+    """A grade a document states for an area ("overall" for the force as a whole), and the
+    [n] citations of the sentences stating it."""
+
+    area: str
+    grade: str
+    citations: list[int] = Field(default_factory=list)
+
+
 class Briefing(BaseModel):
     force: str
     paragraph: str
-    grade: str | None = None
+    grade: str | None = Field(None, description="The overall grade, where one is stated.")
+    grades: list[StatedGradeRef] = Field(default_factory=list)
     strengths: list[Finding] = Field(default_factory=list)
     improvements: list[Finding] = Field(default_factory=list)
     concerns: list[Finding] = Field(default_factory=list)
@@ -142,11 +152,28 @@ class ComparisonRow(BaseModel):
     summary: str
     covered: bool
     citations: list[Citation] = Field(default_factory=list)
+    grade: StatedGradeRef | None = Field(None, description="The stated grade for the theme.")
 
 
 class Comparison(BaseModel):
     theme: str
     rows: list[ComparisonRow] = Field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class GradeRow(BaseModel):
+    """One grade a force's documents state, with its citations."""
+
+    force: str
+    area: str
+    grade: str
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class GradeTable(BaseModel):
+    rows: list[GradeRow] = Field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -49,10 +49,20 @@ def llm_briefing(
                 out.append(Finding(text=item.text, citations=refs))
         return out
 
+    # the grades are read from the documents, never from the model: their citations follow
+    grades = []
+    for ref in offline.grades:
+        numbers = []
+        for n in ref.citations:
+            cited = next(c for c in offline.citations if c.n == n)
+            citations.append(cited.model_copy(update={"n": len(citations) + 1}))
+            numbers.append(len(citations))
+        grades.append(ref.model_copy(update={"citations": numbers}))
     return Briefing(
         force=force,
         paragraph=paragraph,
-        grade=reply.grade,
+        grade=reply.grade or offline.grade,
+        grades=grades,
         strengths=checked(reply.strengths),
         improvements=checked(reply.improvements),
         concerns=checked(reply.concerns),

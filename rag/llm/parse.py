@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.utils.json import parse_partial_json
 
 from rag.answer.citations import MARKER, RawCitation, check_citations, normalise
+from rag.answer.grades import GRADES
 from rag.core.tokens import count_tokens
 from rag.core.types import CANNOT_ANSWER, Finding
 from rag.llm.types import BriefReply, LLMReply
@@ -23,7 +24,6 @@ from rag.llm.types import BriefReply, LLMReply
 if TYPE_CHECKING:
     from rag.retrieve.search import Passage
 
-GRADES = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
 _ANSWER_KEYS = ("answer", "briefing", "response", "text")
 _KNOWN_KEYS = {*_ANSWER_KEYS, "citations", "question", "grade"}
 _FENCE = re.compile(r"```[a-zA-Z]*[ \t]*\n?(.*?)(?:```|$)", re.DOTALL)

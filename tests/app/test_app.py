@@ -126,6 +126,21 @@ def test_compare_page_table_and_chart(app_env: Path) -> None:
     assert len(at.get("vega_lite_chart")) == 1
 
 
+def test_compare_page_grades_view_and_csv(app_env: Path) -> None:
+    at = started("rag/app/views/compare.py")
+    grid = at.dataframe[0].value  # before any comparison: the grades view alone
+    assert list(grid.columns)[0] == "Area"
+    assert "Wessex Constabulary" in grid.columns and "Midsomer Constabulary" not in grid.columns
+    rows = dict(zip(grid["Area"], grid["Wessex Constabulary"], strict=True))
+    assert rows["overall"] == "good" and rows["protecting vulnerable people"] == "good"
+    [download] = at.get("download_button")
+    assert download.proto.label == "Download grades (.csv)"
+    at.text_input[0].input("investigating crime")
+    at.multiselect[0].set_value(["Glebeshire Constabulary"])
+    at.button[0].click().run()
+    assert list(at.dataframe[0].value["Grade stated"]) == ["good"]
+
+
 def test_compare_page_asks_for_a_theme(app_env: Path) -> None:
     at = started("rag/app/views/compare.py")
     at.button[0].click().run()

@@ -1,5 +1,6 @@
-"""`rag ask`, `rag brief` and `rag compare` through typer's runner on one index (the shipped
-transcript plus the fictional evals/corpus ones), ingested once with `rag ingest`."""
+"""`rag ask`, `rag brief`, `rag compare` and `rag grades` through typer's runner on one
+index (the shipped transcript plus the fictional evals/corpus ones), ingested once with
+`rag ingest`."""
 
 from __future__ import annotations
 
@@ -89,6 +90,19 @@ def test_brief_json() -> None:
     }
     assert expected <= set(payload)
     assert payload["force"] == CAMBS and payload["grade"] is None
+    assert payload["grades"] == [
+        {
+            "area": "tackling serious and organised crime",
+            "grade": "good",
+            "citations": [
+                next(
+                    c["n"]
+                    for c in payload["citations"]
+                    if c["quote"] == "The force is good at tackling serious and organised crime."
+                )
+            ],
+        }
+    ]
     numbers = {c["n"] for c in payload["citations"]}
     assert numbers and all(set(c) == CITATION_KEYS for c in payload["citations"])
     items = payload["strengths"] + payload["improvements"] + payload["concerns"]
@@ -112,7 +126,7 @@ def test_compare_json() -> None:
     assert [row["force"] for row in payload["rows"]] == [CAMBS, WESSEX]
     numbers = []
     for row in payload["rows"]:
-        assert set(row) == {"force", "summary", "covered", "citations"}
+        assert set(row) == {"force", "summary", "covered", "citations", "grade"}
         assert isinstance(row["summary"], str) and row["summary"]
         # a row is either covered with citations or "not covered" with none
         assert row["covered"] is bool(row["citations"])
@@ -143,3 +157,75 @@ def test_llm_mode_without_openai_settings_exits_2() -> None:
 def test_bogus_mode_is_a_usage_error() -> None:
     code, _, stderr = run("ask", "--mode", "bogus", "x")
     assert code == 2 and "bogus" in stderr
+
+
+GLEBE = "Glebeshire Constabulary"  # fictional
+
+
+def test_brief_json_lists_every_stated_grade_cited() -> None:
+    code, stdout, _ = run("brief", GLEBE, "--json")
+    payload = json.loads(stdout)
+    assert code == 0 and payload["grade"] == "adequate"
+    by_n = {c["n"]: c for c in payload["citations"]}
+    assert [(g["area"], g["grade"]) for g in payload["grades"]] == [
+        ("overall", "adequate"),
+        ("protecting vulnerable people", "adequate"),
+        ("investigating crime", "good"),
+        ("the way it manages registered sex offenders", "requires improvement"),
+        ("tackling serious and organised crime", "good"),
+    ]
+    for stated in payload["grades"]:
+        assert stated["citations"]
+        for n in stated["citations"]:
+            assert stated["grade"].split()[0] in by_n[n]["quote"].lower().replace(
+                "require ", "requires "
+            )
+
+
+def test_grades_json_rows_with_ask_citations() -> None:
+    code, stdout, _ = run("grades", "--forces", f"{WESSEX},glebeshire", "--json")
+    assert code == 0
+    payload = json.loads(stdout)
+    assert set(payload) == {"rows"}
+    assert [(r["force"], r["area"], r["grade"]) for r in payload["rows"]][:3] == [
+        (WESSEX, "overall", "good"),
+        (WESSEX, "protecting vulnerable people", "good"),
+        (GLEBE, "overall", "adequate"),
+    ]
+    numbers = []
+    for row in payload["rows"]:
+        assert set(row) == {"force", "area", "grade", "citations"}
+        assert row["citations"] and all(set(c) == CITATION_KEYS for c in row["citations"])
+        assert {c["force"] for c in row["citations"]} == {row["force"]}
+        numbers += [c["n"] for c in row["citations"]]
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_grades_for_every_force_plain_table() -> None:
+    code, stdout, _ = run("grades")
+    assert code == 0
+    for text in ("Force", "Area", "Grade", "Borsetshire", "inadequate", "[1]", "paragraph"):
+        assert text in stdout
+    assert "Midsomer" not in stdout.split("[1]")[0]  # it states no grade
+
+
+def test_grades_unknown_force_exits_1_saying_what_to_do() -> None:
+    code, stdout, stderr = run("grades", "--forces", "Nowhere Police")
+    assert code == 1 and not stdout
+    assert "Nowhere Police" in stderr and "rag list" in stderr
+
+
+def test_compare_row_shows_the_stated_grade_for_the_theme() -> None:
+    code, stdout, _ = run(
+        "compare", "investigating crime", "--forces", f"{GLEBE},Midsomer", "--json"
+    )
+    assert code == 0
+    glebe, midsomer = json.loads(stdout)["rows"]
+    assert glebe["grade"]["area"] == "investigating crime" and glebe["grade"]["grade"] == "good"
+    cited = {c["n"]: c["quote"] for c in glebe["citations"]}
+    assert cited[glebe["grade"]["citations"][0]] == (
+        "I judge the force to be good at investigating crime."
+    )
+    assert midsomer["grade"] is None
+    code, stdout, _ = run("compare", "investigating crime", "--forces", GLEBE)
+    assert "Grade stated for investigating crime: good" in stdout

@@ -1,0 +1,227 @@
+"""The grade reader (rag/answer/grades.py): every phrasing of a stated grade, nothing
+from a sentence that states none, and every document we ship read for its grades, the
+expected ones written here from reading each document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.answer.grades import OVERALL, canonical_grade, read_grades, read_sentence
+from rag.documents.loading import read_text
+from rag.documents.structure import clean_text, parse_document
+from rag.evaluation.data import SHIPPED
+from tests.support import ROOT
+
+RI = "requires improvement"
+
+
+def grades_of(text: str, force: str | None = None) -> set[tuple[str, str]]:
+    return {(g.area, g.grade) for g in read_grades(clean_text(text), force)}
+
+
+@pytest.mark.parametrize(
+    ("word", "grade"),
+    [
+        ("Outstanding", "outstanding"),
+        ("'good'", "good"),
+        ("Requiring improvement", RI),
+        ("require improvement", RI),
+        ("INADEQUATE", "inadequate"),
+        ("poor", None),
+    ],
+)
+def test_canonical_grade(word: str, grade: str | None) -> None:
+    assert canonical_grade(word) == grade
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "I judge the force to be good at investigating crime.",
+            {("investigating crime", "good")},
+        ),
+        (
+            "Ravensmere Police is 'good' at operating efficiently.",
+            {("operating efficiently", "good")},
+        ),
+        ("It is rated outstanding for its use of data.", {("its use of data", "outstanding")}),
+        (
+            "The force requires improvement in how it supports victims.",
+            {("how it supports victims", RI)},
+        ),
+        (
+            "The force was graded inadequate at protecting vulnerable people.",
+            {("protecting vulnerable people", "inadequate")},
+        ),
+        ("Investigating crime: Requires improvement", {("investigating crime", RI)}),
+        ("| Investigating crime | Inadequate |", {("investigating crime", "inadequate")}),
+        ("Overall, I have graded the force as adequate.", {(OVERALL, "adequate")}),
+        ("I judge the force to be good overall.", {(OVERALL, "good")}),
+        (
+            "The force was judged to be:\n\n- good at X crime;\n\n- requires improvement at "
+            "responding to the public.",
+            {("X crime", "good"), ("responding to the public", RI)},
+        ),
+    ],
+)
+def test_phrasings(text: str, expected: set[tuple[str, str]]) -> None:
+    assert grades_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The force is doing good work with schools.",
+        "The force has a good understanding of the threats facing its communities.",
+        "Only 70 per cent of calls were answered within the national standard.",
+        "The force needs to improve how it investigates crime.",
+        "I am concerned about the way the force manages sex offenders.",
+        "The force is not good at answering calls.",
+        "The force aims to be outstanding at neighbourhood policing.",
+        "A force could only be graded as good or as requiring improvement.",
+        "In its previous inspection, the force was rated good at investigating crime.",
+        "The force is good in some areas.",
+        "Is Ravensmere Police good at investigating crime?",
+    ],
+)
+def test_no_grade_is_invented(text: str) -> None:
+    assert grades_of(text) == set()
+
+
+def test_a_grade_cites_its_verbatim_sentence_with_its_offsets() -> None:
+    text = "Some context. The force is good at tackling county lines. More context."
+    [grade] = read_grades(text)
+    assert text[grade.start : grade.end] == grade.sentence
+    assert grade.sentence == "The force is good at tackling county lines."
+
+
+def test_another_force_named_as_subject_is_not_the_documents_force() -> None:
+    text = "Neighbouring Ravensmere Police is outstanding at preventing crime."
+    assert grades_of(text, "Harrowfield Constabulary") == set()
+    assert grades_of(text, "Ravensmere Police") == {("preventing crime", "outstanding")}
+
+
+def test_a_list_item_grades_only_after_a_grading_lead_in() -> None:
+    assert read_sentence("- good at tackling crime;", in_list=True)
+    assert grades_of("Officers said they were:\n\n- good at tackling crime;") == set()
+
+
+CORPUS = SHIPPED / "corpus"
+# Every grade each shipped document states, written from reading it. Grades of an earlier
+# inspection, the scale's definitions and grade words used as adjectives are not grades.
+EXPECTED: dict[str, set[tuple[str, str]]] = {
+    "ambleshire-news-report-fictional.html": {
+        ("investigating crime", "inadequate"),
+        ("responding to the public", RI),
+        ("protecting vulnerable people", RI),
+        ("preventing crime", "good"),
+        ("developing a positive workplace", "adequate"),
+    },
+    "barsetshire-police-fictional.txt": {
+        ("the way it plans its finances", "outstanding"),
+        ("the way it treats people fairly", RI),
+    },
+    "borsetshire-constabulary-fictional.txt": {
+        (OVERALL, RI),
+        ("protecting vulnerable people", "inadequate"),
+    },
+    "casterbridge-constabulary-press-release-fictional.md": {
+        ("preventing crime", "outstanding"),  # the headline
+        ("preventing crime and anti-social behaviour", "outstanding"),
+        ("managing offenders", "good"),
+        ("leadership and force management", "good"),
+        ("investigating crime", "adequate"),
+        ("responding to the public", "adequate"),
+        ("developing a positive workplace", "adequate"),
+        ("protecting vulnerable people", RI),
+        ("police powers and public treatment", RI),
+    },
+    "fenmarsh-constabulary-assessment-fictional.md": {
+        (OVERALL, "adequate"),
+        ("protecting vulnerable people", "good"),
+        ("preventing crime and anti-social behaviour", "good"),
+        ("how it investigates crime", RI),
+        ("the way it manages offenders", RI),
+        ("treating the public fairly", "adequate"),
+    },
+    "glebeshire-constabulary-fictional.txt": {
+        (OVERALL, "adequate"),
+        ("protecting vulnerable people", "adequate"),
+        ("investigating crime", "good"),
+        ("the way it manages registered sex offenders", RI),
+        ("tackling serious and organised crime", "good"),
+    },
+    "loamshire-police-fictional.txt": {
+        ("tackling serious and organised crime", "good"),
+        ("the way it investigates crime", RI),
+        ("protecting vulnerable people", "good"),
+    },
+    "midsomer-constabulary-fictional.txt": set(),
+    "northmoor-news-report-fictional.html": {
+        ("investigating crime", "good"),
+        ("managing offenders", "good"),
+        ("responding to the public", RI),
+        ("developing a positive workplace", RI),
+    },
+    "northmoor-police-press-release-fictional.md": {
+        ("investigating crime", "good"),
+        ("managing offenders", "good"),
+        ("managing offenders and suspects", "good"),
+        ("preventing crime and anti-social behaviour", "adequate"),
+        ("protecting vulnerable people", "adequate"),
+        ("police powers and public treatment", "adequate"),
+        ("leadership and force management", "adequate"),
+        ("responding to the public", RI),
+        ("developing a positive workplace", RI),
+    },
+    "peel-programme-web-page-fictional.html": set(),  # defines the grades, grades no force
+    "state-of-policing-summary-fictional.md": set(),
+    "wessex-constabulary-fictional.txt": {
+        (OVERALL, "good"),
+        ("protecting vulnerable people", "good"),
+    },
+}
+REAL = ROOT / "data" / "cambridgeshire-constabulary-hmi-assessment-transcript.txt"
+EXPECTED_REAL = {("tackling serious and organised crime", "good")}
+
+
+def document_grades(path: Path) -> set[tuple[str, str]]:
+    document = parse_document(read_text(path, 10_000_000), path.name)
+    return {(g.area, g.grade) for g in read_grades(document.text, document.force)}
+
+
+def test_every_shipped_document_is_listed() -> None:
+    assert {p.name for p in CORPUS.iterdir()} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_shipped_document_grades(name: str) -> None:
+    assert document_grades(CORPUS / name) == EXPECTED[name]
+
+
+def test_real_transcript_grades() -> None:
+    # "support ... is generally good", "performing well", "a good understanding": no grade
+    assert document_grades(REAL) == EXPECTED_REAL
+
+
+def test_corpus_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    expected = found = invented = 0
+    for name, wanted in [*EXPECTED.items(), (REAL.name, EXPECTED_REAL)]:
+        path = REAL if name == REAL.name else CORPUS / name
+        read = document_grades(path)
+        expected += len(wanted)
+        found += len(wanted & read)
+        invented += len(read - wanted)
+    with capsys.disabled():
+        print(f"\ncorpus: grades found {found} of {expected}, invented {invented}")
+    assert found == expected and invented == 0
+
+
+def test_states_grade() -> None:
+    from rag.answer.grades import states_grade
+
+    assert states_grade("The force is good at tackling serious and organised crime.")
+    assert not states_grade("The force's support to victims of domestic abuse is generally good.")
