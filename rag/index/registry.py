@@ -36,7 +36,7 @@ class DocumentRecord:
             [p.number, p.start, p.end, *([p.section] if p.section else [])] for p in self.paragraphs
         ]
         meta["paragraphs"] = json.dumps(rows)
-        meta["pages"] = json.dumps([list(p) for p in self.pages]) if self.pages else None
+        meta["pages"] = json.dumps([list(p) for p in self.pages])  # always: upserts merge
         return {k: v for k, v in meta.items() if v is not None}
 
     @classmethod
