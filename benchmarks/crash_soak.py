@@ -148,8 +148,11 @@ def check_index(index: Path) -> dict[str, Any]:
             problems.append(f"{record.source}: duplicate chunk text")
     # Query with the vectors of uncommitted chunks (the hits most likely to leak) and of
     # a few live ones: a reader must only ever see registered documents' chunks.
-    orphans = [i for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)
-               if m["document_id"] not in live]
+    orphans = [
+        i
+        for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)
+        if m["document_id"] not in live
+    ]
     probe_ids = list(dict.fromkeys(orphans[:3] + got["ids"][:2]))
     probes = store.chunks.get(ids=probe_ids or None, limit=5, include=["embeddings"])
     for vector in probes["embeddings"] if probes["embeddings"] is not None else []:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.core.types import Citation
+from rag.core.types import Citation, innermost, page_at
 from rag.retrieve.evidence import Sentence
 from rag.retrieve.search import Passage
 
@@ -91,19 +91,21 @@ def citation_for(sentence: Sentence, n: int) -> Citation:
         document_id=passage.document_id,
         source=str(meta.get("source", "")),
         force=passage.force,
-        paragraph=paragraph_at(passage, offset),
+        **where(passage, offset),
         quote=sentence.text,
         chunk_id=passage.chunk_id,
         char_start=offset,
     )
 
 
-def paragraph_at(passage: Passage, offset: int) -> int | None:
-    """The paragraph number holding a document offset (chunks may span paragraphs)."""
-    for number, start, end in passage.extras.get("paragraphs", []):
+def where(passage: Passage, offset: int) -> dict[str, int | str | None]:
+    """The paragraph, page and section holding a document offset (chunks may span them)."""
+    page = page_at(passage.extras.get("pages", []), offset)
+    for number, start, end, section in passage.extras.get("paragraphs", []):
         if start <= offset < end:
-            return int(number)
-    return passage.paragraph
+            return {"paragraph": int(number), "page": page, "section": innermost(section)}
+    section = passage.metadata.get("section")
+    return {"paragraph": passage.paragraph, "page": page, "section": innermost(section)}
 
 
 @dataclass
@@ -145,7 +147,7 @@ def verified_citations(
             document_id=passage.document_id,
             source=str(passage.metadata.get("source", "")),
             force=passage.force,
-            paragraph=paragraph_at(passage, offset),
+            **where(passage, offset),
             quote=passage.text[span[0] : span[1]] if span else raw.quote,
             chunk_id=passage.chunk_id,
             char_start=offset,

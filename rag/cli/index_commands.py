@@ -144,6 +144,12 @@ def doctor(
             "stored sentence vectors: offline answers embed their sentences when asked "
             "(slower); `rag ingest` on their files adds them (offline embeddings only)"
         )
+    if report.documents_without_pages:
+        out.print(
+            f"note        {len(report.documents_without_pages)} PDF(s) were read by an older "
+            "version: their citations name no page or section; `rag ingest` on them reads "
+            "them anew"
+        )
     out.print(f"write lock  {report.lock}")
     for problem in report.problems:
         state = "[green]repaired[/]" if problem.repaired else "[red]problem[/]"

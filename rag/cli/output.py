@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from rag.core.errors import ConfigError, RagError
 from rag.core.safe_text import terminal_safe
-from rag.core.types import Citation
+from rag.core.types import Citation, spot
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # a message is one line
@@ -87,6 +87,6 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, in
 
 def print_citations(citations: list[Citation]) -> None:
     for c in citations:
-        where = f"paragraph {c.paragraph}" if c.paragraph else "paragraph ?"
+        where = show(spot(c) or "paragraph ?", one_line=True)
         out.print(f"  [{c.n}] {show(c.force or '-')}, {show(c.source, one_line=True)}, {where}")
         out.print(f"      “{show(c.quote)}”")

@@ -6,6 +6,8 @@ index), citations, and what the engine returns (answers, briefings, comparisons)
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,6 +26,19 @@ class Paragraph:
     number: int
     start: int
     end: int
+    section: str | None = None  # its headings, outermost first, joined by " > "
+
+
+def page_at(pages: Sequence[Sequence[int]], offset: int) -> int | None:
+    """The page holding a document offset; ``pages`` are (offset, page) where each page
+    starts, in order (none for a document without pages)."""
+    i = bisect_right([start for start, _ in pages], offset)
+    return int(pages[i - 1][1]) if i else (int(pages[0][1]) if pages else None)
+
+
+def innermost(section: str | None) -> str | None:
+    """The heading a passage sits under, for people: the last of its section path."""
+    return section.rsplit(" > ", 1)[-1] if section else None
 
 
 @dataclass
@@ -38,6 +53,7 @@ class ParsedDocument:
     inspector: str | None = None
     title: str | None = None
     doc_type: str | None = None  # "transcript", "report", ...
+    pages: list[tuple[int, int]] = field(default_factory=list)  # (offset, page): see page_at
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,8 @@ class Citation(BaseModel):
     source: str
     force: str | None = None
     paragraph: int | None = None
+    page: int | None = Field(None, description="The PDF page the quote starts on (from 1).")
+    section: str | None = Field(None, description="The heading the quote sits under.")
     quote: str = Field(description="Verbatim words of the passage.")
     verified: bool = True
     chunk_id: str | None = Field(None, exclude=True)
@@ -74,10 +92,19 @@ class Citation(BaseModel):
 
 
 def place(c: Citation) -> str:
-    """Where a citation points, for people: force · document · paragraph (no force for a
-    document about no single force)."""
+    """Where a citation points, for people: force · document · page and section (else
+    paragraph); no force for a document about no single force."""
     where = f"{c.force} · {c.source}" if c.force else c.source
-    return where if c.paragraph is None else f"{where} · paragraph {c.paragraph}"
+    return f"{where} · {spot(c)}" if spot(c) else where
+
+
+def spot(c: Citation) -> str | None:
+    """Where in its document a citation points: "page 9, Investigating crime" for a PDF,
+    else "paragraph 4" (with its section when it has one)."""
+    first = f"page {c.page}" if c.page is not None else None
+    if first is None and c.paragraph is not None:
+        first = f"paragraph {c.paragraph}"
+    return ", ".join(s for s in (first, c.section) if s) or None
 
 
 class Usage(BaseModel):

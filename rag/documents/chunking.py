@@ -37,7 +37,8 @@ def chunker_signature(max_tokens: int, overlap: int, encoding: str) -> str:
     """Identifies the chunking of a document: a change means re-chunking."""
     # v2: chunks carry their sentence vectors (rag.index.sentence_vectors); v1 chunks gain them
     # v3: a lead-in is kept with its list, and each list item is a sentence
-    return f"v3:{encoding}:{max_tokens}:{overlap}:{MERGE_BELOW_TOKENS}"
+    # v4: chunks and paragraphs carry their PDF page and section (a PDF's text is read anew)
+    return f"v4:{encoding}:{max_tokens}:{overlap}:{MERGE_BELOW_TOKENS}"
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[Span]:

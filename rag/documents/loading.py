@@ -20,6 +20,8 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordError
 
 from rag.core.errors import RejectedInput
+from rag.documents.blocks import Block, blocks_text
+from rag.documents.pdf import pdf_blocks
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".html", ".htm"}
 
@@ -79,6 +81,13 @@ _MD_SETEXT_RULE = re.compile(r"^ {0,3}(?:=+|-{3,})[ \t]*$", re.MULTILINE)
 
 def read_text(path: Path, max_bytes: int) -> str:
     """The document's raw text; raises RejectedInput with the reason and the remedy."""
+    loaded = read_document(path, max_bytes)
+    return loaded if isinstance(loaded, str) else blocks_text(loaded)
+
+
+def read_document(path: Path, max_bytes: int) -> str | list[Block]:
+    """The document's raw text, or for a PDF its paragraphs with their pages and sections;
+    raises RejectedInput with the reason and the remedy."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
@@ -87,14 +96,13 @@ def read_text(path: Path, max_bytes: int) -> str:
         )
     data = _read_bytes(path, max_bytes)
     if suffix == ".pdf":
-        text = _pdf_text(data)
-    else:
-        text = _decode(data)
-        _reject_binary(text)
-        if suffix in (".html", ".htm"):
-            text = _html_text(text)
-        elif suffix == ".md":
-            text = _markdown_text(text)
+        return _pdf_blocks(data)  # each page has text (else rejected)
+    text = _decode(data)
+    _reject_binary(text)
+    if suffix in (".html", ".htm"):
+        text = _html_text(text)
+    elif suffix == ".md":
+        text = _markdown_text(text)
     if not text.strip():
         raise RejectedInput("no readable text after extraction: check that the file holds text")
     return text
@@ -175,7 +183,7 @@ def _reject_binary(text: str) -> None:
         raise RejectedInput("binary content, not text (an image or archive renamed?): convert it")
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_blocks(data: bytes) -> list[Block]:
     if b"%PDF-" not in data[:1024]:
         raise RejectedInput("not a PDF (no %PDF- header): check the file or fix its extension")
     # Readers look for %%EOF in the last 1024 bytes; without it the file was cut short.
@@ -202,7 +210,13 @@ def _pdf_text(data: bytes) -> str:
         ) from None
     if not any(page.strip() for page in pages):
         raise RejectedInput("PDF has no text layer (scanned?): run OCR first, e.g. ocrmypdf")
-    return "\n\n".join(pages)
+    try:
+        blocks = pdf_blocks(data)
+    except Exception:  # pdfminer chokes on some files pypdf reads: their pages, unstructured
+        blocks = []
+    if not any(b.text.strip() for b in blocks):
+        blocks = [Block(text, page) for page, text in enumerate(pages, start=1) if text.strip()]
+    return blocks
 
 
 # Page chrome, not the report: menus, sidebars, cookie banners, share links, footers.

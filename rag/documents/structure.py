@@ -6,10 +6,11 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.core.errors import RejectedInput
 from rag.core.types import Paragraph, ParsedDocument
+from rag.documents.blocks import Block
 
 # CSI (ESC[ or the C1 byte), OSC (ended by BEL or ESC\, never past a line), then other
 # escapes: ESC, optional intermediate bytes, one final byte (e.g. ESC(B, ESC M).
@@ -153,10 +154,15 @@ def clean_text(raw: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def parse_document(raw: str, source: str, force_override: str | None = None) -> ParsedDocument:
-    """Clean ``raw``, drop the banner, read the title line and number the body paragraphs."""
-    paragraphs = _drop_banner([p for p in clean_text(raw).split("\n\n") if p])
-    title, meta, body = _split_title(paragraphs)
+def parse_document(
+    raw: str | list[Block], source: str, force_override: str | None = None
+) -> ParsedDocument:
+    """Clean ``raw``, drop the banner, read the title line and number the body paragraphs
+    (with their pages and sections when ``raw`` is a PDF's blocks)."""
+    units = _drop_banner(_units(raw))
+    title_unit, meta, body_units = _split_title(units)
+    title = title_unit.text if title_unit else None
+    body = [u.text for u in body_units]
     if not body:
         raise RejectedInput("no body text after the banner and title: check the file's content")
     text = "\n\n".join([title, *body] if title else body)
@@ -168,12 +174,40 @@ def parse_document(raw: str, source: str, force_override: str | None = None) -> 
         source=source,
         text=text,
         document_id=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        paragraphs=_number(body, start=len(title) + 2 if title else 0),
+        paragraphs=_number(body_units, start=len(title) + 2 if title else 0),
         force=force,
         inspector=inspector,
         title=title,
         doc_type=_doc_type(title) if title else None,
+        pages=_pages([title_unit, *body_units] if title_unit else body_units),
     )
+
+
+def _units(raw: str | list[Block]) -> list[Block]:
+    """Cleaned paragraphs; a block's page and section go with what it cleans to."""
+    if isinstance(raw, str):
+        return [Block(p) for p in clean_text(raw).split("\n\n") if p]
+    units = []
+    for block in raw:
+        cleaned = [p for p in clean_text(block.text).split("\n\n") if p]
+        # breaks are offsets into the block's text: kept only if cleaning left it whole
+        breaks = block.breaks if cleaned == [block.text] else ()
+        units += [replace(block, text=p, breaks=breaks) for p in cleaned]
+    return units
+
+
+def _pages(units: list[Block]) -> list[tuple[int, int]]:
+    """(offset, page) where each page starts in the stored text (units joined by blank
+    lines), from the blocks' pages and the page breaks inside them."""
+    pages: list[tuple[int, int]] = []
+    offset = 0
+    for unit in units:
+        starts = [(offset, unit.page)] if unit.page is not None else []
+        for at, page in [*starts, *((offset + o, p) for o, p in unit.breaks)]:
+            if not pages or pages[-1][1] != page:
+                pages.append((at, page))
+        offset += len(unit.text) + 2
+    return pages
 
 
 def _unwrap(block: str) -> list[str]:
@@ -190,24 +224,27 @@ def _unwrap(block: str) -> list[str]:
     return [" ".join(lines) for lines in paragraphs]
 
 
-def _drop_banner(paragraphs: list[str]) -> list[str]:
+def _drop_banner(units: list[Block]) -> list[Block]:
     # The banner may be wrapped into several short paragraphs or prefix the title's.
-    for count in range(1, min(_TITLE_SEARCH, len(paragraphs)) + 1):
-        match = _BANNER.match(" ".join(paragraphs[:count]))
+    for count in range(1, min(_TITLE_SEARCH, len(units)) + 1):
+        joined = " ".join(u.text for u in units[:count])
+        match = _BANNER.match(joined)
         if match:
-            rest = " ".join(paragraphs[:count])[match.end() :]
-            return ([rest] if rest else []) + paragraphs[count:]
-    return paragraphs
+            rest = joined[match.end() :]
+            return ([replace(units[count - 1], text=rest, breaks=())] if rest else []) + units[
+                count:
+            ]
+    return units
 
 
-def _split_title(paragraphs: list[str]) -> tuple[str | None, _Title, list[str]]:
-    for index, paragraph in enumerate(paragraphs[:_TITLE_SEARCH]):
-        meta = _read_title(paragraph) if len(paragraph) <= _TITLE_MAX else None
+def _split_title(units: list[Block]) -> tuple[Block | None, _Title, list[Block]]:
+    for index, unit in enumerate(units[:_TITLE_SEARCH]):
+        meta = _read_title(unit.text) if len(unit.text) <= _TITLE_MAX else None
         if meta:
-            return paragraph, meta, paragraphs[index + 1 :]
-        if len(paragraph) > _MASTHEAD_MAX:
+            return unit, meta, units[index + 1 :]
+        if len(unit.text) > _MASTHEAD_MAX:
             break
-    return None, _Title(None, None), paragraphs
+    return None, _Title(None, None), units
 
 
 def _read_title(line: str) -> _Title | None:
@@ -251,9 +288,9 @@ def _doc_type(title: str) -> str:
     return "assessment"
 
 
-def _number(body: list[str], start: int) -> list[Paragraph]:
+def _number(body: list[Block], start: int) -> list[Paragraph]:
     paragraphs = []
-    for number, paragraph in enumerate(body, start=1):
-        paragraphs.append(Paragraph(number, start, start + len(paragraph)))
-        start += len(paragraph) + 2
+    for number, unit in enumerate(body, start=1):
+        paragraphs.append(Paragraph(number, start, start + len(unit.text), unit.section))
+        start += len(unit.text) + 2
     return paragraphs

@@ -51,6 +51,9 @@ class DoctorReport:
     # live chunks stored without sentence vectors (an older version, or the OpenAI
     # embedding backend): not a fault, their sentences are embedded at question time
     chunks_without_sentence_vectors: int = 0
+    # PDFs read by a version before pages and sections (running headers in their text):
+    # not a fault, their citations name no page; `rag ingest` on them reads them anew
+    documents_without_pages: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -104,6 +107,9 @@ def examine(store: IndexStore, report: DoctorReport, expected_dimension: int | N
         SENTENCE_VECTORS_KEY not in m for d in live for m in by_document[d]
     )
     report.orphan_chunks = report.chunks - report.live_chunks
+    report.documents_without_pages = sorted(
+        r.source for r in records if r.source.lower().endswith(".pdf") and not r.pages
+    )
     if report.orphan_chunks and report.lock != "held":  # else: the running ingest's work
         report.problems.append(
             Problem(

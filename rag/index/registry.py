@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rag.core.types import Paragraph
@@ -26,11 +26,17 @@ class DocumentRecord:
     chunker: str
     paragraphs: list[Paragraph]
     text: str = ""
+    pages: list[tuple[int, int]] = field(default_factory=list)  # (offset, page): PDFs only
 
     def metadata(self) -> dict[str, Any]:
         meta = asdict(self)
         meta.pop("text")
-        meta["paragraphs"] = json.dumps([[p.number, p.start, p.end] for p in self.paragraphs])
+        # a paragraph without a section is stored as before: [number, start, end]
+        rows = [
+            [p.number, p.start, p.end, *([p.section] if p.section else [])] for p in self.paragraphs
+        ]
+        meta["paragraphs"] = json.dumps(rows)
+        meta["pages"] = json.dumps([list(p) for p in self.pages])  # always: upserts merge
         return {k: v for k, v in meta.items() if v is not None}
 
     @classmethod
@@ -48,6 +54,7 @@ class DocumentRecord:
             chunker=str(meta.get("chunker", "")),
             paragraphs=paragraphs,
             text=text or "",
+            pages=[(int(o), int(p)) for o, p in json.loads(str(meta.get("pages", "[]")))],
         )
 
 

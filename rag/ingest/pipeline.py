@@ -17,9 +17,10 @@ from langchain_core.embeddings import Embeddings
 
 from rag.core.errors import RagError, RejectedInput
 from rag.core.settings import Settings
-from rag.core.types import Chunk, ParsedDocument
+from rag.core.types import Chunk, ParsedDocument, page_at
+from rag.documents.blocks import Block
 from rag.documents.chunking import chunk_document, chunker_signature
-from rag.documents.loading import SUPPORTED_SUFFIXES, read_text
+from rag.documents.loading import SUPPORTED_SUFFIXES, read_document
 from rag.documents.structure import parse_document
 from rag.index.embeddings import embedding_identity, make_embeddings
 from rag.index.locking import RunMarker, write_lock
@@ -44,6 +45,11 @@ def chunk_metadata(doc: ParsedDocument, chunk: Chunk) -> dict[str, str | int]:
         "tokens": chunk.token_count,
         "paragraph_start": chunk.paragraph_start,
         "paragraph_end": chunk.paragraph_end,
+        "page_start": page_at(doc.pages, chunk.start),
+        "page_end": page_at(doc.pages, chunk.end - 1),
+        "section": next(
+            (p.section for p in doc.paragraphs if p.number == chunk.paragraph_start), None
+        ),
     }
     return {k: v for k, v in meta.items() if v is not None}  # Chroma stores no None
 
@@ -84,7 +90,9 @@ class Ingester:
         self._records = {r.source: r for r in self.store.documents()}
         self._known = {r.document_id: r.source for r in self._records.values()}
 
-    def ingest_text(self, raw: str, source: str, force_name: str | None = None) -> IngestResult:
+    def ingest_text(
+        self, raw: str | list[Block], source: str, force_name: str | None = None
+    ) -> IngestResult:
         """Queue one document; its result is final once :meth:`flush` has run."""
         doc = parse_document(raw, source, force_override=force_name)
         current = self._records.get(source)
@@ -196,6 +204,7 @@ class Ingester:
             chunker=self.chunker,
             paragraphs=doc.paragraphs,
             text=doc.text,
+            pages=doc.pages,
         )
 
     def _clean_up(self, item: _Pending) -> None:
@@ -215,7 +224,7 @@ class Ingester:
                     f"unsupported file type {path.suffix or '(none)'}; "
                     f"use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
                 )
-            raw = read_text(path, max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
+            raw = read_document(path, max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
             return self.ingest_text(raw, name, force_name)
         except RejectedInput as exc:
             return IngestResult(name, "rejected", error=str(exc))

@@ -77,10 +77,13 @@ class Snapshot:
     def __init__(self, store: IndexStore) -> None:
         records, got = store.read(lambda: _read_live(store))
         live = {r.document_id for r in records}
-        # paragraph offsets per document, to cite the exact paragraph of a sentence
+        # paragraph offsets (and sections) and page starts per document, to cite the exact
+        # paragraph, section and page of a sentence
         self.paragraphs = {
-            r.document_id: [(p.number, p.start, p.end) for p in r.paragraphs] for r in records
+            r.document_id: [(p.number, p.start, p.end, p.section) for p in r.paragraphs]
+            for r in records
         }
+        self.pages = {r.document_id: r.pages for r in records if r.pages}
         self.inspectors = {r.force: r.inspector for r in records if r.force}
         keep = [i for i, m in enumerate(got["metadatas"] or []) if m.get("document_id") in live]
         self.ids: list[str] = [got["ids"][i] for i in keep]
@@ -132,6 +135,7 @@ class Snapshot:
         meta = self.metadatas[i]
         extras = {
             "paragraphs": self.paragraphs.get(str(meta.get("document_id")), []),
+            "pages": self.pages.get(str(meta.get("document_id")), []),
             SENTENCE_VECTORS_KEY: self.sentence_vectors[i],
         }
         return Passage(self.ids[i], self.texts[i], meta, score, similarity, lexical, extras)

@@ -21,6 +21,7 @@ from rag.index.doctor import run_doctor
 from rag.index.embeddings import DIMENSION, MODEL_NAME
 from rag.index.locking import write_lock
 from rag.index.opening import open_store
+from rag.index.registry import source_key
 from rag.index.store import IndexStore
 from rag.ingest.pipeline import chunk_metadata, ingest_paths
 from tests.support import FICTIONAL, SHIPPED
@@ -89,6 +90,28 @@ def test_chunks_without_sentence_vectors_are_counted_not_a_fault(indexed: Settin
     report = run_doctor(indexed)
     assert report.healthy and report.chunks_without_sentence_vectors == 3
     assert report.to_json()["chunks_without_sentence_vectors"] == 3
+
+
+def test_pdf_read_before_pages_is_noted_not_a_fault(
+    settings: Settings, embeddings: Embeddings
+) -> None:
+    """A PDF registered by a version that kept no pages: named, healthy; a new ingest
+    reads it anew (the chunker signature changed) and the note goes."""
+    from tests.support.pdf_report import build_report
+
+    path, _ = build_report(settings.index_dir.parent / "report-fictional.pdf")
+    ingest_paths([path], settings, embeddings=embeddings)
+    assert run_doctor(settings).documents_without_pages == []
+    store = store_of(settings)
+    (record,) = store.documents()
+    # as an older version left it: no "pages" key at all
+    store.registry.update(ids=[source_key(record.source)], metadatas=[{"pages": None}])
+    store.registry.update(ids=[source_key(record.source)], metadatas=[{"chunker": "v3:old"}])
+    report = run_doctor(settings)
+    assert report.healthy and report.documents_without_pages == [record.source]
+    again = ingest_paths([path], settings, embeddings=embeddings)
+    assert [d.status for d in again.documents] == ["updated"]
+    assert run_doctor(settings).documents_without_pages == []
 
 
 def test_orphan_chunks_are_found_and_deleted_documents_untouched(

@@ -12,4 +12,14 @@ ANSWER_KEYS = {
     "latency_ms",
 }
 OPTIONAL_ANSWER_KEYS = {"partial", "notice"}  # additions beyond the contract
-CITATION_KEYS = {"n", "document_id", "source", "force", "paragraph", "quote", "verified"}
+CITATION_KEYS = {
+    "n",
+    "document_id",
+    "source",
+    "force",
+    "paragraph",
+    "page",
+    "section",
+    "quote",
+    "verified",
+}

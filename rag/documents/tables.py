@@ -1,0 +1,39 @@
+"""A table's rows as sentences: one line per row, never a run of cell words.
+
+A graded-judgement table ("Investigating crime | Inadequate") reads
+"Investigating crime: Inadequate"; other tables "Officers: 1,204" or, with
+more columns, "Officers: Full-time 1,204; Headcount 1,310".
+"""
+
+from __future__ import annotations
+
+from rag.documents.blocks import GRADES
+
+Row = list[str]
+
+
+def is_grade(cell: str) -> bool:
+    return cell.strip().rstrip(".").casefold() in GRADES
+
+
+def table_lines(rows: list[Row], header: bool) -> list[str]:
+    """The table's lines; ``header``: its first row names the columns."""
+    rows = [[" ".join(c.split()) for c in row if c.strip()] for row in rows]
+    rows = [row for row in rows if row]
+    if not rows:
+        return []
+    heads, body = (rows[0], rows[1:]) if header and len(rows) > 1 else ([], rows)
+    if any(len(row) == 2 and is_grade(row[1]) for row in body):
+        # a judgement table: its column names ("Area", "Grade") add nothing to a row
+        return [_row_line(row, []) for row in body]
+    lines = [": ".join(heads[:1] + ["; ".join(heads[1:])])] if len(heads) > 1 else heads[:1]
+    return lines + [_row_line(row, heads) for row in body]
+
+
+def _row_line(row: Row, heads: Row) -> str:
+    if len(row) == 1:
+        return row[0]
+    values = row[1:]
+    if len(row) > 2 and len(heads) == len(row):
+        values = [f"{head} {value}" for head, value in zip(heads[1:], values, strict=True)]
+    return f"{row[0]}: {'; '.join(values)}"
