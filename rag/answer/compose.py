@@ -28,6 +28,10 @@ _SPEECH = re.compile(r"\b(said|says|added|told us|told reporters)\b|[\"“]\s*$"
 _ITEM = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
 MAX_ITEMS = 8  # list items joined to a lead-in, at most
 _BARE_REFERENCE_WORDS = 10  # "This is a cause of concern.": too short to stand alone
+# a numbered finding's heading: its text is the sentence after it
+FINDING_HEADING = re.compile(
+    r"^\W*(?:area for improvement|recommendation|cause of concern)\s+\d{1,2}\W*$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,10 @@ def spans_for(sentence: Sentence) -> list[Candidate]:
     elif i > 0 and (_lead_in(piece(i - 1)) or _SPEECH.search(piece(i - 1))):
         # introduced by the sentence before: "HM Inspector ... said:", "the report found:"
         out.append(joined(spans[i - 1][0], sentence.end))
+    before = text[: sentence.start].rstrip()
+    heading = before.rfind("\n") + 1  # the line above: "Area for improvement 7" (a heading)
+    if FINDING_HEADING.match(before[heading:]):
+        out.append(joined(heading, sentence.end))
     if _ITEM.match(own):  # a list item: with the lead-in above it
         above = range(i - 1, max(-1, i - 1 - MAX_ITEMS), -1)
         lead = next((j for j in above if _lead_in(piece(j))), None)

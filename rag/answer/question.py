@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rag.answer.grades import read_sentence
 from rag.answer.names import ROLE_ASKED, names_someone
 from rag.answer.values import (
     ANY_NUMBER,
@@ -140,6 +141,8 @@ class Question:
         if self.kind == "person":
             return names_someone(text, self.text)
         text = unstated(text, self.text)
+        if self.kind == "grade":  # the one grade reader; a list item reads as one
+            return bool(read_sentence(text, in_list=_LIST_ITEM.match(text) is not None))
         if _VALUE[self.kind].search(text) is None:
             return False
         if self.kind == "number" and self.counted:
@@ -168,6 +171,11 @@ class Question:
             return False
         if any(not present(u, text) for u in self.defined):
             return False  # "What is Engage?": a sentence without "Engage" does not say
+        for finding in _NUMBERED.finditer(self.text):  # "area for improvement 7" is that one
+            if not re.search(
+                rf"\b{_finding_pattern(finding.group(1))}\s*{finding.group(2)}\b", text, re.I
+            ):
+                return False
         if self.kind is None or self.kind == "reason":
             return True
         if self.kind == "person" and self.role_named(text):
@@ -241,6 +249,20 @@ class Question:
 # a person needs one unit of it: areas of policing are named in many ways.
 FOCUS_SHARE = 0.34
 _MEASURED = frozenset({"amount", "duration", "number", "date"})
+_LIST_ITEM = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
+# a numbered finding asked about: "AFI 7", "recommendation 2"
+_NUMBERED = re.compile(
+    r"\b(areas? for improvement|AFI|recommendation|cause of concern)\s*(?:no\.?\s*)?(\d{1,2})\b",
+    re.I,
+)
+
+
+def _finding_pattern(name: str) -> str:
+    if name.lower() in ("afi", "area for improvement", "areas for improvement"):
+        return r"(?:area for improvement|AFI)"
+    return re.escape(name)
+
+
 _AUTHORSHIP = re.compile(r"\b(?:wrote|written|writes|authors?|authored|signed|by whom)\b", re.I)
 # a byline under a title ("By Sir Edmund Larkhill"), not a deadline ("By 30 June 2028, ...")
 _BYLINE = re.compile(

@@ -22,6 +22,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordEr
 from rag.core.errors import RejectedInput
 from rag.documents.blocks import Block, blocks_text
 from rag.documents.pdf import pdf_blocks
+from rag.documents.tables import table_lines
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".html", ".htm"}
 
@@ -258,11 +259,15 @@ def _html_text(markup: str) -> str:
             tag.insert(0, f"{number}. ")
         else:
             tag.insert(0, "- ")
+    for table in soup.find_all("table"):  # one line per row, as a PDF's tables read
+        if table.find_parent("table") is None:
+            first = table.find("tr")
+            header = first is not None and first.find("td") is None
+            rows = [[c.get_text(" ") for c in tr.find_all(["td", "th"])] for tr in table("tr")]
+            table.replace_with("\n\n" + "\n\n".join(table_lines(rows, header)) + "\n\n")
     for tag in soup.find_all(_HTML_BLOCKS):
         tag.insert_before("\n\n")
         tag.insert_after("\n\n")
-    for tag in soup.find_all(["td", "th"]):
-        tag.insert_after(" ")
     for tag in soup.find_all("br"):
         tag.replace_with("\n")
     return soup.get_text()

@@ -70,3 +70,19 @@ def test_a_quoted_sentence_is_joined_with_who_said_it_for_a_who_question() -> No
     sentence = Sentence(passage, start, end, similarity=1.0)
     (chosen,) = choose([sentence], 0.1, False, "Who said officers are exhausted?")
     assert chosen.text.startswith("Matt Greaves") and chosen.text.endswith('high."')
+
+
+def test_a_numbered_finding_is_quoted_with_its_heading() -> None:
+    text = (
+        "Area for improvement 6\n\nThe force should answer 101 calls more quickly.\n\n"
+        "Area for improvement 7\n\nThe force should complete disclosure applications in 28 days."
+    )
+    passage = Passage("c2", text, {"document_id": "d2", "force": "Wessex Constabulary"})
+    sentences = [
+        Sentence(passage, s, e, similarity=1.0 - n * 0.01)
+        for n, (s, e) in enumerate(quotable_spans(text))
+        if text[s:e].startswith("The force")
+    ]
+    (chosen,) = choose(sentences, 0.1, False, "What's AFI 7 about?")
+    assert chosen.text.startswith("Area for improvement 7") and "28 days" in chosen.text
+    assert not choose(sentences, 0.1, False, "What does area for improvement 9 say?")

@@ -194,6 +194,23 @@ def test_html_page_chrome_is_dropped_and_lists_keep_their_numbers(tmp_path: Path
     ]
 
 
+def test_html_tables_read_one_line_per_row(tmp_path: Path) -> None:
+    page = """<main><p>Our judgements:</p><table><tr><th>Area</th><th>Grade</th></tr>
+    <tr><td>Investigating crime</td><td>Inadequate</td></tr>
+    <tr><td>Preventing crime</td><td>Good</td></tr></table>
+    <table><tr><th>Measure</th><th>2024</th><th>2025</th></tr>
+    <tr><td>Officers</td><td>1,204</td><td>1,250</td></tr></table></main>"""
+    text = read_text(write(tmp_path, "report.html", page), MAX)
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    assert paragraphs == [
+        "Our judgements:",
+        "Investigating crime: Inadequate",  # a judgement table: no word soup, no header
+        "Preventing crime: Good",
+        "Measure: 2024; 2025",
+        "Officers: 2024 1,204; 2025 1,250",
+    ]
+
+
 @pytest.mark.parametrize("suffix", [".html", ".htm"])
 def test_html_text_keeps_blocks_and_drops_scripts(tmp_path: Path, suffix: str) -> None:
     text = read_text(write(tmp_path, "page" + suffix, HTML), MAX)
@@ -219,7 +236,7 @@ def test_html_text_keeps_blocks_and_drops_scripts(tmp_path: Path, suffix: str) -
         "- Second finding",
     ]
     assert "Line one\nLine two" in text
-    assert "Effectiveness Good" in " ".join(text.split())
+    assert "Effectiveness: Good" in " ".join(text.split())
 
 
 def test_html_with_only_script_is_rejected(tmp_path: Path) -> None:
