@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rag.answer.grades import read_sentence
 from rag.answer.names import ROLE_ASKED, names_someone
 from rag.answer.values import (
     ANY_NUMBER,
@@ -141,8 +140,6 @@ class Question:
         if self.kind == "person":
             return names_someone(text, self.text)
         text = unstated(text, self.text)
-        if self.kind == "grade":  # the one grade reader; a list item reads as one
-            return bool(read_sentence(text, in_list=_LIST_ITEM.match(text) is not None))
         if _VALUE[self.kind].search(text) is None:
             return False
         if self.kind == "number" and self.counted:
@@ -249,7 +246,6 @@ class Question:
 # a person needs one unit of it: areas of policing are named in many ways.
 FOCUS_SHARE = 0.34
 _MEASURED = frozenset({"amount", "duration", "number", "date"})
-_LIST_ITEM = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
 # a numbered finding asked about: "AFI 7", "recommendation 2"
 _NUMBERED = re.compile(
     r"\b(areas? for improvement|AFI|recommendation|cause of concern)\s*(?:no\.?\s*)?(\d{1,2})\b",

@@ -115,7 +115,7 @@ def test_integrity_question_finds_staff_corruption_paragraph(shared: Index) -> N
     text = document_text(shared.store, hit)
     offset = text.index("staff corruption")
     assert int(hit.metadata["char_start"]) <= offset < int(hit.metadata["char_end"])
-    (number,) = [n for n, s, e in hit.extras["paragraphs"] if s <= offset < e]
+    (number,) = [n for n, s, e, *_page in hit.extras["paragraphs"] if s <= offset < e]
     assert int(hit.metadata["paragraph_start"]) <= number <= int(hit.metadata["paragraph_end"])
 
 
@@ -149,7 +149,9 @@ def test_results_carry_ids_scores_and_exact_provenance(
             assert p.force == record.force
             start, end = int(meta["char_start"]), int(meta["char_end"])
             assert p.text == record.text[start:end]
-            assert p.extras["paragraphs"] == [(q.number, q.start, q.end) for q in record.paragraphs]
+            assert [x[:3] for x in p.extras["paragraphs"]] == [
+                (q.number, q.start, q.end) for q in record.paragraphs
+            ]
             first, last = int(meta["paragraph_start"]), int(meta["paragraph_end"])
             assert p.paragraph == first <= last
             spans = {q.number: (q.start, q.end) for q in record.paragraphs}
