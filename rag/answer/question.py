@@ -15,6 +15,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rag.answer.asks import (
+    ASKS,
+    AUTHORSHIP,
+    BYLINE,
+    HOW_MUCH,
+    NAMED_NUMBER,
+    NOT_MEASURED,
+    NUMBERED,
+    SUBSET,
+    SUBSET_VERB,
+    finding_pattern,
+    unstated,
+)
 from rag.answer.names import ROLE_ASKED, names_someone
 from rag.answer.values import (
     ANY_NUMBER,
@@ -25,7 +38,6 @@ from rag.answer.values import (
     MONEY,
     RANKING,
     REASON,
-    SUPERLATIVE,
     abbreviation,
     counted_qualifier,
     counted_words,
@@ -35,62 +47,6 @@ from rag.retrieve.asked import defined_term
 from rag.retrieve.lexical import terms
 from rag.retrieve.variants import CONCEPT, document_surface, surface, unit_stems, units
 
-# The kinds of answer a question can ask for, each with what its wording looks like.
-_ASKS: list[tuple[str, re.Pattern[str]]] = [
-    (  # "which force has the most officers": a ranking the documents must state
-        "ranking",
-        re.compile(
-            rf"\b(which|what)\s+(\w+\s+)?(force|forces|area|areas)\b.*\b({SUPERLATIVE})\b", re.I
-        ),
-    ),
-    (
-        "amount",
-        re.compile(
-            r"\bhow much\s+(?:money|funding|cash)\b|(?<!by )\bhow much\s+(?:has|have|had|did|"
-            r"does|do|will|would|must|should|is|was)\b[^?]*?\b(?:save[ds]?|saving|savings|"
-            r"cost|costs|spend|spent|invest|invested)\b|"
-            r"\bwhat (?:is|was|are|were) (?:the |its |their )?(?:\w+ )?(?:budget|costs?|spending|"
-            r"funding)\b|(?:£|\b(?:budget|savings?|funding|costs?)\b)[^?]*\bhow much\b",
-            re.I,
-        ),
-    ),
-    ("duration", re.compile(r"\bhow long\b|\bfor how many (days|weeks|months|years)\b", re.I)),
-    (
-        "number",
-        re.compile(
-            r"\b(how (many|much|often|far|quickly|big|large|high|low)|what (number|"
-            r"percentage|proportion|share|fraction|amount|figure|sum)|by how much|how many|"
-            r"(?:what|which) (?:is|was|are|were) the (?:\w+ )?(?:number|percentage|proportion|"
-            r"rate|amount|total) of)\b",
-            re.I,
-        ),
-    ),
-    (
-        "date",
-        re.compile(r"\b(when|what year|which year|what date|since when|deadline|by when)\b", re.I),
-    ),
-    (
-        "person",
-        re.compile(
-            r"^\W*(?:and\s+|so\s+)?(?:who|whose|whom)\b|\b(?:by|to|with|from) whom\b|"
-            r"^\W*which (?:of (?:the|his|her|hm)\s+)?(?:\S+\s+)?(?:inspector|officer|person|"
-            r"chief|commissioner|leader)s?\b|\bname of (?:the|its|his|her)\b",
-            re.I,
-        ),
-    ),
-    (
-        "grade",
-        re.compile(r"\b(grade|graded|grading|rating|rated|judge[ds]?|judgement|verdict)\b", re.I),
-    ),
-    (
-        "reason",
-        re.compile(
-            r"\bwhy\b|\bwhat (?:is|was|are|were) (?:the )?(?:reasons?|causes?)\b|\bhow come\b|"
-            r"\bwhat (?:caused|explains|is behind|lies behind)\b",
-            re.I,
-        ),
-    ),
-]
 _VALUE = {
     "ranking": RANKING,
     "amount": MONEY,
@@ -168,16 +124,16 @@ class Question:
             return False
         if any(not present(u, text) for u in self.defined):
             return False  # "What is Engage?": a sentence without "Engage" does not say
-        for finding in _NUMBERED.finditer(self.text):  # "area for improvement 7" is that one
+        for finding in NUMBERED.finditer(self.text):  # "area for improvement 7" is that one
             if not re.search(
-                rf"\b{_finding_pattern(finding.group(1))}\s*{finding.group(2)}\b", text, re.I
+                rf"\b{finding_pattern(finding.group(1))}\s*{finding.group(2)}\b", text, re.I
             ):
                 return False
         if self.kind is None or self.kind == "reason":
             return True
         if self.kind == "person" and self.role_named(text):
             return True  # "which inspector spoke": the name beside "Inspector" answers
-        if self.kind == "person" and _AUTHORSHIP.search(self.text) and _BYLINE.match(text):
+        if self.kind == "person" and AUTHORSHIP.search(self.text) and BYLINE.match(text):
             return True  # "who wrote it": "By His Majesty's Chief Inspector, Sir X" answers
         if any(not present(u, text) for u in self.measured):
             return False  # "how much notice": a figure without notice is of something else
@@ -190,8 +146,8 @@ class Question:
     def predicate(self) -> tuple[str, ...]:
         """The units of what a "how many of the X ..." question says of its part of X
         ("... were classed as high risk"): a number counting all of X does not answer."""
-        match = _SUBSET.search(self.text)
-        verb = _SUBSET_VERB.search(self.text, match.end()) if match else None
+        match = SUBSET.search(self.text)
+        verb = SUBSET_VERB.search(self.text, match.end()) if match else None
         if verb is None:
             return ()
         counted = set(units(" ".join(self.counted)))
@@ -202,9 +158,9 @@ class Question:
     def measured(self) -> tuple[str, ...]:
         """The units of the thing a "how much X" question measures, when X is not money
         or time (those the kind itself checks)."""
-        match = _HOW_MUCH.search(self.text)
+        match = HOW_MUCH.search(self.text)
         word = match.group(1).lower() if match else ""
-        return () if not word or word in _NOT_MEASURED else units(word)
+        return () if not word or word in NOT_MEASURED else units(word)
 
     def role_named(self, text: str) -> bool:
         """Whether the text has the role a who-question asks about ("which inspector")."""
@@ -216,7 +172,7 @@ class Question:
         (its glossary concepts: "stop and search", "county lines", "vetting") and every
         year it names ("since its 2015 inspection"). Such terms are rarely paraphrased, so
         a document that never uses one does not speak of it."""
-        if any(not re.search(rf"\b{n}\b", text) for n in _NAMED_NUMBER.findall(self.text)):
+        if any(not re.search(rf"\b{n}\b", text) for n in NAMED_NUMBER.findall(self.text)):
             return False  # "its 2015 inspection", "the 101 number": named, so it must be there
         concepts = [u for u in self.focus if is_concept(u)]  # used elsewhere or not at all
         if not concepts:
@@ -246,49 +202,6 @@ class Question:
 # a person needs one unit of it: areas of policing are named in many ways.
 FOCUS_SHARE = 0.34
 _MEASURED = frozenset({"amount", "duration", "number", "date"})
-# a numbered finding asked about: "AFI 7", "recommendation 2"
-_NUMBERED = re.compile(
-    r"\b(areas? for improvement|AFI|recommendation|cause of concern)\s*(?:no\.?\s*)?(\d{1,2})\b",
-    re.I,
-)
-
-
-def _finding_pattern(name: str) -> str:
-    if name.lower() in ("afi", "area for improvement", "areas for improvement"):
-        return r"(?:area for improvement|AFI)"
-    return re.escape(name)
-
-
-_AUTHORSHIP = re.compile(r"\b(?:wrote|written|writes|authors?|authored|signed|by whom)\b", re.I)
-# a byline under a title ("By Sir Edmund Larkhill"), not a deadline ("By 30 June 2028, ...")
-_BYLINE = re.compile(
-    r"^\W*By\s+(?!(?:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December|The)\b)[A-Z][^\d]{0,100}$"
-)
-_SUBSET = re.compile(r"\bhow many of (?:the|its|their|these|those)\b", re.I)
-_SUBSET_VERB = re.compile(
-    r"\b(?:were|was|are|is|had|have|has|did|do|does|got|received|showed|went)\b", re.I
-)
-_HOW_MUCH = re.compile(r"\bhow much\s+([a-z]+)", re.I)
-_NOT_MEASURED = frozenset(
-    """money funding cash time more less of the it its their has have had did does do will
-    would must should is was are were can could has been""".split()  # noqa: SIM905
-)
-_STATED = re.compile(
-    r"£?\d[\d,./]*\d(?:\s?(?:million|billion|bn|%))?|£?\d(?:\s?(?:million|billion))?"
-)
-
-
-def unstated(text: str, question: str) -> str:
-    """The text without the figures the question itself states: "Of the £2.1 billion,
-    how much in the first year?" is not answered by "£2.1 billion over four years"."""
-    for value in sorted({m.group(0) for m in _STATED.finditer(question)}, key=len, reverse=True):
-        text = re.sub(rf"(?<![\d.,£]){re.escape(value)}(?![\d])", " ", text)
-    return text
-
-
-# a year, or a number that names something (999, 101), not one in "how many" or "top 10"
-_NAMED_NUMBER = re.compile(r"\b(?:(?:19|20)\d\d|999|101|111)\b")
 
 
 def is_concept(unit: str) -> bool:
@@ -324,7 +237,7 @@ def analyse(question: str) -> Question:
     after = question.rfind(term) if term else 0
     found = [
         (m.start(), n, name)
-        for n, (name, asks) in enumerate(_ASKS)
+        for n, (name, asks) in enumerate(ASKS)
         if (m := asks.search(question)) and m.end() > after
     ]
     kind = min(found)[2] if found else None

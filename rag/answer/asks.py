@@ -1,0 +1,109 @@
+"""How a question words what it asks: the kind of answer (a count, an amount, a date, a
+person, a grade, a reason, a ranking), a numbered finding, authorship, part of a count,
+the thing "how much" measures, and the figures it states itself. Read by ``question.py``."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.values import SUPERLATIVE
+
+# The kinds of answer a question can ask for, each with what its wording looks like.
+ASKS: list[tuple[str, re.Pattern[str]]] = [
+    (  # "which force has the most officers": a ranking the documents must state
+        "ranking",
+        re.compile(
+            rf"\b(which|what)\s+(\w+\s+)?(force|forces|area|areas)\b.*\b({SUPERLATIVE})\b", re.I
+        ),
+    ),
+    (
+        "amount",
+        re.compile(
+            r"\bhow much\s+(?:money|funding|cash)\b|(?<!by )\bhow much\s+(?:has|have|had|did|"
+            r"does|do|will|would|must|should|is|was)\b[^?]*?\b(?:save[ds]?|saving|savings|"
+            r"cost|costs|spend|spent|invest|invested)\b|"
+            r"\bwhat (?:is|was|are|were) (?:the |its |their )?(?:\w+ )?(?:budget|costs?|spending|"
+            r"funding)\b|(?:£|\b(?:budget|savings?|funding|costs?)\b)[^?]*\bhow much\b",
+            re.I,
+        ),
+    ),
+    ("duration", re.compile(r"\bhow long\b|\bfor how many (days|weeks|months|years)\b", re.I)),
+    (
+        "number",
+        re.compile(
+            r"\b(how (many|much|often|far|quickly|big|large|high|low)|what (number|"
+            r"percentage|proportion|share|fraction|amount|figure|sum)|by how much|how many|"
+            r"(?:what|which) (?:is|was|are|were) the (?:\w+ )?(?:number|percentage|proportion|"
+            r"rate|amount|total) of)\b",
+            re.I,
+        ),
+    ),
+    (
+        "date",
+        re.compile(r"\b(when|what year|which year|what date|since when|deadline|by when)\b", re.I),
+    ),
+    (
+        "person",
+        re.compile(
+            r"^\W*(?:and\s+|so\s+)?(?:who|whose|whom)\b|\b(?:by|to|with|from) whom\b|"
+            r"^\W*which (?:of (?:the|his|her|hm)\s+)?(?:\S+\s+)?(?:inspector|officer|person|"
+            r"chief|commissioner|leader)s?\b|\bname of (?:the|its|his|her)\b",
+            re.I,
+        ),
+    ),
+    (
+        "grade",
+        re.compile(r"\b(grade|graded|grading|rating|rated|judge[ds]?|judgement|verdict)\b", re.I),
+    ),
+    (
+        "reason",
+        re.compile(
+            r"\bwhy\b|\bwhat (?:is|was|are|were) (?:the )?(?:reasons?|causes?)\b|\bhow come\b|"
+            r"\bwhat (?:caused|explains|is behind|lies behind)\b",
+            re.I,
+        ),
+    ),
+]
+# a numbered finding asked about: "AFI 7", "recommendation 2"
+NUMBERED = re.compile(
+    r"\b(areas? for improvement|AFI|recommendation|cause of concern)\s*(?:no\.?\s*)?(\d{1,2})\b",
+    re.I,
+)
+
+
+def finding_pattern(name: str) -> str:
+    if name.lower() in ("afi", "area for improvement", "areas for improvement"):
+        return r"(?:area for improvement|AFI)"
+    return re.escape(name)
+
+
+AUTHORSHIP = re.compile(r"\b(?:wrote|written|writes|authors?|authored|signed|by whom)\b", re.I)
+# a byline under a title ("By Sir Edmund Larkhill"), not a deadline ("By 30 June 2028, ...")
+BYLINE = re.compile(
+    r"^\W*By\s+(?!(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|The)\b)[A-Z][^\d]{0,100}$"
+)
+SUBSET = re.compile(r"\bhow many of (?:the|its|their|these|those)\b", re.I)
+SUBSET_VERB = re.compile(
+    r"\b(?:were|was|are|is|had|have|has|did|do|does|got|received|showed|went)\b", re.I
+)
+HOW_MUCH = re.compile(r"\bhow much\s+([a-z]+)", re.I)
+NOT_MEASURED = frozenset(
+    """money funding cash time more less of the it its their has have had did does do will
+    would must should is was are were can could has been""".split()  # noqa: SIM905
+)
+STATED = re.compile(
+    r"£?\d[\d,./]*\d(?:\s?(?:million|billion|bn|%))?|£?\d(?:\s?(?:million|billion))?"
+)
+
+
+def unstated(text: str, question: str) -> str:
+    """The text without the figures the question itself states: "Of the £2.1 billion,
+    how much in the first year?" is not answered by "£2.1 billion over four years"."""
+    for value in sorted({m.group(0) for m in STATED.finditer(question)}, key=len, reverse=True):
+        text = re.sub(rf"(?<![\d.,£]){re.escape(value)}(?![\d])", " ", text)
+    return text
+
+
+# a year, or a number that names something (999, 101), not one in "how many" or "top 10"
+NAMED_NUMBER = re.compile(r"\b(?:(?:19|20)\d\d|999|101|111)\b")
