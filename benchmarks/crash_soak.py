@@ -73,7 +73,13 @@ def edit_some(paths: list[Path], rng: random.Random, round_no: int) -> None:
 
 # Store writes a run makes, in order: chunks (add_chunks), the registry record (commit),
 # then the old version's chunks go (delete_unreferenced / delete_stale_chunks / orphans).
-WRITE_POINTS = ["add_chunks", "commit", "delete_unreferenced", "delete_orphans"]
+WRITE_POINTS = [
+    "add_chunks",
+    "commit",
+    "delete_unreferenced",
+    "delete_orphans",
+    "index_lexicon",
+]
 
 
 def die_at(point: str, nth: int) -> None:
@@ -165,6 +171,17 @@ def check_index(index: Path) -> dict[str, Any]:
         for meta in (hits["metadatas"] or [[]])[0]:
             if meta["document_id"] not in live:
                 problems.append("a query returned an uncommitted chunk")
+    # the BM25 rows a reader searches are exactly the registered documents' chunks
+    live_ids = {
+        i
+        for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)
+        if m["document_id"] in live
+    }
+    lexical_ids = set(store.lexicon(records).ids)
+    if lexical_ids != live_ids:
+        problems.append(
+            f"the BM25 rows differ from the live chunks ({len(lexical_ids ^ live_ids)} apart)"
+        )
     doctor = run_doctor(settings)
     unrepairable = [p.detail for p in doctor.problems if not p.repairable]
     problems.extend(f"doctor: {d}" for d in unrepairable)

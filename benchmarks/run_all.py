@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import RESULTS_DIR, ROOT, print_targets  # noqa: E402
 
-BENCHMARKS = ["ingest", "pdf", "query", "llm_cost", "app"]
+BENCHMARKS = ["ingest", "pdf", "query", "scale", "llm_cost", "app"]
 
 
 def main() -> int:

@@ -52,8 +52,8 @@ from rag.answer.grade_patterns import (
 )
 from rag.answer.grade_sentences import read_sentence
 from rag.documents.chunking import sentence_spans
+from rag.index.terms import terms
 from rag.retrieve.evidence import Sentence
-from rag.retrieve.lexical import terms
 from rag.retrieve.search import Passage
 
 __all__ = [  # the public names, wherever they live

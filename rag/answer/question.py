@@ -43,8 +43,8 @@ from rag.answer.values import (
     counted_words,
     counts,
 )
+from rag.index.terms import terms
 from rag.retrieve.asked import defined_term
-from rag.retrieve.lexical import terms
 from rag.retrieve.variants import CONCEPT, document_surface, surface, unit_stems, units
 
 _VALUE = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.retrieve.lexical import stem, terms
+from rag.index.terms import stem, terms
 from rag.retrieve.variants import units
 
 NUMBER_WORDS = (

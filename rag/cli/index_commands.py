@@ -150,6 +150,12 @@ def doctor(
             "version: their citations name no page or section; `rag ingest` on them reads "
             "them anew"
         )
+    if report.lexical_index_built is False:
+        out.print(
+            "note        the BM25 files of these documents are not built yet (an ingest "
+            "stopped after its commit, a new machine, or an older index): the first "
+            "question builds them; `rag doctor --repair` does now"
+        )
     out.print(f"write lock  {report.lock}")
     for problem in report.problems:
         state = "[green]repaired[/]" if problem.repaired else "[red]problem[/]"

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         None, description="URL of a Chroma server (`chroma run`); used instead of index_dir."
     )
+    lexical_dir: Path | None = Field(
+        None,
+        description="Directory of the BM25 index files (default: index_dir/lexical; with a "
+        "Chroma server, one folder per server under it, built from the server on first use).",
+    )
     data_dir: Path = Field(
         Path("data"), description="Documents the app ingests on first start if the index is empty."
     )

@@ -54,6 +54,10 @@ class DoctorReport:
     # PDFs read by a version before pages and sections (running headers in their text):
     # not a fault, their citations name no page; `rag ingest` on them reads them anew
     documents_without_pages: list[str] = field(default_factory=list)
+    # whether the BM25 files of the registry as it stands are built: not a fault when not
+    # (an ingest stopped after its commit, a new machine, an older index): the first
+    # question builds them, and --repair does at once
+    lexical_index_built: bool | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -140,6 +144,7 @@ def examine(store: IndexStore, report: DoctorReport, expected_dimension: int | N
                     sources=[record.source],
                 )
             )
+    report.lexical_index_built = store.lexical.is_built(records)
     if expected_dimension and report.dimension not in (None, expected_dimension):
         report.problems.append(
             Problem(
@@ -162,6 +167,9 @@ def repair(store: IndexStore, report: DoctorReport) -> None:
             for source in problem.sources:
                 store.remove(source)  # invisible at once; `rag ingest` adds it again
         problem.repaired = True
+    if any(p.repaired for p in report.problems) or not report.lexical_index_built:
+        store.index_lexicon()  # for the registry as the repairs leave it
+        report.lexical_index_built = True
 
 
 def run_doctor(settings: Settings, fix: bool = False) -> DoctorReport:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
@@ -12,6 +14,7 @@ from chromadb.config import Settings as ChromaSettings
 from rag.core.errors import ConfigError, RagError
 from rag.core.settings import Settings
 from rag.index.embeddings import embedding_identity
+from rag.index.lexical_store import LexicalStore
 from rag.index.store import IndexStore
 
 
@@ -42,11 +45,22 @@ def open_client(settings: Settings) -> ClientAPI:
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
 
+def lexical_folder(settings: Settings) -> Path:
+    """Where the collection's BM25 files live: beside a local index, or for a server in a
+    folder of its own (each machine keeps its own copy, built from the server)."""
+    root = settings.lexical_dir or settings.index_dir / "lexical"
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        root = root / re.sub(r"[^A-Za-z0-9.-]+", "_", f"{url.hostname}_{url.port or ''}")
+    return root / settings.collection
+
+
 def open_store(settings: Settings, model: str, dimension: int | None) -> IndexStore:
     try:
         client = open_client(settings)
         local = None if settings.chroma_url else str(settings.index_dir)
-        return IndexStore(client, settings.collection, model, dimension, local)
+        lexical = LexicalStore(lexical_folder(settings))
+        return IndexStore(client, settings.collection, model, dimension, lexical, local)
     except RagError:
         raise
     except Exception as exc:  # a server that vanished, a corrupt directory

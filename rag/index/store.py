@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import chromadb
@@ -23,12 +24,23 @@ from chromadb.config import Settings as ChromaSettings
 
 from rag.core.errors import IndexMismatch, RagError
 from rag.core.types import Chunk
+from rag.index.lexical_store import LexicalStore, Lexicon
 from rag.index.registry import DocumentRecord, source_key, text_or_none
 from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY
 
 SCHEMA_VERSION = 1
 T = TypeVar("T")
 _DUMMY_VECTOR = [0.0]  # registry records carry no meaningful embedding
+
+
+@dataclass
+class ChunkRow:
+    """One stored chunk as a search reads it."""
+
+    id: str
+    text: str
+    metadata: dict[str, Any]
+    similarity: float = 0.0  # cosine to the query vector, where one was given
 
 
 class IndexStore:
@@ -40,10 +52,12 @@ class IndexStore:
         prefix: str,
         model: str,
         dimension: int | None,
+        lexical: LexicalStore,
         local_path: str | None = None,
     ) -> None:
         self.client = client
         self.model = model
+        self.lexical = lexical  # the BM25 files of this collection (rag.index.lexical_store)
         self._local_path = local_path  # the directory of a local index (None: a server)
         self.chunks = client.get_or_create_collection(
             f"{prefix}-chunks",
@@ -152,6 +166,77 @@ class IndexStore:
             if len(got["ids"]) < page:
                 return out
             offset += page
+
+    def nearest(
+        self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None
+    ) -> list[ChunkRow]:
+        """The ``n`` chunks nearest ``vector`` by Chroma's HNSW index (cosine), nearest first."""
+        n = min(n, self.chunks.count())
+        if n <= 0:
+            return []
+        got = self.read(
+            lambda: self.chunks.query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                n_results=n,
+                where=where,
+                include=["documents", "metadatas", "distances"],
+            )
+        )
+        return [
+            ChunkRow(cid, str(text), dict(meta or {}), 1.0 - float(distance))
+            for cid, text, meta, distance in zip(
+                got["ids"][0],
+                (got["documents"] or [[]])[0],
+                (got["metadatas"] or [[]])[0],
+                (got["distances"] or [[]])[0],
+                strict=True,
+            )
+        ]
+
+    def chunk_rows(
+        self,
+        ids: Sequence[str] | None = None,
+        where: dict[str, Any] | None = None,
+        vector: Sequence[float] | None = None,
+    ) -> list[ChunkRow]:
+        """Chunks by id or ``where``; given ``vector``, each with its cosine similarity to it."""
+        include: list[Any] = ["documents", "metadatas"] + (["embeddings"] if vector else [])
+        got = self.read(
+            lambda: self.chunks.get(
+                ids=list(ids) if ids is not None else None, where=where, include=include
+            )
+        )
+        rows = [
+            ChunkRow(cid, str(text), dict(meta or {}))
+            for cid, text, meta in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
+            )
+        ]
+        if vector is not None and rows:
+            stored = np.asarray(got["embeddings"], dtype=np.float32)
+            query = np.asarray(vector, dtype=np.float32)
+            norms = np.linalg.norm(stored, axis=1) * max(float(np.linalg.norm(query)), 1e-12)
+            for row, cosine in zip(rows, (stored @ query) / np.maximum(norms, 1e-12), strict=True):
+                row.similarity = float(cosine)
+        return rows
+
+    def chunk_texts(self, document_id: str) -> tuple[list[str], list[str]]:
+        """A document's chunk ids and texts (what its lexical index rows are made of)."""
+        got = self.read(
+            lambda: self.chunks.get(where={"document_id": document_id}, include=["documents"])
+        )
+        return list(got["ids"]), [str(t) for t in got["documents"] or []]
+
+    def lexicon(self, records: Sequence[DocumentRecord]) -> Lexicon:
+        """The BM25 index of exactly these (live) documents, built if nobody has yet."""
+        return self.lexical.open(records, self.chunk_texts)
+
+    def index_lexicon(self) -> None:
+        """Build the BM25 index of the registry as it now stands and drop what no state
+        uses any more (under the write lock, after a commit)."""
+        records = self.documents()
+        self.lexicon(records)
+        self.lexical.prune(records)
 
     def existing_chunk_ids(self, ids: Sequence[str], having: str | None = None) -> set[str]:
         """The ids of ``ids`` that are stored (and, given ``having``, hold that metadata key)."""

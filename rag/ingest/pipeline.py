@@ -136,6 +136,11 @@ class Ingester:
             for item in pending:  # nothing of these was committed: the old versions stay
                 item.result.status, item.result.error = "rejected", f"{exc}; ingest it again"
             return
+        for item in pending:  # the lexical rows of each document, ready before it goes live
+            chunks = item.chunks
+            self.store.lexical.write_terms(
+                item.doc.document_id, self.chunker, [c.id for c in chunks], [c.text for c in chunks]
+            )
         records = [self._record(item) for item in pending]
         self.store.commit(*records)
         self._records.update((r.source, r) for r in records)
@@ -271,6 +276,7 @@ def ingest_paths(
             if progress:
                 progress(done, len(files), results[-1].source)
         ingester.flush()
+        ingester.store.index_lexicon()
         marker.finish(ingester.store, failed=bool(ingester.failed_flushes))
     return IngestReport(results, ingester.embedded, time.perf_counter() - started)
 
@@ -292,5 +298,6 @@ def remove_sources(sources: Sequence[str], settings: Settings) -> list[DocumentR
             for record in match:
                 store.remove(record.source)
                 out.append(record)
+        store.index_lexicon()
         marker.finish(store)
     return out

@@ -19,7 +19,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY, quotable_spans, unpack
-from rag.retrieve.lexical import terms
+from rag.index.terms import terms
 from rag.retrieve.search import Passage
 
 LEXICAL_WEIGHT = 0.5  # how much word overlap adds to cosine similarity

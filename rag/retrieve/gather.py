@@ -119,9 +119,9 @@ class Retrieval:
     def force_passages(self, force: str) -> list[Passage]:
         """Every live chunk of the force's documents, in document order."""
         snap = self.searcher.snapshot
-        rows = [i for i, m in enumerate(snap.metadatas) if m.get("force") == force]
-        rows.sort(key=lambda i: (snap.metadatas[i]["document_id"], snap.metadatas[i]["char_start"]))
-        return [snap.passage(i) for i in rows]
+        return [
+            snap.passage(row) for row in snap.chunks(snap.document_ids({"force": force}) or set())
+        ]
 
     def gather(
         self, question: str, force: str | None = None, history: History | None = None, k: int = 6
@@ -185,12 +185,13 @@ class Retrieval:
                 seen = {p.chunk_id for p in passages}
                 extra = self.searcher.search(term, DEFINITION_K, target, where=scope)
                 passages += [p for p in extra if p.chunk_id not in seen]
+        snap = self.searcher.snapshot
         sentences = score_sentences(
             searched,
             vector,
             passages,
             self.vectors,
-            self.searcher.snapshot.bm25.term_weight,
+            snap.lexicon.bm25.term_weight,
             self.sentence_limit,
         )
         return Evidence(
@@ -199,6 +200,6 @@ class Retrieval:
             per_force,
             passages,
             sentences,
-            vocabulary=self.searcher.snapshot.bm25.idf,
-            document_text=self.searcher.snapshot.document_text,
+            vocabulary=snap.lexicon.bm25.idf,
+            document_text=snap.document_text,
         )

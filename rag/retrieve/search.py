@@ -1,5 +1,10 @@
 """Hybrid retrieval: BM25 and vector search fused by reciprocal rank.
 
+Nothing of the library is held in memory but its registry (documents, forces) and a
+memory-mapped BM25 index: the vector candidates come from Chroma's HNSW index, the
+lexical ones from ``rag.index.lexical_store``, and only the candidates' texts, vectors
+and sentence vectors are fetched.
+
 Filters by force (and any stored metadata), keeps one passage per paragraph so
 a long paragraph's overlapping windows cannot crowd out the rest, and stops at
 a token budget. Each result carries its ids, scores and provenance.
@@ -15,14 +20,13 @@ import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from rag.index.registry import DocumentRecord
+from rag.index.bm25 import best_rows
 from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY
-from rag.index.store import IndexStore
-from rag.retrieve.lexical import BM25Index
+from rag.index.store import ChunkRow, IndexStore
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
 CANDIDATES = 40  # per retriever, before fusion
-_ROWS_CACHE = 256  # filters whose rows are kept per snapshot (one per force, usually)
+_SLACK = 10  # extra nearest chunks asked of Chroma, for those of documents not live here
 
 
 @dataclass
@@ -64,19 +68,14 @@ class Passage:
         return Document(id=self.chunk_id, page_content=self.text, metadata=meta)
 
 
-def _read_live(store: IndexStore) -> tuple[list[DocumentRecord], Any]:
-    """The registry, then every chunk: a chunk is written before its document is
-    registered, so each registered document's chunks are all in the second read."""
-    records = store.documents()
-    return records, store.all_chunks(["documents", "metadatas", "embeddings"])
-
-
 class Snapshot:
-    """The live chunks in memory: texts, metadata, embeddings and a BM25 index."""
+    """One registry state: its documents, forces and BM25 index. The chunks' texts and
+    vectors stay in Chroma and are fetched for a query's candidates only."""
 
     def __init__(self, store: IndexStore) -> None:
-        records, got = store.read(lambda: _read_live(store))
-        live = {r.document_id for r in records}
+        records = store.documents()
+        self.records = records
+        self.live = {r.document_id for r in records}
         # paragraph offsets (and sections) and page starts per document, to cite the exact
         # paragraph, section and page of a sentence
         self.paragraphs = {
@@ -85,100 +84,75 @@ class Snapshot:
         }
         self.pages = {r.document_id: r.pages for r in records if r.pages}
         self.inspectors = {r.force: r.inspector for r in records if r.force}
-        keep = [i for i, m in enumerate(got["metadatas"] or []) if m.get("document_id") in live]
-        self.ids: list[str] = [got["ids"][i] for i in keep]
-        self.texts: list[str] = [(got["documents"] or [])[i] for i in keep]
-        self.metadatas: list[dict[str, Any]] = [dict((got["metadatas"] or [])[i]) for i in keep]
-        # packed sentence vectors, kept apart: metadata is logged and shown, these are not
-        self.sentence_vectors: list[str | None] = [
-            m.pop(SENTENCE_VECTORS_KEY, None) for m in self.metadatas
-        ]
-        vectors = got.get("embeddings")
-        dim = len(vectors[0]) if vectors is not None and len(vectors) else 1
-        self.vectors = (
-            np.asarray([vectors[i] for i in keep], dtype=np.float32)
-            if keep and vectors is not None
-            else np.zeros((0, dim), dtype=np.float32)
-        )
-        self.bm25 = BM25Index(self.texts)
-        self.forces = sorted({str(m["force"]) for m in self.metadatas if m.get("force")})
-        self._rows: dict[tuple[tuple[str, Any], ...], np.ndarray] = {}
+        self.forces = sorted({r.force for r in records if r.force})
+        self.chunk_count = sum(r.chunks for r in records)
+        self.lexicon = store.lexicon(records)
+        self._store = store
         self._documents: dict[str, str] = {}
-        self._document_rows: dict[str, list[int]] | None = None
+
+    def __len__(self) -> int:
+        return self.chunk_count
+
+    def document_ids(self, filters: dict[str, Any]) -> set[str] | None:
+        """The live documents whose registry fields (``_FILTERABLE``) equal every filter
+        (None: no filter).
+        ``{"force": None}`` is the documents that name no force (national reports)."""
+        if not filters:
+            return None
+        return {
+            r.document_id
+            for r in self.records
+            if all(getattr(r, key) == value for key, value in filters.items())
+        }
 
     def document_text(self, document_id: str) -> str:
         """A document's indexed text (its chunks joined in order): what it says at all."""
         text = self._documents.get(document_id)
         if text is None:
-            if self._document_rows is None:  # one pass, not a filter scan per document
-                by_document: dict[str, list[int]] = {}
-                for i, meta in enumerate(self.metadatas):
-                    by_document.setdefault(str(meta.get("document_id")), []).append(i)
-                self._document_rows = by_document
-            order = sorted(
-                self._document_rows.get(document_id, []),
-                key=lambda i: self.metadatas[i].get("char_start", 0),
-            )
-            text = "\n".join(self.texts[i] for i in order)
-            if len(self._documents) >= _ROWS_CACHE:
+            text = "\n".join(r.text for r in self.chunks({document_id}))
+            if len(self._documents) >= _TEXT_CACHE:
                 self._documents.clear()
             self._documents[document_id] = text
         return text
 
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def passage(
-        self, i: int, score: float = 0.0, similarity: float = 0.0, lexical: float = 0.0
-    ) -> Passage:
-        """Chunk ``i`` as a passage, with its document's paragraphs and sentence vectors."""
-        meta = self.metadatas[i]
+    def passage(self, row: ChunkRow, score: float = 0.0, lexical: float = 0.0) -> Passage:
+        """A stored chunk as a passage, with its document's paragraphs and sentence vectors."""
+        meta = dict(row.metadata)
+        document_id = str(meta.get("document_id"))
         extras = {
-            "paragraphs": self.paragraphs.get(str(meta.get("document_id")), []),
-            "pages": self.pages.get(str(meta.get("document_id")), []),
-            SENTENCE_VECTORS_KEY: self.sentence_vectors[i],
+            "paragraphs": self.paragraphs.get(document_id, []),
+            "pages": self.pages.get(document_id, []),
+            # kept apart: metadata is logged and shown, the packed vectors are not
+            SENTENCE_VECTORS_KEY: meta.pop(SENTENCE_VECTORS_KEY, None),
         }
-        return Passage(self.ids[i], self.texts[i], meta, score, similarity, lexical, extras)
+        return Passage(row.id, row.text, meta, score, row.similarity, lexical, extras)
 
-    def rows(self, where: dict[str, Any] | None) -> np.ndarray | None:
-        """Indices of the chunks whose metadata equals every ``where`` item (None: all).
-        Searching within them costs what the filter leaves, not what the index holds."""
-        if not where:
-            return None
-        key = tuple(sorted(where.items(), key=lambda item: item[0]))
-        cached = self._rows.get(key)
-        if cached is None:  # a scan of every chunk's metadata: once per filter and snapshot
-            cached = np.flatnonzero(
-                [all(m.get(k) == v for k, v in where.items()) for m in self.metadatas]
-            )
-            if len(self._rows) >= _ROWS_CACHE:
-                self._rows.clear()
-            self._rows[key] = cached
-        return cached
+    def chunks(self, document_ids: set[str]) -> list[ChunkRow]:
+        """Every stored chunk of these live documents, in document order."""
+        if not document_ids:
+            return []
+        rows = self._store.chunk_rows(where={"document_id": {"$in": sorted(document_ids)}})
+        rows = [r for r in rows if r.metadata.get("document_id") in self.live]
+        return sorted(rows, key=lambda r: (r.metadata["document_id"], r.metadata["char_start"]))
 
 
-def _best(scores: np.ndarray, rows: np.ndarray | None, n: int) -> list[int]:
-    """The indices of the ``n`` highest ``scores`` among ``rows`` (None: all), best first."""
-    local = scores if rows is None else scores[rows]
-    n = min(n, len(local))
-    if n <= 0:
-        return []
-    top = np.argpartition(-local, n - 1)[:n]
-    top = top[np.argsort(-local[top], kind="stable")]
-    return [int(i) for i in (top if rows is None else rows[top])]
+_FILTERABLE = {"force", "document_id", "source", "doc_type", "title", "inspector"}
+_TEXT_CACHE = 256  # documents whose whole text is kept (a question reads a few)
 
 
 @dataclass
 class QueryScores:
-    """A query's cosine and BM25 scores over the chunks of one snapshot."""
+    """A query's vector and its BM25 scores over one snapshot's rows: computed once, they
+    serve every force of a cross-force question."""
 
     snapshot: Snapshot
-    similarity: np.ndarray
+    vector: list[float]
     lexical: np.ndarray
 
 
 class HybridSearcher:
-    """Fused lexical + vector search over a store's live chunks."""
+    """Fused lexical + vector search over a store's live chunks: the vector half by Chroma's
+    own index (local or on a `chroma run` server), the lexical half by the BM25 files."""
 
     def __init__(self, store: IndexStore, embeddings: Embeddings) -> None:
         self.store = store
@@ -194,20 +168,16 @@ class HybridSearcher:
             return self._snapshot
 
     def refresh(self) -> None:
-        """Drop the in-memory snapshot (after ingest or remove)."""
+        """Read the registry again (after ingest or remove)."""
         with self._lock:
             self._snapshot = None
 
     def scores(self, query: str, query_vector: list[float] | None = None) -> QueryScores:
-        """Cosine and BM25 of every chunk of the current snapshot for the query: computed
-        once, they serve every force of a cross-force question (``search(scores=...)``),
-        on that same snapshot even if another session refreshes it meanwhile."""
+        """The query's vector and BM25 scores on the current snapshot, for
+        ``search(scores=...)``: that same snapshot even if another session refreshes."""
         snap = self.snapshot
-        vector = np.asarray(
-            query_vector if query_vector is not None else self.embeddings.embed_query(query),
-            dtype=np.float32,
-        )
-        return QueryScores(snap, snap.vectors @ vector, snap.bm25.scores(query))
+        vector = query_vector if query_vector is not None else self.embeddings.embed_query(query)
+        return QueryScores(snap, list(vector), snap.lexicon.bm25.scores(query))
 
     def search(
         self,
@@ -219,33 +189,60 @@ class HybridSearcher:
         query_vector: list[float] | None = None,
         scores: QueryScores | None = None,
     ) -> list[Passage]:
+        if not query.strip() or k <= 0:
+            return []
         if scores is None:
-            if not len(self.snapshot) or not query.strip() or k <= 0:
+            if not len(self.snapshot):
                 return []
             scores = self.scores(query, query_vector)
-        snap, similarity, bm25 = scores.snapshot, scores.similarity, scores.lexical
-        if not len(snap) or not query.strip() or k <= 0:
-            return []
+        snap = scores.snapshot
         filters = {**(where or {}), **({"force": force} if force else {})}
-        rows = snap.rows(filters)
-        if rows is not None and not len(rows):
+        by_document = {key: v for key, v in filters.items() if key in _FILTERABLE}
+        by_chunk = {key: v for key, v in filters.items() if key not in _FILTERABLE}
+        documents = snap.document_ids(by_document)
+        if documents is not None and not documents:
             return []
-        by_vector = _best(similarity, rows, CANDIDATES)
-        by_lexical = [(i, float(bm25[i])) for i in _best(bm25, rows, CANDIDATES) if bm25[i] > 0]
+        clauses = [{key: v} for key, v in by_chunk.items()]
+        if documents is not None:
+            clauses.append({"document_id": {"$in": sorted(documents)}})
+        chroma_where = (
+            None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        )
+        # a few more than needed: chunks of documents not (yet) live in this snapshot drop out
+        nearest = self.store.nearest(scores.vector, CANDIDATES + _SLACK, chroma_where)
+        by_vector = [r for r in nearest if r.metadata.get("document_id") in snap.live]
+        by_vector = by_vector[:CANDIDATES]
+        lexicon = snap.lexicon
+        mask = lexicon.mask(documents)
+        local = scores.lexical if mask is None else np.where(mask, scores.lexical, 0.0)
+        # the BM25 rows know their document, not a chunk's other metadata: with a chunk
+        # filter, more candidates are read and those that fail it dropped
+        wanted = CANDIDATES * (4 if by_chunk else 1)
+        by_lexical = [(lexicon.ids[i], float(local[i])) for i in best_rows(local, wanted)]
 
-        fused: dict[int, float] = {}
-        for rank, i in enumerate(by_vector):
-            fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+        rows = {r.id: r for r in by_vector}
+        missing = [cid for cid, _ in by_lexical if cid not in rows]
+        if missing:
+            rows.update((r.id, r) for r in self.store.chunk_rows(missing, vector=scores.vector))
+        by_lexical = [
+            (cid, score)
+            for cid, score in by_lexical
+            if cid in rows  # else deleted since this snapshot was read
+            and all(rows[cid].metadata.get(key) == v for key, v in by_chunk.items())
+        ][:CANDIDATES]
+        fused: dict[str, float] = {}
+        for rank, row in enumerate(by_vector):
+            fused[row.id] = fused.get(row.id, 0.0) + 1.0 / (RRF_K + rank + 1)
         lexical = dict(by_lexical)
-        for rank, (i, _) in enumerate(by_lexical):
-            fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, (cid, _) in enumerate(by_lexical):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
 
         results: list[Passage] = []
         seen: set[tuple[str, int]] = set()
         spent = 0
-        for i in sorted(fused, key=lambda j: -fused[j]):
-            meta = snap.metadatas[i]
-            key = (str(meta.get("document_id")), int(meta.get("paragraph_start", -i)))
+        for order, cid in enumerate(sorted(fused, key=lambda c: -fused[c])):
+            meta = rows[cid].metadata
+            key = (str(meta.get("document_id")), int(meta.get("paragraph_start", -order - 1)))
             if key in seen:  # diversity: one window per paragraph
                 continue
             tokens = int(meta.get("tokens", 0))
@@ -253,7 +250,7 @@ class HybridSearcher:
                 break
             seen.add(key)
             spent += tokens
-            results.append(snap.passage(i, fused[i], float(similarity[i]), lexical.get(i, 0.0)))
+            results.append(snap.passage(rows[cid], fused[cid], lexical.get(cid, 0.0)))
             if len(results) >= k:
                 break
         return results

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
 
-from rag.retrieve.lexical import stem, terms
+from rag.index.terms import stem, terms
 
 _GLOSSARY = "glossary.txt"
 CONCEPT = "§"  # the prefix of a concept's key among a text's units

@@ -7,7 +7,7 @@ import pytest
 
 from rag.answer.names import has_name, names_someone
 from rag.answer.question import analyse
-from rag.retrieve.lexical import BM25Index
+from rag.index.bm25 import BM25Index
 
 CORPUS = BM25Index(
     [

@@ -27,7 +27,7 @@ def test_every_benchmark_runs_in_quick_mode(
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert set(summary["benchmarks"]) == {"ingest", "query", "llm_cost", "app", "pdf"}
+    assert set(summary["benchmarks"]) == {"ingest", "query", "scale", "llm_cost", "app", "pdf"}
     for name in summary["benchmarks"]:
         results = json.loads((tmp_path / f"{name}.json").read_text())
         assert results["quick"] is True and results["targets"]

@@ -102,12 +102,14 @@ def test_ingest_stores_sentence_vectors_and_answers_embed_nothing(
     engine = Engine(settings, embeddings=model)
     metas = engine.store.chunks.get(include=["metadatas"])["metadatas"]
     assert all(SENTENCE_VECTORS_KEY in m for m in metas)
-    # the snapshot keeps them out of passage metadata (which is logged and shown)
-    assert all(SENTENCE_VECTORS_KEY not in m for m in engine.searcher.snapshot.metadatas)
 
     answer = engine.ask("What did the inspector say about integrity?", mode="offline")
     assert not answer.abstained and "integrity" in answer.answer
     assert model.documents == 1  # the question only (embed_query); no sentence embedded
+    # passages keep them out of their metadata (which is logged and shown)
+    passages = engine.searcher.search("integrity and vetting", k=20)
+    assert passages and all(SENTENCE_VECTORS_KEY not in p.metadata for p in passages)
+    assert all(p.extras[SENTENCE_VECTORS_KEY] for p in passages)
 
 
 def test_sentences_without_stored_vectors_are_embedded_at_question_time(
@@ -117,8 +119,12 @@ def test_sentences_without_stored_vectors_are_embedded_at_question_time(
     model = SentenceCounting()
     ingest_paths([SHIPPED], settings, embeddings=model)
     engine = Engine(settings, embeddings=model)
-    for i in range(len(engine.searcher.snapshot.sentence_vectors)):
-        engine.searcher.snapshot.sentence_vectors[i] = None
+    ids = engine.store.chunks.get(include=[])["ids"]
+    # a None value removes the key from a stored chunk
+    engine.store.chunks.update(ids=ids, metadatas=[{SENTENCE_VECTORS_KEY: None}] * len(ids))  # type: ignore[list-item]
+    engine.searcher.refresh()
+    metas = engine.store.chunks.get(include=["metadatas"])["metadatas"]
+    assert all(SENTENCE_VECTORS_KEY not in m for m in metas)
     answer = engine.ask("What did the inspector say about integrity?", mode="offline")
     assert not answer.abstained and "integrity" in answer.answer
     assert model.documents > 1

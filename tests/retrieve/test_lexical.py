@@ -8,7 +8,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from rag.retrieve.lexical import STOPWORDS, BM25Index, stem, terms
+from rag.index.bm25 import BM25Index
+from rag.index.terms import STOPWORDS, stem, terms
 
 # --- stem / terms --------------------------------------------------------------------
 
@@ -151,13 +152,13 @@ def test_k_limits_the_results() -> None:
 def test_allowed_mask_is_respected() -> None:
     index = BM25Index(TEXTS)
     allowed = np.array([True, False, True, True, True])
-    got = index.top("officers vetting backlog", k=5, allowed=allowed)
+    got = index.top("officers vetting backlog", k=5, mask=allowed)
     ids = [i for i, _ in got]
     assert 1 not in ids
     assert ids[0] == 4  # the best allowed one
     assert set(ids) == {0, 2, 4}
     nothing = np.zeros(len(TEXTS), dtype=bool)
-    assert index.top("officers", k=5, allowed=nothing) == []
+    assert index.top("officers", k=5, mask=nothing) == []
 
 
 def test_empty_index() -> None:
@@ -171,3 +172,17 @@ def test_index_of_stopword_only_texts() -> None:
     index = BM25Index(["the police", "of the force", ""])
     assert index.top("police force", k=3) == []
     assert not np.isnan(index.scores("anything")).any()
+
+
+def test_a_saved_index_maps_back_with_the_same_scores_and_vocabulary(tmp_path) -> None:
+    index = BM25Index(TEXTS)
+    index.save(tmp_path / "bm25")
+    loaded = BM25Index.load(tmp_path / "bm25")
+    for query in ["vetting backlog officers", "budget reserves", "nothing matches this"]:
+        np.testing.assert_allclose(loaded.scores(query), index.scores(query), rtol=1e-6)
+    assert dict(loaded.idf) == dict(index.idf) and "backlog" in loaded.idf
+    assert "" not in loaded.idf and "unknownword" not in loaded.idf
+    assert loaded.term_weight("unknownword") > loaded.term_weight("officer")
+    empty = BM25Index([])
+    empty.save(tmp_path / "empty")
+    assert BM25Index.load(tmp_path / "empty").top("officers", k=3) == []

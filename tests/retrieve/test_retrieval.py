@@ -18,8 +18,8 @@ from rag.core.settings import Settings, load_settings
 from rag.index.embeddings import DIMENSION, MODEL_NAME
 from rag.index.opening import open_store
 from rag.index.store import IndexStore
+from rag.index.terms import terms
 from rag.ingest.pipeline import ingest_paths, remove_sources
-from rag.retrieve.lexical import terms
 from rag.retrieve.retriever import HybridRetriever
 from rag.retrieve.search import RRF_K, HybridSearcher, Passage
 from tests.support import FICTIONAL, clear_user_settings, copy_corpus
@@ -125,7 +125,7 @@ def test_integrity_question_finds_staff_corruption_paragraph(shared: Index) -> N
 def test_results_carry_ids_scores_and_exact_provenance(
     shared: Index, embeddings: Embeddings
 ) -> None:
-    snapshot = shared.searcher.snapshot
+    stored = set(shared.store.chunks.get(include=[])["ids"])
     for query in QUERIES:
         got = shared.searcher.search(query, k=6)
         assert len(got) == 6
@@ -133,7 +133,7 @@ def test_results_carry_ids_scores_and_exact_provenance(
         scores = [p.score for p in got]
         assert scores == sorted(scores, reverse=True)
         for p in got:
-            assert p.chunk_id in snapshot.ids
+            assert p.chunk_id in stored
             # a fused score is a sum of at most two reciprocal ranks
             assert 0 < p.score <= 2 / (RRF_K + 1)
             # the cosine similarity is the real one between question and passage
@@ -213,12 +213,12 @@ def test_k_zero_returns_nothing(shared: Index) -> None:
 def test_one_window_per_paragraph(settings: Settings, corpus: Path, embeddings: Embeddings) -> None:
     small = settings.model_copy(update={"chunk_tokens": 40, "chunk_overlap": 15})
     index = build_index(small, corpus, embeddings)
-    snapshot = index.searcher.snapshot
 
     def key(meta: dict[str, Any]) -> tuple[str, int]:
         return str(meta["document_id"]), int(meta["paragraph_start"])
 
-    in_force = [m for m in snapshot.metadatas if m["force"] == CAMBRIDGESHIRE]
+    in_force = index.store.chunks.get(where={"force": CAMBRIDGESHIRE}, include=["metadatas"])
+    in_force = in_force["metadatas"]
     windows = Counter(key(m) for m in in_force)
     assert max(windows.values()) >= 2, "precondition: some paragraph has several windows"
     assert len(in_force) <= 40, "precondition: every window of the force is a candidate"

@@ -1,0 +1,306 @@
+"""Memory and start-up as the library grows: cold `rag ask` and a warm engine, on a local
+index and through a real `chroma run` server, at 1,000, 10,000 and 100,000 chunks.
+
+Run: ``make bench`` (all benchmarks) or ``.venv/bin/python benchmarks/bench_scale.py``.
+The indexes are bench_query.py's (the evaluation corpus plus filler, cached under
+benchmarks/results/cache/). Each figure is a process of its own, so its peak memory is
+its own (``ru_maxrss`` of that child, from ``os.wait4``):
+
+- cold: ``rag ask QUESTION --json`` as a user runs it, wall time and peak RSS, median
+  of ``--runs``;
+- warm: one process opens an ``Engine`` (start-up: until the first search can run),
+  answers the reference questions offline (p50, p95), and reports its peak RSS.
+
+Through a server, the client's BM25 folder starts empty, as on a new machine: the
+first process builds it from the server (timed apart as ``bm25_first_use_s``), later
+ones map it. Growth ratios (10k/1k, 100k/10k) and a projection to 1,000,000 chunks
+(the last measured growth applied once more, on paper) are in the results. Writes
+benchmarks/results/scale.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import (  # noqa: E402
+    ROOT,
+    peak_rss_mb,
+    print_targets,
+    summary_ms,
+    target,
+    write_results,
+)
+
+BIN = Path(sys.executable).parent
+QUESTION = "What did the inspector say about the force's integrity?"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def child(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(wall s, peak RSS MB, stdout) of one child process (its own ``ru_maxrss``)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if proc.returncode not in (0, 1):  # 1: `rag ask` abstained, still a full answer
+        raise RuntimeError(f"{' '.join(command[:3])} exited {proc.returncode}: {err[-400:]}")
+    return wall, usage.ru_maxrss / 1024, out
+
+
+def cold(env: dict[str, str], runs: int) -> dict[str, Any]:
+    walls, rss = [], []
+    for _ in range(runs):
+        wall, peak, _ = child([str(BIN / "rag"), "ask", QUESTION, "--json"], env)
+        walls.append(wall)
+        rss.append(peak)
+    return {"wall_s": round(statistics.median(walls), 2), "peak_rss_mb": round(max(rss), 1)}
+
+
+def warm(env: dict[str, str], questions: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--warm", str(questions)]
+    _, peak, out = child(command, env)
+    figures = json.loads(out.strip().splitlines()[-1])
+    return {**figures, "peak_rss_mb": round(peak, 1)}
+
+
+def warm_main(questions: int) -> None:
+    """In a child: open an engine from the RAG_* environment and answer the questions."""
+    from rag.core.settings import load_settings
+    from rag.engine.engine import Engine
+    from rag.evaluation.data import DEFAULT_DATASET, load_cases
+
+    cases = [c for c in load_cases(DEFAULT_DATASET) if not c.history][:questions]
+    started = time.perf_counter()
+    engine = Engine(load_settings())
+    engine.searcher.search("warm-up", k=1)  # the registry read and the BM25 files mapped
+    start_s = time.perf_counter() - started
+    engine.ask("warm-up question about integrity", mode="offline")
+    timings = []
+    for case in cases:
+        begun = time.perf_counter()
+        engine.ask(case.question, force=case.force, mode="offline")
+        timings.append((time.perf_counter() - begun) * 1000)
+    print(json.dumps({"start_s": round(start_s, 2), "answer_ms": summary_ms(timings)}))
+
+
+class ChromaServer:
+    """A real `chroma run` serving a copy of an index directory."""
+
+    def __init__(self, path: Path) -> None:
+        self.port = free_port()
+        env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+        self.proc = subprocess.Popen(
+            [str(BIN / "chroma"), "run", "--path", str(path), "--port", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("`chroma run` did not start")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def peak_rss_mb(self) -> float:
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
+        return round(int(line.split()[1]) / 1024, 1)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def environment(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "OPENAI_"))}
+    return {**env, "PYTHONPATH": str(ROOT), "RAG_MODE": "offline", **values}
+
+
+def measure_size(size: int, tmp: Path, runs: int, questions: int) -> dict[str, Any]:
+    from benchmarks.bench_query import build_index, sentence_vectors
+    from rag.core.settings import load_settings
+    from rag.index.embeddings import OfflineEmbeddings
+
+    settings = load_settings(index_dir=tmp / "unused", _env_file=None)
+    model = OfflineEmbeddings()
+
+    cached, _ = build_index(size, settings, model, sentence_vectors(model))
+    local = tmp / f"local-{size}"
+    shutil.copytree(cached, local)
+    out: dict[str, Any] = {}
+    env = environment(RAG_INDEX_DIR=str(local))
+    out["local"] = {"cold": cold(env, runs), "warm": warm(env, questions)}
+
+    served = tmp / f"served-{size}"
+    shutil.copytree(cached, served, ignore=shutil.ignore_patterns("lexical"))
+    server = ChromaServer(served)
+    try:
+        client = tmp / f"client-{size}"  # a new machine: no BM25 files yet
+        env = environment(RAG_CHROMA_URL=server.url, RAG_INDEX_DIR=str(client))
+        first_wall, _, _ = child([str(BIN / "rag"), "ask", QUESTION, "--json"], env)
+        out["server"] = {
+            "bm25_first_use_s": round(first_wall, 2),
+            "cold": cold(env, runs),
+            "warm": warm(env, questions),
+            "server_peak_rss_mb": server.peak_rss_mb(),
+        }
+    finally:
+        server.stop()
+    shutil.rmtree(served, ignore_errors=True)
+    shutil.rmtree(local, ignore_errors=True)
+    return out
+
+
+def figure(results: dict[str, Any], size: str, mode: str, path: str) -> float:
+    node: Any = results[size][mode]
+    for key in path.split("."):
+        node = node[key]
+    return float(node)
+
+
+FIGURES = [
+    "cold.wall_s",
+    "cold.peak_rss_mb",
+    "warm.start_s",
+    "warm.peak_rss_mb",
+    "warm.answer_ms.p50",
+]
+
+
+def growth_and_projection(sizes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    keys = sorted(sizes, key=int)
+    growth: dict[str, Any] = {}
+    for small, large in zip(keys, keys[1:], strict=False):
+        growth[f"{large}/{small}"] = {
+            mode: {
+                f: round(figure(sizes, large, mode, f) / figure(sizes, small, mode, f), 2)
+                for f in FIGURES
+            }
+            for mode in ("local", "server")
+        }
+    projection: dict[str, Any] = {}
+    if len(keys) >= 2:
+        last = growth[f"{keys[-1]}/{keys[-2]}"]
+        scale = int(keys[-1]) * (int(keys[-1]) // int(keys[-2]))
+        projection = {
+            "chunks": scale,
+            **{
+                mode: {
+                    f: round(figure(sizes, keys[-1], mode, f) * last[mode][f], 2) for f in FIGURES
+                }
+                for mode in ("local", "server")
+            },
+        }
+    return growth, projection
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=3, help="cold runs per figure (median)")
+    parser.add_argument("--questions", type=int, default=60, help="warm answers per process")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
+    parser.add_argument("--warm", type=int, help=argparse.SUPPRESS)  # the child's role
+    args = parser.parse_args()
+    if args.warm is not None:
+        warm_main(args.warm)
+        return
+    if args.quick:
+        args.sizes, args.runs, args.questions = [150, 300], 1, 5
+    sizes: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="rag-bench-scale-") as tmp:
+        for size in args.sizes:
+            sizes[str(size)] = measure_size(size, Path(tmp), args.runs, args.questions)
+            for mode in ("local", "server"):
+                m = sizes[str(size)][mode]
+                answer = m["warm"]["answer_ms"]
+                print(
+                    f"{size:>7} chunks {mode:<6} cold {m['cold']['wall_s']:5.2f} s "
+                    f"{m['cold']['peak_rss_mb']:6.0f} MB   warm start {m['warm']['start_s']:5.2f} s"
+                    f" {m['warm']['peak_rss_mb']:6.0f} MB  answer p50 "
+                    f"{answer['p50']:6.1f} ms p95 {answer['p95']:6.1f}",
+                    flush=True,
+                )
+    growth, projection = growth_and_projection(sizes)
+    targets = []
+    for name, g in list(growth.items())[:1]:  # the issue's: from about 1k to about 10k chunks
+        for mode in ("local", "server"):
+            targets.append(
+                target(
+                    f"cold peak RSS growth {name} {mode}",
+                    g[mode]["cold.peak_rss_mb"],
+                    "<=",
+                    1.2,
+                )
+            )
+            targets.append(
+                target(f"cold wall growth {name} {mode}", g[mode]["cold.wall_s"], "<=", 1.2)
+            )
+    if "100000" in sizes:
+        for mode, p50_goal in (("local", 50.0), ("server", 150.0)):
+            big = sizes["100000"][mode]
+            targets.append(
+                target(f"cold peak RSS @100k {mode}", big["cold"]["peak_rss_mb"], "<=", 600.0, "MB")
+            )
+            targets.append(
+                target(
+                    f"cold start (rag ask wall) @100k {mode}", big["cold"]["wall_s"], "<=", 2.0, "s"
+                )
+            )
+            targets.append(
+                target(
+                    f"warm answer p50 @100k {mode}",
+                    big["warm"]["answer_ms"]["p50"],
+                    "<=",
+                    p50_goal,
+                    "ms",
+                )
+            )
+    results = {
+        "quick": args.quick,
+        "question": QUESTION,
+        "sizes": sizes,
+        "growth": growth,
+        "projection_1m_on_paper": projection,
+        "peak_rss_mb_of_this_driver": peak_rss_mb(),
+        "targets": targets,
+    }
+    path = write_results("scale", results)
+    print(f"growth {json.dumps(growth)}\nprojection {json.dumps(projection)}")
+    print_targets(targets)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

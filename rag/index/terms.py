@@ -1,0 +1,51 @@
+"""A text's content terms: lower-cased words, stopwords dropped, lightly stemmed.
+
+The one tokenizer of the lexical index (``rag.index.bm25``) and of every word match
+of question to evidence, so both always agree on what a term is."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers him his how i if in into
+    is it its itself just me more most my no nor not now of off on once only or other
+    our out over own same she should so some such than that the their theirs them then
+    there these they this those through to too under until up very was we were what when
+    where which while who whom why will with would you your yours tell say said says
+    inspector inspectors hmi report transcript force forces police constabulary document
+    documents
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+
+_SIBILANT_PLURAL = ("sses", "xes", "zes", "ches", "shes")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A deliberately light suffix stripper: enough to match plurals and verb forms.
+    A final 'e' goes too, so crime/crimes and investigate/investigated meet."""
+    if word.endswith("ss") or len(word) < 5:
+        return word
+    if word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith(_SIBILANT_PLURAL):
+        word = word[:-2]
+    elif word.endswith(("ing", "ed", "ly", "s")):
+        for suffix in ("ing", "ed", "ly", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+
+
+def terms(text: str) -> list[str]:
+    """Content terms of a text, stemmed, stopwords dropped."""
+    words = (w.removesuffix("'s") for w in _WORD.findall(text.lower()))
+    return [stem(w) for w in words if w not in STOPWORDS]
