@@ -54,21 +54,28 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Linux carries a process's peak RSS across exec, so a child forked straight from this
+# driver (which holds the model and the index builder) would report the driver's peak as
+# its own: each child is started by a small launcher, whose own peak is about 10 MB.
+LAUNCH = """
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode, file=sys.stderr)
+"""
+
+
 def child(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """(wall s, peak RSS MB, stdout) of one child process (its own ``ru_maxrss``)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCH, *command], env=env, capture_output=True, text=True
     )
-    assert proc.stdout is not None and proc.stderr is not None
-    out = proc.stdout.read()
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
-    if proc.returncode not in (0, 1):  # 1: `rag ask` abstained, still a full answer
-        raise RuntimeError(f"{' '.join(command[:3])} exited {proc.returncode}: {err[-400:]}")
-    return wall, usage.ru_maxrss / 1024, out
+    *errors, last = done.stderr.strip().splitlines() or ["0 1"]
+    peak_kb, code = (int(x) for x in last.split())
+    if code not in (0, 1):  # 1: `rag ask` abstained, still a full answer
+        raise RuntimeError(f"{' '.join(command[:3])} exited {code}: {errors[-5:]}")
+    return wall, peak_kb / 1024, done.stdout
 
 
 def cold(env: dict[str, str], runs: int) -> dict[str, Any]:
@@ -89,6 +96,7 @@ def warm(env: dict[str, str], questions: int) -> dict[str, Any]:
 
 def warm_main(questions: int) -> None:
     """In a child: open an engine from the RAG_* environment and answer the questions."""
+    sys.path.insert(0, os.environ.get("BENCH_SOURCE", str(ROOT)))  # before or after
     from rag.core.settings import load_settings
     from rag.engine.engine import Engine
     from rag.evaluation.data import DEFAULT_DATASET, load_cases
@@ -142,12 +150,21 @@ class ChromaServer:
         self.proc.wait(timeout=30)
 
 
-def environment(**values: str) -> dict[str, str]:
+def environment(source: Path = ROOT, **values: str) -> dict[str, str]:
+    """The children's environment; ``source``: the checkout whose ``rag`` they import."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "OPENAI_"))}
-    return {**env, "PYTHONPATH": str(ROOT), "RAG_MODE": "offline", **values}
+    return {
+        **env,
+        "PYTHONPATH": str(source),
+        "BENCH_SOURCE": str(source),  # the warm child puts it before this checkout
+        "RAG_MODE": "offline",
+        **values,
+    }
 
 
-def measure_size(size: int, tmp: Path, runs: int, questions: int) -> dict[str, Any]:
+def measure_size(
+    size: int, tmp: Path, runs: int, questions: int, before: Path | None
+) -> dict[str, Any]:
     from benchmarks.bench_query import build_index, sentence_vectors
     from rag.core.settings import load_settings
     from rag.index.embeddings import OfflineEmbeddings
@@ -161,6 +178,9 @@ def measure_size(size: int, tmp: Path, runs: int, questions: int) -> dict[str, A
     out: dict[str, Any] = {}
     env = environment(RAG_INDEX_DIR=str(local))
     out["local"] = {"cold": cold(env, runs), "warm": warm(env, questions)}
+    if before:  # the same index, the same run, the code before (it ignores the BM25 files)
+        env = environment(before, RAG_INDEX_DIR=str(local))
+        out["local_before"] = {"cold": cold(env, runs), "warm": warm(env, questions)}
 
     served = tmp / f"served-{size}"
     shutil.copytree(cached, served, ignore=shutil.ignore_patterns("lexical"))
@@ -175,6 +195,9 @@ def measure_size(size: int, tmp: Path, runs: int, questions: int) -> dict[str, A
             "warm": warm(env, questions),
             "server_peak_rss_mb": server.peak_rss_mb(),
         }
+        if before:
+            env = environment(before, RAG_CHROMA_URL=server.url, RAG_INDEX_DIR=str(client))
+            out["server_before"] = {"cold": cold(env, runs), "warm": warm(env, questions)}
     finally:
         server.stop()
     shutil.rmtree(served, ignore_errors=True)
@@ -189,6 +212,7 @@ def figure(results: dict[str, Any], size: str, mode: str, path: str) -> float:
     return float(node)
 
 
+MODES = ["local", "local_before", "server", "server_before"]
 FIGURES = [
     "cold.wall_s",
     "cold.peak_rss_mb",
@@ -207,7 +231,8 @@ def growth_and_projection(sizes: dict[str, Any]) -> tuple[dict[str, Any], dict[s
                 f: round(figure(sizes, large, mode, f) / figure(sizes, small, mode, f), 2)
                 for f in FIGURES
             }
-            for mode in ("local", "server")
+            for mode in MODES
+            if mode in sizes[small] and mode in sizes[large]
         }
     projection: dict[str, Any] = {}
     if len(keys) >= 2:
@@ -219,7 +244,7 @@ def growth_and_projection(sizes: dict[str, Any]) -> tuple[dict[str, Any], dict[s
                 mode: {
                     f: round(figure(sizes, keys[-1], mode, f) * last[mode][f], 2) for f in FIGURES
                 }
-                for mode in ("local", "server")
+                for mode in last
             },
         }
     return growth, projection
@@ -231,6 +256,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="cold runs per figure (median)")
     parser.add_argument("--questions", type=int, default=60, help="warm answers per process")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
+    parser.add_argument(
+        "--before", type=Path, help="a checkout of the code before, measured in the same run"
+    )
     parser.add_argument("--warm", type=int, help=argparse.SUPPRESS)  # the child's role
     args = parser.parse_args()
     if args.warm is not None:
@@ -241,8 +269,8 @@ def main() -> None:
     sizes: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="rag-bench-scale-") as tmp:
         for size in args.sizes:
-            sizes[str(size)] = measure_size(size, Path(tmp), args.runs, args.questions)
-            for mode in ("local", "server"):
+            sizes[str(size)] = measure_size(size, Path(tmp), args.runs, args.questions, args.before)
+            for mode in [m for m in MODES if m in sizes[str(size)]]:
                 m = sizes[str(size)][mode]
                 answer = m["warm"]["answer_ms"]
                 print(

@@ -95,8 +95,7 @@ class Snapshot:
 
     def document_ids(self, filters: dict[str, Any]) -> set[str] | None:
         """The live documents whose registry fields (``_FILTERABLE``) equal every filter
-        (None: no filter).
-        ``{"force": None}`` is the documents that name no force (national reports)."""
+        (None: no filter); ``{"force": None}``: those naming no force (national reports)."""
         if not filters:
             return None
         return {
