@@ -198,7 +198,7 @@ def lexicon_of(index: Path, settings: Settings) -> dict[str, Any]:
     from rag.index.opening import open_store
 
     store = open_store(settings.model_copy(update={"index_dir": index}), MODEL_NAME, 384)
-    if store.lexical.is_built(store.documents()):
+    if store.lexical.is_built(store.documents()) and store.stamped():
         return {}
     started = time.perf_counter()
     store.index_lexicon()

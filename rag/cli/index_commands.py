@@ -156,6 +156,12 @@ def doctor(
             "stopped after its commit, a new machine, or an older index): the first "
             "question builds them; `rag doctor --repair` does now"
         )
+    if report.registry_stamped is False:
+        out.print(
+            "note        the registry has no head stamp yet (an index from an older "
+            "version): each start reads every record; the next ingest, or `rag doctor "
+            "--repair`, adds it"
+        )
     out.print(f"write lock  {report.lock}")
     for problem in report.problems:
         state = "[green]repaired[/]" if problem.repaired else "[red]problem[/]"

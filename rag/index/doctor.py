@@ -58,6 +58,7 @@ class DoctorReport:
     # (an ingest stopped after its commit, a new machine, an older index): the first
     # question builds them, and --repair does at once
     lexical_index_built: bool | None = None
+    registry_stamped: bool | None = None  # no: readers read every record (rag.index.registry_copy)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -98,7 +99,7 @@ def lock_state(settings: Settings) -> LockState:
 def examine(store: IndexStore, report: DoctorReport, expected_dimension: int | None) -> None:
     """Fill ``report`` with the counts and problems of ``store`` (reads only)."""
     records = store.documents()
-    got = store.chunks.get(include=["metadatas"])
+    got = store.all_chunks(["metadatas"])  # in pages: one get fails at 100,000 chunks
     report.model = store.model
     report.dimension = (store.chunks.metadata or {}).get("dimension")
     report.documents, report.chunks = len(records), len(got["ids"])
@@ -145,6 +146,7 @@ def examine(store: IndexStore, report: DoctorReport, expected_dimension: int | N
                 )
             )
     report.lexical_index_built = store.lexical.is_built(records)
+    report.registry_stamped = store.stamped()
     if expected_dimension and report.dimension not in (None, expected_dimension):
         report.problems.append(
             Problem(
@@ -167,9 +169,10 @@ def repair(store: IndexStore, report: DoctorReport) -> None:
             for source in problem.sources:
                 store.remove(source)  # invisible at once; `rag ingest` adds it again
         problem.repaired = True
-    if any(p.repaired for p in report.problems) or not report.lexical_index_built:
-        store.index_lexicon()  # for the registry as the repairs leave it
-        report.lexical_index_built = True
+    ready = report.lexical_index_built and report.registry_stamped
+    if any(p.repaired for p in report.problems) or not ready:
+        store.index_lexicon()  # for the registry as the repairs leave it (stamped first)
+        report.lexical_index_built = report.registry_stamped = True
 
 
 def run_doctor(settings: Settings, fix: bool = False) -> DoctorReport:

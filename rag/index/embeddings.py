@@ -103,7 +103,8 @@ class OfflineEmbeddings(Embeddings):
             with contextlib.suppress(Exception):
                 self._load()
 
-        threading.Thread(target=load, name="embedding-model-load", daemon=True).start()
+        # not a daemon: exiting while onnxruntime builds the session would abort the process
+        threading.Thread(target=load, name="embedding-model-load").start()
 
     def _load(self) -> tuple[Any, Any]:
         if self._loaded is not None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, overload
 
 from rag.core.types import Paragraph
 
@@ -24,24 +25,23 @@ class DocumentRecord:
     chunks: int
     ingested_at: str
     chunker: str
-    paragraphs: list[Paragraph]
+    paragraphs: Sequence[Paragraph]
     text: str = ""
     pages: list[tuple[int, int]] = field(default_factory=list)  # (offset, page): PDFs only
 
     def metadata(self) -> dict[str, Any]:
-        meta = asdict(self)
-        meta.pop("text")
-        # a paragraph without a section is stored as before: [number, start, end]
-        rows = [
-            [p.number, p.start, p.end, *([p.section] if p.section else [])] for p in self.paragraphs
-        ]
-        meta["paragraphs"] = json.dumps(rows)
+        meta = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_META}
+        meta["paragraphs"] = (
+            self.paragraphs.stored
+            if isinstance(self.paragraphs, StoredParagraphs)
+            else json.dumps([_stored_form(p) for p in self.paragraphs])
+        )
         meta["pages"] = json.dumps([list(p) for p in self.pages])  # always: upserts merge
         return {k: v for k, v in meta.items() if v is not None}
 
     @classmethod
     def from_chroma(cls, meta: dict[str, Any], text: str | None) -> DocumentRecord:
-        paragraphs = [Paragraph(*p) for p in json.loads(str(meta.get("paragraphs", "[]")))]
+        paragraphs = StoredParagraphs(str(meta.get("paragraphs", "[]")))
         return cls(
             source=str(meta["source"]),
             document_id=str(meta["document_id"]),
@@ -56,6 +56,48 @@ class DocumentRecord:
             text=text or "",
             pages=[(int(o), int(p)) for o, p in json.loads(str(meta.get("pages", "[]")))],
         )
+
+
+_NOT_META = {"text", "paragraphs", "pages"}  # the text is the record's document
+
+
+def _stored_form(p: Paragraph) -> list[Any]:
+    """A paragraph without a section is stored as before: [number, start, end]."""
+    return [p.number, p.start, p.end, *([p.section] if p.section else [])]
+
+
+class StoredParagraphs(Sequence[Paragraph]):
+    """A record's paragraphs as the registry stores them (JSON), parsed on first use: a
+    reader holds every record and cites the paragraphs of a few."""
+
+    def __init__(self, stored: str) -> None:
+        self._stored = stored
+        self._items: list[Paragraph] | None = None
+
+    @property
+    def stored(self) -> str:
+        return self._stored
+
+    def _parsed(self) -> list[Paragraph]:
+        if self._items is None:
+            self._items = [Paragraph(*p) for p in json.loads(self._stored)]
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> Paragraph: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Paragraph]: ...
+    def __getitem__(self, index: int | slice) -> Paragraph | list[Paragraph]:
+        return self._parsed()[index]
+
+    def __len__(self) -> int:
+        return len(self._parsed())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._parsed())
 
 
 def text_or_none(value: Any) -> str | None:

@@ -11,9 +11,11 @@ next ingest reuses or removes.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import chromadb
@@ -24,26 +26,18 @@ from chromadb.config import Settings as ChromaSettings
 
 from rag.core.errors import IndexMismatch, RagError
 from rag.core.types import Chunk
+from rag.index.chunk_reads import ChunkReads
 from rag.index.lexical_store import LexicalStore, Lexicon
-from rag.index.registry import DocumentRecord, source_key, text_or_none
-from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY
+from rag.index.registry import DocumentRecord, source_key
+from rag.index.registry_copy import RegistryCopies
 
 SCHEMA_VERSION = 1
 T = TypeVar("T")
 _DUMMY_VECTOR = [0.0]  # registry records carry no meaningful embedding
+HEAD_ID = "head"  # the registry's head record (never a source key: those start "src-")
 
 
-@dataclass
-class ChunkRow:
-    """One stored chunk as a search reads it."""
-
-    id: str
-    text: str
-    metadata: dict[str, Any]
-    similarity: float = 0.0  # cosine to the query vector, where one was given
-
-
-class IndexStore:
+class IndexStore(ChunkReads):
     """Chunks with embeddings, plus the registry of live documents."""
 
     def __init__(
@@ -58,6 +52,7 @@ class IndexStore:
         self.client = client
         self.model = model
         self.lexical = lexical  # the BM25 files of this collection (rag.index.lexical_store)
+        self.copies = RegistryCopies(lexical.folder / "registry")  # beside them, as local
         self._local_path = local_path  # the directory of a local index (None: a server)
         self.chunks = client.get_or_create_collection(
             f"{prefix}-chunks",
@@ -97,6 +92,22 @@ class IndexStore:
             meta["dimension"] = dimension
             self.chunks.modify(metadata=meta)
 
+    def warm_up(self) -> None:
+        """Start loading the vector index in the background (0.7 s and 200 MB at 100,000
+        chunks, outside the GIL), so it overlaps with the registry read and the model load.
+        Not a daemon thread: exiting while Chroma's core loads would abort the process."""
+
+        def load() -> None:
+            with contextlib.suppress(Exception):  # any failure recurs, with its message, later
+                if self.chunks.count():
+                    self.chunks.query(query_embeddings=[self._origin()], n_results=1, include=[])
+
+        threading.Thread(target=load, name="vector-index-load").start()
+
+    def _origin(self) -> np.ndarray:
+        dimension = (self.chunks.metadata or {}).get("dimension") or 1
+        return np.full(int(dimension), 1.0, dtype=np.float32)
+
     # --- reading ---------------------------------------------------------------
     def read(self, read: Callable[[], T], attempts: int = 6, first_wait_s: float = 0.05) -> T:
         """``read()``, retried while another process writes the same local index.
@@ -135,136 +146,72 @@ class IndexStore:
         self.registry = self.client.get_collection(self.registry.name)
 
     def documents(self, with_text: bool = False) -> list[DocumentRecord]:
-        include: list[Any] = ["metadatas", "documents"] if with_text else ["metadatas"]
-        got = self.read(lambda: self.registry.get(include=include))
-        texts = got.get("documents") or [None] * len(got["ids"])
-        records = [
-            DocumentRecord.from_chroma(dict(m), t)
-            for m, t in zip(got["metadatas"] or [], texts, strict=True)
-        ]
-        return sorted(records, key=lambda r: r.source)
+        """Every live document, read from the registry itself (what writers and the
+        doctor need; a reader starts faster with :meth:`live_documents`)."""
+        return self._records(self._ids(), with_text)[1]
+
+    def live_documents(self) -> list[DocumentRecord]:
+        """Every live document, from this machine's copy of the registry when the head
+        stamp and the ids say it is current, else read and copied (``registry_copy``)."""
+        stamp = self._stamp()  # before the ids: a copy is never older than its stamp
+        ids = self._ids()
+        saved = self.copies.load(stamp, ids) if stamp else None
+        if saved is not None:
+            return _parsed(saved)
+        ids, records = self._records(ids, with_text=False)
+        if stamp:
+            self.copies.save(stamp, ids, [r.metadata() for r in records])
+        return records
 
     def document(self, source: str, with_text: bool = False) -> DocumentRecord | None:
+        _, records = self._records([source_key(source)], with_text)
+        return records[0] if records else None
+
+    def stamped(self) -> bool:
+        """Whether the registry has a head stamp (an index from before it has none until
+        its next write, or ``rag doctor --repair``)."""
+        return self._stamp() is not None
+
+    def _stamp(self) -> str | None:
+        got = self.read(lambda: self.registry.get(ids=[HEAD_ID], include=["metadatas"]))
+        return str(got["metadatas"][0].get("stamp")) if got["ids"] else None
+
+    def _ids(self) -> list[str]:
+        got = self.read(lambda: self.registry.get(include=[]))
+        return [i for i in got["ids"] if i != HEAD_ID]
+
+    def _records(
+        self, ids: list[str], with_text: bool, page: int = 500
+    ) -> tuple[list[str], list[DocumentRecord]]:
+        """(ids found, their records by source): a page of ids at a time, as one large
+        read costs Chroma's core memory it keeps; a record removed meanwhile is not found."""
         include: list[Any] = ["metadatas", "documents"] if with_text else ["metadatas"]
-        got = self.registry.get(ids=[source_key(source)], include=include)
-        if not got["ids"]:
-            return None
-        text = got["documents"][0] if got.get("documents") else None
-        return DocumentRecord.from_chroma(dict(got["metadatas"][0]), text)
-
-    def all_chunks(self, include: list[Any], page: int = 5_000) -> dict[str, list[Any]]:
-        """Every chunk record, read a page at a time: one ``get`` of a large collection
-        fails inside Chroma ("too many SQL variables", seen at 100,000 chunks)."""
-        out: dict[str, list[Any]] = {"ids": [], **{name: [] for name in include}}
-        offset = 0
-        while True:
-            got = self.chunks.get(include=include, limit=page, offset=offset)
-            out["ids"].extend(got["ids"])
-            for name in include:
-                values = got.get(name)
-                out[name].extend(list(values) if values is not None else [None] * len(got["ids"]))
-            if len(got["ids"]) < page:
-                return out
-            offset += page
-
-    def nearest(
-        self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None
-    ) -> list[ChunkRow]:
-        """The ``n`` chunks nearest ``vector`` by Chroma's HNSW index (cosine), nearest first."""
-        n = min(n, self.chunks.count())
-        if n <= 0:
-            return []
-        got = self.read(
-            lambda: self.chunks.query(
-                query_embeddings=[np.asarray(vector, dtype=np.float32)],
-                n_results=n,
-                where=where,
-                include=["documents", "metadatas", "distances"],
-            )
-        )
-        return [
-            ChunkRow(cid, str(text), dict(meta or {}), 1.0 - float(distance))
-            for cid, text, meta, distance in zip(
-                got["ids"][0],
-                (got["documents"] or [[]])[0],
-                (got["metadatas"] or [[]])[0],
-                (got["distances"] or [[]])[0],
-                strict=True,
-            )
-        ]
-
-    def chunk_rows(
-        self,
-        ids: Sequence[str] | None = None,
-        where: dict[str, Any] | None = None,
-        vector: Sequence[float] | None = None,
-    ) -> list[ChunkRow]:
-        """Chunks by id or ``where``; given ``vector``, each with its cosine similarity to it."""
-        include: list[Any] = ["documents", "metadatas"] + (["embeddings"] if vector else [])
-        got = self.read(
-            lambda: self.chunks.get(
-                ids=list(ids) if ids is not None else None, where=where, include=include
-            )
-        )
-        rows = [
-            ChunkRow(cid, str(text), dict(meta or {}))
-            for cid, text, meta in zip(
-                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
-            )
-        ]
-        if vector is not None and rows:
-            stored = np.asarray(got["embeddings"], dtype=np.float32)
-            query = np.asarray(vector, dtype=np.float32)
-            norms = np.linalg.norm(stored, axis=1) * max(float(np.linalg.norm(query)), 1e-12)
-            for row, cosine in zip(rows, (stored @ query) / np.maximum(norms, 1e-12), strict=True):
-                row.similarity = float(cosine)
-        return rows
-
-    def chunk_texts(self, document_id: str) -> tuple[list[str], list[str]]:
-        """A document's chunk ids and texts (what its lexical index rows are made of)."""
-        got = self.read(
-            lambda: self.chunks.get(where={"document_id": document_id}, include=["documents"])
-        )
-        return list(got["ids"]), [str(t) for t in got["documents"] or []]
+        found: list[str] = []
+        records: list[DocumentRecord] = []
+        for start in range(0, len(ids), page):
+            part = ids[start : start + page]
+            got = self.read(lambda part=part: self.registry.get(ids=part, include=include))
+            texts = got.get("documents") or [None] * len(got["ids"])
+            found += got["ids"]
+            records += [
+                DocumentRecord.from_chroma(dict(m), t)
+                for m, t in zip(got["metadatas"] or [], texts, strict=True)
+            ]
+        return found, sorted(records, key=lambda r: r.source)
 
     def lexicon(self, records: Sequence[DocumentRecord]) -> Lexicon:
         """The BM25 index of exactly these (live) documents, built if nobody has yet."""
         return self.lexical.open(records, self.chunk_texts)
 
     def index_lexicon(self) -> None:
-        """Build the BM25 index of the registry as it now stands and drop what no state
-        uses any more (under the write lock, after a commit)."""
-        records = self.documents()
+        """Build the BM25 index and the registry copy of the registry as it now stands, and
+        drop what no state uses any more (under the write lock, after a commit)."""
+        if self._stamp() is None:  # an index from before the head stamp
+            self.restamp()
+        records = self.live_documents()
         self.lexicon(records)
         self.lexical.prune(records)
-
-    def existing_chunk_ids(self, ids: Sequence[str], having: str | None = None) -> set[str]:
-        """The ids of ``ids`` that are stored (and, given ``having``, hold that metadata key)."""
-        if not ids:
-            return set()
-        if having is None:
-            return set(self.chunks.get(ids=list(ids), include=[])["ids"])
-        got = self.chunks.get(ids=list(ids), include=["metadatas"])
-        return {
-            cid
-            for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
-            if meta and having in meta
-        }
-
-    def embeddings_by_text(self, document_id: str) -> dict[str, tuple[list[float], str | None]]:
-        """A document's stored vectors (and packed sentence vectors, if any) by passage
-        text, to reuse when it is edited."""
-        got = self.chunks.get(
-            where={"document_id": document_id}, include=["documents", "embeddings", "metadatas"]
-        )
-        vectors = got.get("embeddings")
-        if vectors is None:
-            return {}
-        metas = got["metadatas"] or [{}] * len(vectors)
-        return {
-            t: (list(map(float, v)), text_or_none((m or {}).get(SENTENCE_VECTORS_KEY)))
-            for t, v, m in zip(got["documents"] or [], vectors, metas, strict=True)
-        }
+        self.copies.prune()
 
     def live_filter(self, where: dict[str, Any] | None = None) -> dict[str, Any]:
         """A Chroma ``where`` that admits only committed documents' chunks."""
@@ -290,15 +237,22 @@ class IndexStore:
 
     def commit(self, *records: DocumentRecord) -> None:
         """Make each record the live version of its source, all in one write (one upsert:
-        a per-document write cost about 10 ms, almost half the pipeline's overhead)."""
+        a per-document write cost about 10 ms, almost half the pipeline's overhead), with
+        a new head stamp in that same write."""
         latest = {source_key(r.source): r for r in records}  # a source queued twice: the last
         if not latest:
             return
         self.registry.upsert(
-            ids=list(latest),
-            embeddings=[_DUMMY_VECTOR] * len(latest),
-            documents=[r.text for r in latest.values()],
-            metadatas=[r.metadata() for r in latest.values()],
+            ids=[*latest, HEAD_ID],
+            embeddings=[_DUMMY_VECTOR] * (len(latest) + 1),
+            documents=[*(r.text for r in latest.values()), ""],
+            metadatas=[*(r.metadata() for r in latest.values()), _new_stamp()],
+        )
+
+    def restamp(self) -> None:
+        """A new head stamp: after a change to the registry not made by :meth:`commit`."""
+        self.registry.upsert(
+            ids=[HEAD_ID], embeddings=[_DUMMY_VECTOR], documents=[""], metadatas=[_new_stamp()]
         )
 
     def remove(self, source: str) -> DocumentRecord | None:
@@ -306,6 +260,7 @@ class IndexStore:
         if record is None:
             return None
         self.registry.delete(ids=[source_key(source)])  # invisible from here on
+        self.restamp()  # lost in a crash: readers' copies then fail on the ids
         self.delete_unreferenced(record.document_id)
         return record
 
@@ -337,3 +292,11 @@ class IndexStore:
             for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
             if meta.get("document_id") not in live
         ]
+
+
+def _new_stamp() -> dict[str, Any]:
+    return {"stamp": uuid.uuid4().hex}
+
+
+def _parsed(metadatas: Sequence[dict[str, Any]]) -> list[DocumentRecord]:
+    return sorted((DocumentRecord.from_chroma(m, None) for m in metadatas), key=lambda r: r.source)

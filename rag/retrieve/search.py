@@ -1,9 +1,10 @@
 """Hybrid retrieval: BM25 and vector search fused by reciprocal rank.
 
 Nothing of the library is held in memory but its registry (documents, forces) and a
-memory-mapped BM25 index: the vector candidates come from Chroma's HNSW index, the
-lexical ones from ``rag.index.lexical_store``, and only the candidates' texts, vectors
-and sentence vectors are fetched.
+memory-mapped BM25 index: the vector candidates come from Chroma (``rag.retrieve.dense``:
+its HNSW index, or an exact scan of a small selection), the lexical ones from
+``rag.index.lexical_store``, and only the candidates' texts, vectors and sentence vectors
+are fetched.
 
 Filters by force (and any stored metadata), keeps one passage per paragraph so
 a long paragraph's overlapping windows cannot crowd out the rest, and stops at
@@ -21,12 +22,13 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from rag.index.bm25 import best_rows
+from rag.index.chunk_reads import ChunkRow
 from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY
-from rag.index.store import ChunkRow, IndexStore
+from rag.index.store import IndexStore
+from rag.retrieve.dense import nearest_chunks
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
 CANDIDATES = 40  # per retriever, before fusion
-_SLACK = 10  # extra nearest chunks asked of Chroma, for those of documents not live here
 
 
 @dataclass
@@ -73,22 +75,18 @@ class Snapshot:
     vectors stay in Chroma and are fetched for a query's candidates only."""
 
     def __init__(self, store: IndexStore) -> None:
-        records = store.documents()
+        records = store.live_documents()
         self.records = records
         self.live = {r.document_id for r in records}
-        # paragraph offsets (and sections) and page starts per document, to cite the exact
-        # paragraph, section and page of a sentence
-        self.paragraphs = {
-            r.document_id: [(p.number, p.start, p.end, p.section) for p in r.paragraphs]
-            for r in records
-        }
-        self.pages = {r.document_id: r.pages for r in records if r.pages}
+        self._by_id = {r.document_id: r for r in records}
         self.inspectors = {r.force: r.inspector for r in records if r.force}
         self.forces = sorted({r.force for r in records if r.force})
         self.chunk_count = sum(r.chunks for r in records)
         self.lexicon = store.lexicon(records)
         self._store = store
         self._documents: dict[str, str] = {}
+        self._paragraphs: dict[str, list[tuple[int, int, int, str | None]]] = {}
+        self._selections: dict[tuple[tuple[str, Any], ...], set[str]] = {}
 
     def __len__(self) -> int:
         return self.chunk_count
@@ -98,11 +96,18 @@ class Snapshot:
         (None: no filter); ``{"force": None}``: those naming no force (national reports)."""
         if not filters:
             return None
-        return {
-            r.document_id
-            for r in self.records
-            if all(getattr(r, key) == value for key, value in filters.items())
-        }
+        key = tuple(sorted(filters.items()))
+        found = self._selections.get(key)
+        if found is None:  # a scan of every record: once per filter (a force, a document)
+            found = {
+                r.document_id
+                for r in self.records
+                if all(getattr(r, name) == value for name, value in filters.items())
+            }
+            if len(self._selections) >= _SELECTIONS:
+                self._selections.clear()
+            self._selections[key] = found
+        return found
 
     def document_text(self, document_id: str) -> str:
         """A document's indexed text (its chunks joined in order): what it says at all."""
@@ -118,13 +123,26 @@ class Snapshot:
         """A stored chunk as a passage, with its document's paragraphs and sentence vectors."""
         meta = dict(row.metadata)
         document_id = str(meta.get("document_id"))
+        record = self._by_id.get(document_id)
         extras = {
-            "paragraphs": self.paragraphs.get(document_id, []),
-            "pages": self.pages.get(document_id, []),
+            # to cite the exact paragraph, section and page of a sentence
+            "paragraphs": self.paragraphs(document_id),
+            "pages": record.pages if record else [],
             # kept apart: metadata is logged and shown, the packed vectors are not
             SENTENCE_VECTORS_KEY: meta.pop(SENTENCE_VECTORS_KEY, None),
         }
         return Passage(row.id, row.text, meta, score, row.similarity, lexical, extras)
+
+    def paragraphs(self, document_id: str) -> list[tuple[int, int, int, str | None]]:
+        """A document's paragraphs: (number, start, end, section), read when first cited."""
+        found = self._paragraphs.get(document_id)
+        if found is None:
+            record = self._by_id.get(document_id)
+            found = (
+                [(p.number, p.start, p.end, p.section) for p in record.paragraphs] if record else []
+            )
+            self._paragraphs[document_id] = found
+        return found
 
     def chunks(self, document_ids: set[str]) -> list[ChunkRow]:
         """Every stored chunk of these live documents, in document order."""
@@ -135,8 +153,19 @@ class Snapshot:
         return sorted(rows, key=lambda r: (r.metadata["document_id"], r.metadata["char_start"]))
 
 
+def _chroma_where(filters: dict[str, Any], documents: set[str] | None) -> dict[str, Any] | None:
+    """``filters`` as a Chroma ``where``. Every chunk carries its document's registry fields,
+    and Chroma filters on an equal value faster than on a long ``$in`` of documents; a None
+    (no force) is not stored, so those documents are named."""
+    clauses: list[dict[str, Any]] = [{key: v} for key, v in filters.items() if v is not None]
+    if len(clauses) < len(filters):
+        clauses.append({"document_id": {"$in": sorted(documents or ())}})
+    return None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
 _FILTERABLE = {"force", "document_id", "source", "doc_type", "title", "inspector"}
 _TEXT_CACHE = 256  # documents whose whole text is kept (a question reads a few)
+_SELECTIONS = 512  # filters whose documents are kept (mostly one per force)
 
 
 @dataclass
@@ -201,28 +230,33 @@ class HybridSearcher:
         documents = snap.document_ids(by_document)
         if documents is not None and not documents:
             return []
-        clauses = [{key: v} for key, v in by_chunk.items()]
-        if documents is not None:
-            clauses.append({"document_id": {"$in": sorted(documents)}})
-        chroma_where = (
-            None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
-        )
-        # a few more than needed: chunks of documents not (yet) live in this snapshot drop out
-        nearest = self.store.nearest(scores.vector, CANDIDATES + _SLACK, chroma_where)
-        by_vector = [r for r in nearest if r.metadata.get("document_id") in snap.live]
-        by_vector = by_vector[:CANDIDATES]
         lexicon = snap.lexicon
         mask = lexicon.mask(documents)
+        among = lexicon.ids if mask is None else [lexicon.ids[i] for i in np.flatnonzero(mask)]
+        wanted_documents = snap.live if documents is None else documents
+        dense = nearest_chunks(
+            self.store,
+            scores.vector,
+            CANDIDATES,
+            among,
+            filtered=bool(filters),
+            query_where=_chroma_where(filters, documents),
+            chunk_where=_chroma_where(by_chunk, None),
+            admit=lambda row: row.metadata.get("document_id") in wanted_documents,
+        )
         local = scores.lexical if mask is None else np.where(mask, scores.lexical, 0.0)
         # the BM25 rows know their document, not a chunk's other metadata: with a chunk
         # filter, more candidates are read and those that fail it dropped
         wanted = CANDIDATES * (4 if by_chunk else 1)
         by_lexical = [(lexicon.ids[i], float(local[i])) for i in best_rows(local, wanted)]
 
-        rows = {r.id: r for r in by_vector}
-        missing = [cid for cid, _ in by_lexical if cid not in rows]
+        # one read for every candidate not read yet, with its similarity to the question
+        rows = dict(dense.rows)
+        candidates = dict.fromkeys([*dense.ids, *(cid for cid, _ in by_lexical)])
+        missing = [cid for cid in candidates if cid not in rows]
         if missing:
             rows.update((r.id, r) for r in self.store.chunk_rows(missing, vector=scores.vector))
+        by_vector = [rows[cid] for cid in dense.ids if cid in rows]  # else deleted meanwhile
         by_lexical = [
             (cid, score)
             for cid, score in by_lexical

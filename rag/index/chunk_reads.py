@@ -1,0 +1,178 @@
+"""Reading chunks back from Chroma: by id, by document, and nearest a query vector.
+
+A mixin of ``rag.index.store.IndexStore`` (which owns the collections and ``read``, the
+retry while another process writes), kept apart so that the store's write path and its
+commit protocol read on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+from chromadb.api.models.Collection import Collection
+
+from rag.index.registry import text_or_none
+from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY
+
+T = TypeVar("T")
+EXACT_PAGE = 1_000  # stored vectors read at a time by ``nearest_among``
+
+
+@dataclass
+class ChunkRow:
+    """One stored chunk as a search reads it."""
+
+    id: str
+    text: str
+    metadata: dict[str, Any]
+    similarity: float = 0.0  # cosine to the query vector, where one was given
+
+
+class ChunkReads:
+    """The chunk collection's reads (``self.chunks``, through ``self.read``)."""
+
+    chunks: Collection
+    read: Callable[..., Any]
+
+    def all_chunks(self, include: list[Any], page: int = 5_000) -> dict[str, list[Any]]:
+        """Every chunk record, read a page at a time: one ``get`` of a large collection
+        fails inside Chroma ("too many SQL variables", seen at 100,000 chunks)."""
+        out: dict[str, list[Any]] = {"ids": [], **{name: [] for name in include}}
+        offset = 0
+        while True:
+            got = self.chunks.get(include=include, limit=page, offset=offset)
+            out["ids"].extend(got["ids"])
+            for name in include:
+                values = got.get(name)
+                out[name].extend(list(values) if values is not None else [None] * len(got["ids"]))
+            if len(got["ids"]) < page:
+                return out
+            offset += page
+
+    def nearest(
+        self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None
+    ) -> list[ChunkRow]:
+        """The ``n`` chunks nearest ``vector`` by Chroma's HNSW index (cosine), nearest
+        first. Unfiltered, this is Chroma's fast path; with a selective ``where`` Chroma's
+        filtered graph search can return fewer than asked, even none (see
+        ``rag.retrieve.dense``), so callers check the count."""
+        if n <= 0:
+            return []
+        got = self.read(
+            lambda: self.chunks.query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                n_results=n,
+                where=where,
+                include=["documents", "metadatas", "distances"],
+            )
+        )
+        return [
+            ChunkRow(cid, str(text), dict(meta or {}), 1.0 - float(distance))
+            for cid, text, meta, distance in zip(
+                got["ids"][0],
+                (got["documents"] or [[]])[0],
+                (got["metadatas"] or [[]])[0],
+                (got["distances"] or [[]])[0],
+                strict=True,
+            )
+        ]
+
+    def nearest_among(
+        self,
+        ids: Sequence[str],
+        vector: Sequence[float],
+        n: int,
+        where: dict[str, Any] | None = None,
+    ) -> list[tuple[str, float]]:
+        """The ``n`` chunks of ``ids`` (and ``where``) nearest ``vector`` as (id, cosine),
+        nearest first: exact, over their stored vectors read a page at a time. Never
+        misses a chunk, so it serves a small selection (a force, a document) and any
+        selection Chroma's filtered search came back short on."""
+        query = _unit(vector)
+        best_ids: list[str] = []
+        best = np.zeros(0, dtype=np.float32)
+        for start in range(0, len(ids), EXACT_PAGE):
+            part = list(ids[start : start + EXACT_PAGE])
+            got = self.read(
+                lambda part=part: self.chunks.get(ids=part, where=where, include=["embeddings"])
+            )
+            if not got["ids"]:
+                continue
+            stored = np.asarray(got["embeddings"], dtype=np.float32)
+            norms = np.maximum(np.linalg.norm(stored, axis=1), 1e-12)
+            best_ids += list(got["ids"])
+            best = np.concatenate([best, (stored @ query) / norms])
+            if len(best) > n:  # keep the running best: memory stays one page
+                keep = np.argsort(-best, kind="stable")[:n]
+                best_ids, best = [best_ids[i] for i in keep], best[keep]
+        order = np.argsort(-best, kind="stable")[:n]
+        return [(best_ids[i], float(best[i])) for i in order]
+
+    def chunk_rows(
+        self,
+        ids: Sequence[str] | None = None,
+        where: dict[str, Any] | None = None,
+        vector: Sequence[float] | None = None,
+    ) -> list[ChunkRow]:
+        """Chunks by id or ``where``; given ``vector``, each with its cosine similarity to it."""
+        include: list[Any] = ["documents", "metadatas"] + (["embeddings"] if vector else [])
+        got = self.read(
+            lambda: self.chunks.get(
+                ids=list(ids) if ids is not None else None, where=where, include=include
+            )
+        )
+        rows = [
+            ChunkRow(cid, str(text), dict(meta or {}))
+            for cid, text, meta in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
+            )
+        ]
+        if vector is not None and rows:
+            stored = np.asarray(got["embeddings"], dtype=np.float32)
+            norms = np.maximum(np.linalg.norm(stored, axis=1), 1e-12)
+            for row, cosine in zip(rows, (stored @ _unit(vector)) / norms, strict=True):
+                row.similarity = float(cosine)
+        return rows
+
+    def chunk_texts(self, document_id: str) -> tuple[list[str], list[str]]:
+        """A document's chunk ids and texts (what its lexical index rows are made of)."""
+        got = self.read(
+            lambda: self.chunks.get(where={"document_id": document_id}, include=["documents"])
+        )
+        return list(got["ids"]), [str(t) for t in got["documents"] or []]
+
+    def existing_chunk_ids(self, ids: Sequence[str], having: str | None = None) -> set[str]:
+        """The ids of ``ids`` that are stored (and, given ``having``, hold that metadata key)."""
+        if not ids:
+            return set()
+        if having is None:
+            return set(self.chunks.get(ids=list(ids), include=[])["ids"])
+        got = self.chunks.get(ids=list(ids), include=["metadatas"])
+        return {
+            cid
+            for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+            if meta and having in meta
+        }
+
+    def embeddings_by_text(self, document_id: str) -> dict[str, tuple[list[float], str | None]]:
+        """A document's stored vectors (and packed sentence vectors, if any) by passage
+        text, to reuse when it is edited."""
+        got = self.chunks.get(
+            where={"document_id": document_id}, include=["documents", "embeddings", "metadatas"]
+        )
+        vectors = got.get("embeddings")
+        if vectors is None:
+            return {}
+        metas = got["metadatas"] or [{}] * len(vectors)
+        return {
+            t: (list(map(float, v)), text_or_none((m or {}).get(SENTENCE_VECTORS_KEY)))
+            for t, v, m in zip(got["documents"] or [], vectors, metas, strict=True)
+        }
+
+
+def _unit(vector: Sequence[float]) -> np.ndarray:
+    query = np.asarray(vector, dtype=np.float32)
+    return query / max(float(np.linalg.norm(query)), 1e-12)

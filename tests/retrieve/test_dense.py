@@ -1,0 +1,153 @@
+"""The vector half of the search (rag.retrieve.dense) on a real Chroma index: a filtered
+question always gets its full share of nearest chunks, and they are the nearest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from rag.core.settings import load_settings
+from rag.index import chunk_reads
+from rag.index.embeddings import DIMENSION, MODEL_NAME
+from rag.index.opening import open_store
+from rag.index.store import IndexStore
+from rag.ingest.pipeline import ingest_paths
+from rag.retrieve import dense
+from rag.retrieve.dense import nearest_chunks
+from tests.support import clear_user_settings, copy_corpus
+
+N = 10
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> Iterator[IndexStore]:
+    root = tmp_path_factory.mktemp("dense")
+    folder = copy_corpus(root / "corpus")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        clear_user_settings(mp)
+        settings = load_settings(index_dir=root / "index", _env_file=None)
+        assert ingest_paths([folder], settings, embeddings=embeddings).exit_code == 0
+        yield open_store(settings, MODEL_NAME, DIMENSION)
+
+
+def exact_truth(store: IndexStore, ids: list[str], vector: np.ndarray, n: int) -> list[str]:
+    got = store.chunks.get(ids=ids, include=["embeddings"])
+    stored = np.asarray(got["embeddings"], dtype=np.float32)
+    cosine = stored @ vector / np.linalg.norm(stored, axis=1) / np.linalg.norm(vector)
+    return [got["ids"][i] for i in np.argsort(-cosine, kind="stable")[:n]]
+
+
+def selections(store: IndexStore) -> dict[str, list[str]]:
+    """Each force's chunk ids (every force of the corpus has few: the exact path)."""
+    got = store.chunks.get(include=["metadatas"])
+    by_force: dict[str, list[str]] = {}
+    for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+        by_force.setdefault(str(meta["force"]), []).append(cid)
+    return by_force
+
+
+def random_vectors(count: int, seed: int = 7) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=(count, DIMENSION)).astype(np.float32)
+
+
+@pytest.mark.parametrize("exact_limit", [dense.EXACT_LIMIT, 0], ids=["exact", "chroma-query"])
+def test_a_force_filter_always_gets_its_nearest_chunks(
+    store: IndexStore, exact_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whichever path serves the selection (the exact scan, or Chroma's filtered query with
+    the scan when it comes back short), the vector half is never short, and it is the
+    selection's nearest chunks."""
+    monkeypatch.setattr(dense, "EXACT_LIMIT", exact_limit)
+    for force, ids in selections(store).items():
+        for vector in random_vectors(15):
+            got = nearest_chunks(
+                store,
+                vector.tolist(),
+                N,
+                ids,
+                filtered=True,
+                query_where={"force": force},
+                chunk_where=None,
+                admit=lambda row: True,
+            )
+            assert len(got.ids) == min(N, len(ids)), force
+            assert set(got.ids) <= set(ids)
+            truth = exact_truth(store, ids, vector, N)
+            # Chroma's HNSW is approximate: on the query path most, on the exact one all
+            overlap = len(set(got.ids) & set(truth)) / len(truth)
+            assert overlap == 1.0 if exact_limit else overlap >= 0.8, force
+
+
+def test_the_exact_scan_reads_in_pages_and_keeps_the_best(
+    store: IndexStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = store.chunks.get(include=[])["ids"]
+    vector = random_vectors(1, seed=3)[0]
+    whole = store.nearest_among(ids, vector.tolist(), N)
+    monkeypatch.setattr(chunk_reads, "EXACT_PAGE", 7)  # pages smaller than n
+    paged = store.nearest_among(ids, vector.tolist(), N)
+    assert [c for c, _ in paged] == [c for c, _ in whole] == exact_truth(store, ids, vector, N)
+    similarities = [s for _, s in paged]
+    assert similarities == sorted(similarities, reverse=True)
+
+
+def test_an_unfiltered_question_uses_chromas_query(
+    store: IndexStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = store.chunks.get(include=[])["ids"]
+    scanned: list[int] = []
+    real = IndexStore.nearest_among
+
+    def counting(self: IndexStore, *args: object, **kwargs: object) -> object:
+        scanned.append(1)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IndexStore, "nearest_among", counting)
+    vector = random_vectors(1, seed=5)[0].tolist()
+    got = nearest_chunks(store, vector, N, ids, False, None, None, lambda row: True)
+    assert len(got.ids) == N and set(got.rows) == set(got.ids) and not scanned
+    # a row of a document this reader does not see as live is dropped
+    dropped = got.ids[0]
+    fewer = nearest_chunks(store, vector, N, ids, False, None, None, lambda r: r.id != dropped)
+    assert dropped not in fewer.ids and len(fewer.ids) == N
+
+
+def test_a_chunk_filter_reaches_the_scan(store: IndexStore) -> None:
+    ids = store.chunks.get(include=[])["ids"]
+    first = store.chunks.get(ids=ids[:1], include=["metadatas"])["metadatas"][0]
+    where = {"paragraph_start": first["paragraph_start"]}
+    vector = random_vectors(1, seed=9)[0].tolist()
+    got = nearest_chunks(store, vector, N, ids[:50], True, where, where, lambda row: True)
+    metas = store.chunks.get(ids=got.ids, include=["metadatas"])["metadatas"]
+    assert got.ids and all(m["paragraph_start"] == first["paragraph_start"] for m in metas)
+
+
+def test_a_short_filtered_query_is_completed_by_the_scan(
+    store: IndexStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chroma's filtered query comes back short (here: most of what it finds is of chunks this
+    reader does not see as live, as while a document is re-ingested); the scan of the live
+    selection fills the vector half."""
+    monkeypatch.setattr(dense, "EXACT_LIMIT", 0)
+    monkeypatch.setattr(dense, "SLACK", 1)  # the corpus's forces have about a dozen chunks
+    force, ids = max(selections(store).items(), key=lambda item: len(item[1]))
+    vector = random_vectors(1, seed=11)[0]
+    nearest_first = exact_truth(store, ids, vector, len(ids))
+    n = 3
+    live = nearest_first[n + dense.SLACK :]  # Chroma's best are all "not live"
+    assert len(live) >= n
+    got = nearest_chunks(
+        store,
+        vector.tolist(),
+        n,
+        live,
+        filtered=True,
+        query_where={"force": force},
+        chunk_where=None,
+        admit=lambda row: row.id in set(live),
+    )
+    assert got.ids == exact_truth(store, live, vector, n)
