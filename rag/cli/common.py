@@ -49,7 +49,4 @@ def engine(warm: bool = True) -> Engine:
         embeddings.warm_up()  # the model loads while the index stack imports and opens
     from rag.engine.engine import Engine
 
-    built = Engine(settings(), embeddings=embeddings)
-    if warm:
-        built.store.warm_up()  # the vector index loads while the registry is read
-    return built
+    return Engine(settings(), embeddings=embeddings)

@@ -53,11 +53,15 @@ class ChunkReads:
             offset += page
 
     def nearest(
-        self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None
+        self,
+        vector: Sequence[float],
+        n: int,
+        where: dict[str, Any] | None = None,
+        ids: Sequence[str] | None = None,
     ) -> list[ChunkRow]:
         """The ``n`` chunks nearest ``vector`` by Chroma's HNSW index (cosine), nearest
-        first. Unfiltered, this is Chroma's fast path; with a selective ``where`` Chroma's
-        filtered graph search can return fewer than asked, even none (see
+        first, of those ``ids`` and ``where`` admit. Unfiltered, this is Chroma's fast path;
+        filtered, its graph search can return fewer than asked, even none (see
         ``rag.retrieve.dense``), so callers check the count."""
         if n <= 0:
             return []
@@ -66,6 +70,7 @@ class ChunkReads:
                 query_embeddings=[np.asarray(vector, dtype=np.float32)],
                 n_results=n,
                 where=where,
+                ids=list(ids) if ids is not None else None,
                 include=["documents", "metadatas", "distances"],
             )
         )

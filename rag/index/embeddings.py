@@ -43,6 +43,18 @@ _TOKENIZER = (
 _REINSTALL = "reinstall with pip install -e ."
 
 
+def _return_freed_memory() -> None:
+    """Hand the heap that building the session freed back to the system. onnxruntime's
+    graph optimisation (int8 weights folded to float) leaves about 70 MB of freed heap
+    that glibc keeps; a 100,000-chunk reader's peak is this plus the vector index. Only
+    where the C library is glibc; elsewhere nothing happens."""
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+
+
 def _asset_path(package: str, relative: str) -> Path:
     spec = importlib.util.find_spec(package)  # locates the package without importing it
     if spec is None or not spec.submodule_search_locations:
@@ -133,6 +145,8 @@ class OfflineEmbeddings(Embeddings):
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
         session = ort.InferenceSession(model_bytes, options, providers=["CPUExecutionProvider"])
+        del model_bytes
+        _return_freed_memory()
         return session, tokenizer
 
     def _pad_width(self, longest: int) -> int:

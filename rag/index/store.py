@@ -11,8 +11,6 @@ next ingest reuses or removes.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -91,22 +89,6 @@ class IndexStore(ChunkReads):
         if meta.get("dimension") is None:
             meta["dimension"] = dimension
             self.chunks.modify(metadata=meta)
-
-    def warm_up(self) -> None:
-        """Start loading the vector index in the background (0.7 s and 200 MB at 100,000
-        chunks, outside the GIL), so it overlaps with the registry read and the model load.
-        Not a daemon thread: exiting while Chroma's core loads would abort the process."""
-
-        def load() -> None:
-            with contextlib.suppress(Exception):  # any failure recurs, with its message, later
-                if self.chunks.count():
-                    self.chunks.query(query_embeddings=[self._origin()], n_results=1, include=[])
-
-        threading.Thread(target=load, name="vector-index-load").start()
-
-    def _origin(self) -> np.ndarray:
-        dimension = (self.chunks.metadata or {}).get("dimension") or 1
-        return np.full(int(dimension), 1.0, dtype=np.float32)
 
     # --- reading ---------------------------------------------------------------
     def read(self, read: Callable[[], T], attempts: int = 6, first_wait_s: float = 0.05) -> T:

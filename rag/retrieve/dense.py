@@ -9,7 +9,7 @@ its lexical half only. So the selection decides:
 - no selection: Chroma's query, unfiltered;
 - at most ``EXACT_LIMIT`` chunks: exact cosine over their stored vectors, read by id
   (about 1 ms for 11 chunks, 12 ms for 500): complete by construction;
-- more: Chroma's filtered query, then the exact scan if it came back short.
+- more: Chroma's query filtered by those ids, then the exact scan if it came back short.
 """
 
 from __future__ import annotations
@@ -39,21 +39,22 @@ def nearest_chunks(
     vector: Sequence[float],
     n: int,
     among: Sequence[str],
-    filtered: bool,
-    query_where: dict[str, Any] | None,
+    selected: bool,
     chunk_where: dict[str, Any] | None,
     admit: Callable[[ChunkRow], bool],
 ) -> Nearest:
     """The ``n`` chunks nearest ``vector`` among the chunk ids ``among`` (the live chunks
-    of the selected documents; all live chunks when not ``filtered``) that pass
-    ``chunk_where`` (metadata the registry does not hold). ``query_where`` is the whole
-    filter as Chroma's query takes it; ``admit`` drops a row of a document this reader
-    does not see as live (being ingested or removed meanwhile)."""
-    if filtered and len(among) <= EXACT_LIMIT:
+    of the ``selected`` documents, else of all) that pass ``chunk_where`` (metadata the
+    registry does not hold). ``admit`` drops a row of a document this reader does not see
+    as live (being ingested or removed meanwhile)."""
+    if selected and len(among) <= EXACT_LIMIT:
         return _exact(store, vector, n, among, chunk_where)
-    rows = [r for r in store.nearest(vector, n + SLACK, query_where) if admit(r)][:n]
+    # Chroma filters by ids faster than by an equal value (20 ms against 63-84 ms for a
+    # force of 2,300 chunks in 100,000)
+    ids = among if selected else None
+    rows = [r for r in store.nearest(vector, n + SLACK, chunk_where, ids) if admit(r)][:n]
     expected = n if chunk_where else min(n, len(among))
-    if filtered and len(rows) < expected:  # Chroma's filtered search came back short
+    if (selected or chunk_where) and len(rows) < expected:  # the filtered search came back short
         return _exact(store, vector, n, among, chunk_where)
     return Nearest([r.id for r in rows], {r.id: r for r in rows})
 

@@ -153,13 +153,8 @@ class Snapshot:
         return sorted(rows, key=lambda r: (r.metadata["document_id"], r.metadata["char_start"]))
 
 
-def _chroma_where(filters: dict[str, Any], documents: set[str] | None) -> dict[str, Any] | None:
-    """``filters`` as a Chroma ``where``. Every chunk carries its document's registry fields,
-    and Chroma filters on an equal value faster than on a long ``$in`` of documents; a None
-    (no force) is not stored, so those documents are named."""
-    clauses: list[dict[str, Any]] = [{key: v} for key, v in filters.items() if v is not None]
-    if len(clauses) < len(filters):
-        clauses.append({"document_id": {"$in": sorted(documents or ())}})
+def _chroma_where(filters: dict[str, Any]) -> dict[str, Any] | None:
+    clauses = [{key: v} for key, v in filters.items()]
     return None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
@@ -239,9 +234,8 @@ class HybridSearcher:
             scores.vector,
             CANDIDATES,
             among,
-            filtered=bool(filters),
-            query_where=_chroma_where(filters, documents),
-            chunk_where=_chroma_where(by_chunk, None),
+            selected=documents is not None,
+            chunk_where=_chroma_where(by_chunk),
             admit=lambda row: row.metadata.get("document_id") in wanted_documents,
         )
         local = scores.lexical if mask is None else np.where(mask, scores.lexical, 0.0)

@@ -69,8 +69,7 @@ def test_a_force_filter_always_gets_its_nearest_chunks(
                 vector.tolist(),
                 N,
                 ids,
-                filtered=True,
-                query_where={"force": force},
+                selected=True,
                 chunk_where=None,
                 admit=lambda row: True,
             )
@@ -108,11 +107,11 @@ def test_an_unfiltered_question_uses_chromas_query(
 
     monkeypatch.setattr(IndexStore, "nearest_among", counting)
     vector = random_vectors(1, seed=5)[0].tolist()
-    got = nearest_chunks(store, vector, N, ids, False, None, None, lambda row: True)
+    got = nearest_chunks(store, vector, N, ids, False, None, lambda row: True)
     assert len(got.ids) == N and set(got.rows) == set(got.ids) and not scanned
     # a row of a document this reader does not see as live is dropped
     dropped = got.ids[0]
-    fewer = nearest_chunks(store, vector, N, ids, False, None, None, lambda r: r.id != dropped)
+    fewer = nearest_chunks(store, vector, N, ids, False, None, lambda r: r.id != dropped)
     assert dropped not in fewer.ids and len(fewer.ids) == N
 
 
@@ -121,7 +120,7 @@ def test_a_chunk_filter_reaches_the_scan(store: IndexStore) -> None:
     first = store.chunks.get(ids=ids[:1], include=["metadatas"])["metadatas"][0]
     where = {"paragraph_start": first["paragraph_start"]}
     vector = random_vectors(1, seed=9)[0].tolist()
-    got = nearest_chunks(store, vector, N, ids[:50], True, where, where, lambda row: True)
+    got = nearest_chunks(store, vector, N, ids[:50], True, where, lambda row: True)
     metas = store.chunks.get(ids=got.ids, include=["metadatas"])["metadatas"]
     assert got.ids and all(m["paragraph_start"] == first["paragraph_start"] for m in metas)
 
@@ -129,25 +128,21 @@ def test_a_chunk_filter_reaches_the_scan(store: IndexStore) -> None:
 def test_a_short_filtered_query_is_completed_by_the_scan(
     store: IndexStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Chroma's filtered query comes back short (here: most of what it finds is of chunks this
-    reader does not see as live, as while a document is re-ingested); the scan of the live
-    selection fills the vector half."""
+    """Chroma's filtered query returned nothing for 2 of 40 random vectors at 100,000 chunks
+    (chromadb 1.5.9), which an index this small does not reproduce: here Chroma's answer is
+    replaced (a fake) by one short of what was asked, and the exact scan fills the half."""
     monkeypatch.setattr(dense, "EXACT_LIMIT", 0)
-    monkeypatch.setattr(dense, "SLACK", 1)  # the corpus's forces have about a dozen chunks
     force, ids = max(selections(store).items(), key=lambda item: len(item[1]))
     vector = random_vectors(1, seed=11)[0]
-    nearest_first = exact_truth(store, ids, vector, len(ids))
-    n = 3
-    live = nearest_first[n + dense.SLACK :]  # Chroma's best are all "not live"
-    assert len(live) >= n
-    got = nearest_chunks(
-        store,
-        vector.tolist(),
-        n,
-        live,
-        filtered=True,
-        query_where={"force": force},
-        chunk_where=None,
-        admit=lambda row: row.id in set(live),
-    )
-    assert got.ids == exact_truth(store, live, vector, n)
+    real = store.nearest
+    asked: list[object] = []
+
+    def short(*args: object, **kwargs: object) -> list[object]:
+        asked.append(kwargs.get("ids", args[3] if len(args) > 3 else None))
+        return real(*args, **kwargs)[:2]  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "nearest", short)
+    got = nearest_chunks(store, vector.tolist(), N, ids, True, None, lambda row: True)
+    assert asked == [ids]  # Chroma was asked first, filtered by the selection's ids
+    assert len(got.ids) == min(N, len(ids))
+    assert got.ids == exact_truth(store, ids, vector, N)
