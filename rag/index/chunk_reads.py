@@ -52,17 +52,18 @@ class ChunkReads:
                 return out
             offset += page
 
-    def nearest(
+    def nearest_ids(
         self,
         vector: Sequence[float],
         n: int,
         where: dict[str, Any] | None = None,
         ids: Sequence[str] | None = None,
-    ) -> list[ChunkRow]:
-        """The ``n`` chunks nearest ``vector`` by Chroma's HNSW index (cosine), nearest
+    ) -> list[tuple[str, float]]:
+        """The ``n`` chunks nearest ``vector`` by Chroma's HNSW index as (id, cosine), nearest
         first, of those ``ids`` and ``where`` admit. Unfiltered, this is Chroma's fast path;
         filtered, its graph search can return fewer than asked, even none (see
-        ``rag.retrieve.dense``), so callers check the count."""
+        ``rag.retrieve.dense``), so callers check the count. Ids and distances only: a
+        chunk's metadata is large (its packed sentence vectors)."""
         if n <= 0:
             return []
         got = self.read(
@@ -71,19 +72,11 @@ class ChunkReads:
                 n_results=n,
                 where=where,
                 ids=list(ids) if ids is not None else None,
-                include=["documents", "metadatas", "distances"],
+                include=["distances"],
             )
         )
-        return [
-            ChunkRow(cid, str(text), dict(meta or {}), 1.0 - float(distance))
-            for cid, text, meta, distance in zip(
-                got["ids"][0],
-                (got["documents"] or [[]])[0],
-                (got["metadatas"] or [[]])[0],
-                (got["distances"] or [[]])[0],
-                strict=True,
-            )
-        ]
+        distances = (got["distances"] or [[]])[0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], distances, strict=True)]
 
     def nearest_among(
         self,

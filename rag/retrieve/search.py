@@ -160,6 +160,7 @@ def _chroma_where(filters: dict[str, Any]) -> dict[str, Any] | None:
 
 _FILTERABLE = {"force", "document_id", "source", "doc_type", "title", "inspector"}
 _TEXT_CACHE = 256  # documents whose whole text is kept (a question reads a few)
+_BATCH = 12  # rows read at a time along the fused order
 _SELECTIONS = 512  # filters whose documents are kept (mostly one per force)
 
 
@@ -228,7 +229,6 @@ class HybridSearcher:
         lexicon = snap.lexicon
         mask = lexicon.mask(documents)
         among = lexicon.ids if mask is None else [lexicon.ids[i] for i in np.flatnonzero(mask)]
-        wanted_documents = snap.live if documents is None else documents
         dense = nearest_chunks(
             self.store,
             scores.vector,
@@ -236,48 +236,59 @@ class HybridSearcher:
             among,
             selected=documents is not None,
             chunk_where=_chroma_where(by_chunk),
-            admit=lambda row: row.metadata.get("document_id") in wanted_documents,
         )
         local = scores.lexical if mask is None else np.where(mask, scores.lexical, 0.0)
         # the BM25 rows know their document, not a chunk's other metadata: with a chunk
         # filter, more candidates are read and those that fail it dropped
         wanted = CANDIDATES * (4 if by_chunk else 1)
         by_lexical = [(lexicon.ids[i], float(local[i])) for i in best_rows(local, wanted)]
-
-        # one read for every candidate not read yet, with its similarity to the question
-        rows = dict(dense.rows)
-        candidates = dict.fromkeys([*dense.ids, *(cid for cid, _ in by_lexical)])
-        missing = [cid for cid in candidates if cid not in rows]
-        if missing:
-            rows.update((r.id, r) for r in self.store.chunk_rows(missing, vector=scores.vector))
-        by_vector = [rows[cid] for cid in dense.ids if cid in rows]  # else deleted meanwhile
-        by_lexical = [
-            (cid, score)
-            for cid, score in by_lexical
-            if cid in rows  # else deleted since this snapshot was read
-            and all(rows[cid].metadata.get(key) == v for key, v in by_chunk.items())
-        ][:CANDIDATES]
+        rows: dict[str, ChunkRow] = {}
+        if by_chunk:
+            rows = {
+                r.id: r
+                for r in self.store.chunk_rows([c for c, _ in by_lexical], vector=scores.vector)
+            }
+            by_lexical = [
+                (cid, score)
+                for cid, score in by_lexical
+                if cid in rows
+                and all(rows[cid].metadata.get(key) == v for key, v in by_chunk.items())
+            ]
+        by_lexical = by_lexical[:CANDIDATES]
         fused: dict[str, float] = {}
-        for rank, row in enumerate(by_vector):
-            fused[row.id] = fused.get(row.id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, cid in enumerate(dense):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         lexical = dict(by_lexical)
         for rank, (cid, _) in enumerate(by_lexical):
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-
+        wanted_documents = snap.live if documents is None else documents
         results: list[Passage] = []
         seen: set[tuple[str, int]] = set()
         spent = 0
-        for order, cid in enumerate(sorted(fused, key=lambda c: -fused[c])):
-            meta = rows[cid].metadata
-            key = (str(meta.get("document_id")), int(meta.get("paragraph_start", -order - 1)))
-            if key in seen:  # diversity: one window per paragraph
-                continue
-            tokens = int(meta.get("tokens", 0))
-            if token_budget is not None and results and spent + tokens > token_budget:
-                break
-            seen.add(key)
-            spent += tokens
-            results.append(snap.passage(rows[cid], fused[cid], lexical.get(cid, 0.0)))
-            if len(results) >= k:
-                break
+        order = sorted(fused, key=lambda c: -fused[c])
+        # rows are read along the fused order, a batch at a time: a chunk's metadata holds
+        # its packed sentence vectors (about 20 KB), and k passages need a dozen rows of 80
+        batch = max(2 * k, _BATCH)
+        for start in range(0, len(order), batch):
+            unread = [cid for cid in order[start : start + batch] if cid not in rows]
+            rows.update((r.id, r) for r in self.store.chunk_rows(unread, vector=scores.vector))
+            for position, cid in enumerate(order[start : start + batch], start):
+                row = rows.get(cid)
+                if row is None or row.metadata.get("document_id") not in wanted_documents:
+                    continue  # deleted since this snapshot, or of a document not live in it
+                meta = row.metadata
+                key = (
+                    str(meta.get("document_id")),
+                    int(meta.get("paragraph_start", -position - 1)),
+                )
+                if key in seen:  # diversity: one window per paragraph
+                    continue
+                tokens = int(meta.get("tokens", 0))
+                if token_budget is not None and results and spent + tokens > token_budget:
+                    return results
+                seen.add(key)
+                spent += tokens
+                results.append(snap.passage(row, fused[cid], lexical.get(cid, 0.0)))
+                if len(results) >= k:
+                    return results
         return results
