@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from rag.index.registry import DocumentRecord
 from rag.index.terms import terms
 
 FORMAT = "1"  # bump when the tokenizer or the files change: every generation is rebuilt
+FETCHERS = 8  # documents fetched from Chroma at once when their terms files are missing
 KEEP_GENERATIONS = 3  # older ones may still be mapped by a running process (harmless on POSIX)
 Fetch = Callable[[str], tuple[list[str], list[str]]]  # document id -> (chunk ids, texts)
 
@@ -82,17 +84,34 @@ class LexicalStore:
         body = {"ids": list(ids), "terms": [" ".join(terms(t)) for t in texts]}
         _write_atomic(self._terms_path(document_id, chunker), json.dumps(body))
 
-    def _read_terms(self, record: DocumentRecord, fetch: Fetch) -> tuple[list[str], list[str]]:
+    def _saved_terms(self, record: DocumentRecord) -> tuple[list[str], list[str]] | None:
         path = self._terms_path(record.document_id, record.chunker)
         try:
             body = json.loads(path.read_text(encoding="utf-8"))
             if len(body["ids"]) == record.chunks:
                 return body["ids"], body["terms"]
         except (OSError, ValueError, KeyError):
-            pass  # missing or torn: fetched again below
-        ids, texts = fetch(record.document_id)
-        self.write_terms(record.document_id, record.chunker, ids, texts)
-        return ids, [" ".join(terms(t)) for t in texts]
+            pass  # missing or torn: fetched again
+        return None
+
+    def _all_terms(
+        self, records: Sequence[DocumentRecord], fetch: Fetch
+    ) -> dict[str, tuple[list[str], list[str]]]:
+        """Every record's chunk ids and terms: from its terms file, else fetched from Chroma
+        (a new machine on a Chroma server fetches them all: a request per document, so
+        several at once, as each mostly waits on the server)."""
+        found = {r.document_id: t for r in records if (t := self._saved_terms(r)) is not None}
+        missing = [r for r in records if r.document_id not in found]
+
+        def fetched(record: DocumentRecord) -> tuple[str, tuple[list[str], list[str]]]:
+            ids, texts = fetch(record.document_id)
+            self.write_terms(record.document_id, record.chunker, ids, texts)
+            return record.document_id, (ids, [" ".join(terms(t)) for t in texts])
+
+        if missing:
+            with ThreadPoolExecutor(max_workers=FETCHERS) as pool:
+                found.update(pool.map(fetched, missing))
+        return found
 
     def open(self, records: Sequence[DocumentRecord], fetch: Fetch) -> Lexicon:
         """The index of this registry state, built first if nobody has built it yet."""
@@ -110,8 +129,9 @@ class LexicalStore:
         lists: list[list[str]] = []
         rows: list[int] = []
         documents = sorted(records, key=lambda r: r.document_id)
+        every = self._all_terms(documents, fetch)
         for ordinal, record in enumerate(documents):
-            chunk_ids, chunk_terms = self._read_terms(record, fetch)
+            chunk_ids, chunk_terms = every[record.document_id]
             ids += chunk_ids
             lists += [t.split() for t in chunk_terms]
             rows += [ordinal] * len(chunk_ids)
