@@ -164,6 +164,7 @@ def build_index(
                     chunker=ingester.chunker,
                     paragraphs=parsed.paragraphs,
                     text=parsed.text,
+                    chunk_ids=[c.id for c in chunks],
                 )
             )
             if have >= size:

@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +37,9 @@ from rag.index.registry import DocumentRecord
 from rag.index.terms import terms
 
 FORMAT = "1"  # bump when the tokenizer or the files change: every generation is rebuilt
-FETCHERS = 8  # documents fetched from Chroma at once when their terms files are missing
 KEEP_GENERATIONS = 3  # older ones may still be mapped by a running process (harmless on POSIX)
-Fetch = Callable[[str], tuple[list[str], list[str]]]  # document id -> (chunk ids, texts)
+# document ids -> each one's (chunk ids, texts)
+Fetch = Callable[[Sequence[str]], dict[str, tuple[list[str], list[str]]]]
 
 
 @dataclass
@@ -98,19 +97,15 @@ class LexicalStore:
         self, records: Sequence[DocumentRecord], fetch: Fetch
     ) -> dict[str, tuple[list[str], list[str]]]:
         """Every record's chunk ids and terms: from its terms file, else fetched from Chroma
-        (a new machine on a Chroma server fetches them all: a request per document, so
-        several at once, as each mostly waits on the server)."""
+        (a new machine on a Chroma server fetches them all)."""
         found = {r.document_id: t for r in records if (t := self._saved_terms(r)) is not None}
         missing = [r for r in records if r.document_id not in found]
 
-        def fetched(record: DocumentRecord) -> tuple[str, tuple[list[str], list[str]]]:
-            ids, texts = fetch(record.document_id)
+        fetched = fetch([r.document_id for r in missing]) if missing else {}
+        for record in missing:
+            ids, texts = fetched[record.document_id]
             self.write_terms(record.document_id, record.chunker, ids, texts)
-            return record.document_id, (ids, [" ".join(terms(t)) for t in texts])
-
-        if missing:
-            with ThreadPoolExecutor(max_workers=FETCHERS) as pool:
-                found.update(pool.map(fetched, missing))
+            found[record.document_id] = (ids, [" ".join(terms(t)) for t in texts])
         return found
 
     def open(self, records: Sequence[DocumentRecord], fetch: Fetch) -> Lexicon:

@@ -28,6 +28,9 @@ class DocumentRecord:
     paragraphs: Sequence[Paragraph]
     text: str = ""
     pages: list[tuple[int, int]] = field(default_factory=list)  # (offset, page): PDFs only
+    # its chunks' ids, in order: what a new machine fetches to build its BM25 files (empty
+    # in a record from before them, or in this machine's registry copy, which omits them)
+    chunk_ids: list[str] = field(default_factory=list)
 
     def metadata(self) -> dict[str, Any]:
         meta = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_META}
@@ -37,6 +40,8 @@ class DocumentRecord:
             else json.dumps([_stored_form(p) for p in self.paragraphs])
         )
         meta["pages"] = json.dumps([list(p) for p in self.pages])  # always: upserts merge
+        if self.chunk_ids:  # else an upsert keeps those stored (same document, same chunks)
+            meta[CHUNK_IDS] = json.dumps(self.chunk_ids)
         return {k: v for k, v in meta.items() if v is not None}
 
     @classmethod
@@ -55,10 +60,12 @@ class DocumentRecord:
             paragraphs=paragraphs,
             text=text or "",
             pages=[(int(o), int(p)) for o, p in json.loads(str(meta.get("pages", "[]")))],
+            chunk_ids=[str(i) for i in json.loads(str(meta.get(CHUNK_IDS, "[]")))],
         )
 
 
-_NOT_META = {"text", "paragraphs", "pages"}  # the text is the record's document
+CHUNK_IDS = "chunk_ids"
+_NOT_META = {"text", "paragraphs", "pages", CHUNK_IDS}  # the text is the record's document
 
 
 def _stored_form(p: Paragraph) -> list[Any]:

@@ -26,7 +26,7 @@ from rag.core.errors import IndexMismatch, RagError
 from rag.core.types import Chunk
 from rag.index.chunk_reads import ChunkReads
 from rag.index.lexical_store import LexicalStore, Lexicon
-from rag.index.registry import DocumentRecord, source_key
+from rag.index.registry import CHUNK_IDS, DocumentRecord, source_key
 from rag.index.registry_copy import RegistryCopies
 
 SCHEMA_VERSION = 1
@@ -142,7 +142,8 @@ class IndexStore(ChunkReads):
             return _parsed(saved)
         ids, records = self._records(ids, with_text=False)
         if stamp:
-            self.copies.save(stamp, ids, [r.metadata() for r in records])
+            # without the chunk ids: every reader loads the copy, only a BM25 build needs them
+            self.copies.save(stamp, ids, [_without_chunk_ids(r.metadata()) for r in records])
         return records
 
     def document(self, source: str, with_text: bool = False) -> DocumentRecord | None:
@@ -183,7 +184,7 @@ class IndexStore(ChunkReads):
 
     def lexicon(self, records: Sequence[DocumentRecord]) -> Lexicon:
         """The BM25 index of exactly these (live) documents, built if nobody has yet."""
-        return self.lexical.open(records, self.chunk_texts)
+        return self.lexical.open(records, self.texts_of_documents)
 
     def index_lexicon(self) -> None:
         """Build the BM25 index and the registry copy of the registry as it now stands, and
@@ -278,6 +279,10 @@ class IndexStore(ChunkReads):
 
 def _new_stamp() -> dict[str, Any]:
     return {"stamp": uuid.uuid4().hex}
+
+
+def _without_chunk_ids(meta: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in meta.items() if k != CHUNK_IDS}
 
 
 def _parsed(metadatas: Sequence[dict[str, Any]]) -> list[DocumentRecord]:

@@ -210,6 +210,7 @@ class Ingester:
             paragraphs=doc.paragraphs,
             text=doc.text,
             pages=doc.pages,
+            chunk_ids=[c.id for c in item.chunks],
         )
 
     def _clean_up(self, item: _Pending) -> None:

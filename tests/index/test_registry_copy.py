@@ -11,10 +11,11 @@ from langchain_core.embeddings import Embeddings
 
 from rag.core.settings import Settings
 from rag.core.types import Paragraph
+from rag.index import chunk_reads
 from rag.index.doctor import run_doctor
 from rag.index.embeddings import DIMENSION, MODEL_NAME
 from rag.index.opening import open_store
-from rag.index.registry import DocumentRecord, StoredParagraphs
+from rag.index.registry import CHUNK_IDS, DocumentRecord, StoredParagraphs, source_key
 from rag.index.store import HEAD_ID, IndexStore
 from rag.ingest.pipeline import ingest_paths, remove_sources
 
@@ -143,3 +144,61 @@ def test_stored_paragraphs_round_trip_and_compare_as_a_list() -> None:
     assert back.paragraphs[1].section == "Investigating crime" and len(back.paragraphs) == 2
     assert back.metadata() == meta  # stored again as read, without a parse
     assert back.paragraphs != paragraphs[:1]
+
+
+def test_records_list_their_chunks_and_the_copy_leaves_the_lists_out(indexed: Settings) -> None:
+    store = store_of(indexed)
+    for record in store.documents():
+        assert len(record.chunk_ids) == record.chunks
+        stored = store.chunks.get(where={"document_id": record.document_id}, include=[])["ids"]
+        assert sorted(record.chunk_ids) == sorted(stored)
+    store.live_documents()
+    body = json.loads(copy_file(store).read_text())
+    assert body["records"] and all(CHUNK_IDS not in r for r in body["records"])
+
+
+def test_a_new_machine_fetches_chunk_texts_by_the_listed_ids(
+    indexed: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many documents to fetch (as on a new machine): by the records' chunk lists, in
+    pages; a record whose list does not match its chunks is fetched by document."""
+    store = store_of(indexed)
+    records = store.documents()
+    by_document = {r.document_id: store.chunk_texts(r.document_id) for r in records}
+    monkeypatch.setattr(chunk_reads, "FETCHERS", 1)  # 7 documents count as many
+    monkeypatch.setattr(chunk_reads, "TEXTS_PAGE", 5)  # pages smaller than a document
+    odd = records[0]
+    store.registry.update(  # a list that no longer matches: fetched by document instead
+        ids=[source_key(odd.source)], metadatas=[{CHUNK_IDS: json.dumps(odd.chunk_ids[:1])}]
+    )
+    asked: list[str] = []
+    real = IndexStore.chunk_texts
+
+    def by_one(self: IndexStore, document_id: str) -> tuple[list[str], list[str]]:
+        asked.append(document_id)
+        return real(self, document_id)
+
+    monkeypatch.setattr(IndexStore, "chunk_texts", by_one)
+    got = store.texts_of_documents([r.document_id for r in records])
+    assert asked == [odd.document_id]
+    for document_id, (ids, texts) in got.items():
+        want_ids, want_texts = by_document[document_id]
+        assert dict(zip(ids, texts, strict=True)) == dict(zip(want_ids, want_texts, strict=True))
+    for record in records[1:]:
+        assert got[record.document_id][0] == record.chunk_ids  # in chunk order
+
+
+def test_bm25_files_built_on_a_new_machine_match_the_writers(
+    indexed: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chunk_reads, "FETCHERS", 1)
+    writer = store_of(indexed).lexicon(store_of(indexed).live_documents())
+    fresh = indexed.model_copy(update={"lexical_dir": tmp_path / "new-machine"})
+    store = store_of(fresh)
+    reader = store.lexicon(store.live_documents())
+    assert reader.generation == writer.generation
+    assert sorted(reader.ids) == sorted(writer.ids)
+    question = "How does the force answer emergency calls?"
+    by_writer = dict(zip(writer.ids, writer.bm25.scores(question), strict=True))
+    by_reader = dict(zip(reader.ids, reader.bm25.scores(question), strict=True))
+    assert by_reader == pytest.approx(by_writer)
