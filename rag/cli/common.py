@@ -47,6 +47,11 @@ def engine(warm: bool = True) -> Engine:
     embeddings = make_embeddings(settings())
     if warm and isinstance(embeddings, OfflineEmbeddings):
         embeddings.warm_up()  # the model loads while the index stack imports and opens
+    from rag.index.opening import open_read_store
+
+    store = open_read_store(settings())
+    if warm:
+        store.warm_up()  # and Chroma loads the index while the answer stack imports
     from rag.engine.engine import Engine
 
-    return Engine(settings(), embeddings=embeddings)
+    return Engine(settings(), embeddings=embeddings, store=store)
