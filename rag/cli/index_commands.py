@@ -156,7 +156,7 @@ def doctor(
             "stopped after its commit, a new machine, or an older index): the first "
             "question builds them; `rag doctor --repair` does now"
         )
-    if report.registry_stamped is False:
+    if report.registry_stamped is False and report.documents:
         out.print(
             "note        the registry has no head stamp yet (an index from an older "
             "version): each start reads every record; the next ingest, or `rag doctor "

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 from chromadb.api.models.Collection import Collection
 
-from rag.index.registry import DocumentRecord, text_or_none
+from rag.index.registry import DocumentRecord, source_key, text_or_none
 from rag.index.sentence_vectors import SENTENCE_VECTORS_KEY
 
 T = TypeVar("T")
@@ -39,7 +39,8 @@ class ChunkReads:
 
     chunks: Collection
     read: Callable[..., Any]
-    documents: Callable[..., list[DocumentRecord]]
+    _records: Callable[..., tuple[list[str], list[DocumentRecord]]]
+    _local_path: str | None
 
     def all_chunks(self, include: list[Any], page: int = 5_000) -> dict[str, list[Any]]:
         """Every chunk record, read a page at a time: one ``get`` of a large collection
@@ -83,13 +84,9 @@ class ChunkReads:
         return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], distances, strict=True)]
 
     def nearest_among(
-        self,
-        ids: Sequence[str],
-        vector: Sequence[float],
-        n: int,
-        where: dict[str, Any] | None = None,
+        self, ids: Sequence[str], vector: Sequence[float], n: int
     ) -> list[tuple[str, float]]:
-        """The ``n`` chunks of ``ids`` (and ``where``) nearest ``vector`` as (id, cosine),
+        """The ``n`` chunks of ``ids`` nearest ``vector`` as (id, cosine),
         nearest first: exact, over their stored vectors read a page at a time. Never
         misses a chunk, so it serves a small selection (a force, a document) and any
         selection Chroma's filtered search came back short on."""
@@ -98,9 +95,7 @@ class ChunkReads:
         best = np.zeros(0, dtype=np.float32)
         for start in range(0, len(ids), EXACT_PAGE):
             part = list(ids[start : start + EXACT_PAGE])
-            got = self.read(
-                lambda part=part: self.chunks.get(ids=part, where=where, include=["embeddings"])
-            )
+            got = self.read(lambda part=part: self.chunks.get(ids=part, include=["embeddings"]))
             if not got["ids"]:
                 continue
             stored = np.asarray(got["embeddings"], dtype=np.float32)
@@ -139,6 +134,10 @@ class ChunkReads:
                 row.similarity = float(cosine)
         return rows
 
+    def matching_ids(self, where: dict[str, Any] | None) -> set[str]:
+        """The ids of the chunks whose metadata ``where`` admits."""
+        return set(self.read(lambda: self.chunks.get(where=where, include=[]))["ids"])
+
     def chunk_texts(self, document_id: str) -> tuple[list[str], list[str]]:
         """A document's chunk ids and texts (what its lexical index rows are made of)."""
         got = self.read(
@@ -147,29 +146,34 @@ class ChunkReads:
         return list(got["ids"]), [str(t) for t in got["documents"] or []]
 
     def texts_of_documents(
-        self, document_ids: Sequence[str]
+        self, records: Sequence[DocumentRecord]
     ) -> dict[str, tuple[list[str], list[str]]]:
-        """Each document's chunk ids and texts, in order. By the chunk ids its registry
-        record lists, a thousand a request (a new machine on a Chroma server fetches every
-        document: one request per document took 204 s at 100,000 chunks); a record from
-        before those lists, or whose list does not match, by document, 8 at a time."""
-        wanted = set(document_ids)
-        many = len(wanted) > FETCHERS * 4  # else a few requests by document are quicker
-        listed = (
-            [r for r in self.documents() if r.document_id in wanted and r.chunk_ids] if many else []
-        )
+        """Each record's chunk ids and texts, in order, by document id. Many: by the chunk
+        ids its registry record lists, a thousand a request (a new machine on a Chroma server
+        fetches every document: one request per document took 204 s at 100,000 chunks).
+        A record from before those lists, or whose stored version is not this one (another
+        chunker, another count), and a few records, are fetched by document."""
         out: dict[str, tuple[list[str], list[str]]] = {}
-        texts: dict[str, str] = {}
-        every = [cid for r in listed for cid in r.chunk_ids]
-        for start in range(0, len(every), TEXTS_PAGE):
-            part = every[start : start + TEXTS_PAGE]
-            got = self.read(lambda part=part: self.chunks.get(ids=part, include=["documents"]))
-            texts.update(zip(got["ids"], (str(t) for t in got["documents"] or []), strict=True))
-        for record in listed:
-            if len(record.chunk_ids) == record.chunks and all(c in texts for c in record.chunk_ids):
-                out[record.document_id] = (record.chunk_ids, [texts[c] for c in record.chunk_ids])
-        rest = [d for d in document_ids if d not in out]
-        with ThreadPoolExecutor(max_workers=FETCHERS) as pool:
+        if len(records) > FETCHERS * 4:  # else a few requests by document are quicker
+            mine = {(r.document_id, r.chunker, r.chunks) for r in records}
+            _, stored = self._records([source_key(r.source) for r in records], with_text=False)
+            listed = [
+                r for r in stored if r.chunk_ids and (r.document_id, r.chunker, r.chunks) in mine
+            ]
+            texts: dict[str, str] = {}
+            every = [cid for r in listed for cid in r.chunk_ids]
+            for start in range(0, len(every), TEXTS_PAGE):
+                part = every[start : start + TEXTS_PAGE]
+                got = self.read(lambda part=part: self.chunks.get(ids=part, include=["documents"]))
+                texts.update(zip(got["ids"], map(str, got["documents"] or []), strict=True))
+            for r in listed:
+                if len(r.chunk_ids) == r.chunks and all(c in texts for c in r.chunk_ids):
+                    out[r.document_id] = (r.chunk_ids, [texts[c] for c in r.chunk_ids])
+        rest = [r.document_id for r in records if r.document_id not in out]
+        # several requests at once only to a server: a local index's client is reopened
+        # when a read fails, which threads must not do at once
+        workers = FETCHERS if self._local_path is None else 1
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             out.update(zip(rest, pool.map(self.chunk_texts, rest), strict=True))
         return out
 

@@ -38,8 +38,8 @@ from rag.index.terms import terms
 
 FORMAT = "1"  # bump when the tokenizer or the files change: every generation is rebuilt
 KEEP_GENERATIONS = 3  # older ones may still be mapped by a running process (harmless on POSIX)
-# document ids -> each one's (chunk ids, texts)
-Fetch = Callable[[Sequence[str]], dict[str, tuple[list[str], list[str]]]]
+# records -> each one's (chunk ids, texts), by document id
+Fetch = Callable[[Sequence[DocumentRecord]], dict[str, tuple[list[str], list[str]]]]
 
 
 @dataclass
@@ -101,7 +101,7 @@ class LexicalStore:
         found = {r.document_id: t for r in records if (t := self._saved_terms(r)) is not None}
         missing = [r for r in records if r.document_id not in found]
 
-        fetched = fetch([r.document_id for r in missing]) if missing else {}
+        fetched = fetch(missing) if missing else {}
         for record in missing:
             ids, texts = fetched[record.document_id]
             self.write_terms(record.document_id, record.chunker, ids, texts)

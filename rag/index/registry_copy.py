@@ -10,18 +10,21 @@ then re-stamps. A reader reads the stamp, then the registry's ids (no metadata: 
 and uses the copy saved under that stamp when it names the same ids; otherwise it reads
 the registry and saves a copy for the next reader. The stamp catches a re-ingest of a
 source (its id does not change); the ids catch a removal whose re-stamp a crash lost.
-A copy is written to a temporary file and renamed, so a reader sees a whole copy or none.
+A copy is written to a temporary file and renamed, so a reader sees a whole copy or none;
+one that cannot be written (a read-only or full disk) is skipped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-KEEP_COPIES = 3  # the latest stamps; older copies are dropped under the write lock
+KEEP_COPIES = 3  # the latest stamps; older copies are dropped whenever one is saved
 
 
 class RegistryCopies:
@@ -39,19 +42,42 @@ class RegistryCopies:
             body = json.loads(self._path(stamp).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None  # none yet, or unreadable: the caller reads the registry
-        if not isinstance(body, dict) or sorted(body.get("ids", [])) != sorted(ids):
+        if not isinstance(body, dict):
             return None
-        return list(body.get("records", []))
+        saved, records = body.get("ids"), body.get("records")
+        if not isinstance(saved, list) or not isinstance(records, list):
+            return None
+        if len(records) != len(saved) or sorted(saved) != sorted(ids):
+            return None
+        return records
 
     def save(self, stamp: str, ids: Sequence[str], records: Sequence[dict[str, Any]]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self._path(stamp)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"ids": list(ids), "records": list(records)}), "utf-8")
-        os.replace(temporary, path)
+        """Save a copy, whole or not at all; a copy that cannot be written is skipped (it
+        is a cache: the next reader reads the registry again). Older copies are dropped."""
+        text = json.dumps({"ids": list(ids), "records": list(records)})
+        temporary: str | None = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".copy-", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(temporary, self._path(stamp))
+            temporary = None
+        except OSError:
+            pass  # read-only or full: readers go on reading the registry
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+        self.prune()
 
     def prune(self) -> None:
-        """Keep the copies of the latest stamps (a running reader has already read its own)."""
-        copies = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for old in copies[:-KEEP_COPIES]:
-            old.unlink(missing_ok=True)
+        """Keep the copies of the latest stamps (a running reader has already read its own;
+        another may remove a file meanwhile)."""
+        dated: list[tuple[float, Path]] = []
+        for path in self.folder.glob("*.json"):
+            with contextlib.suppress(OSError):
+                dated.append((path.stat().st_mtime, path))
+        for _, old in sorted(dated)[:-KEEP_COPIES]:
+            with contextlib.suppress(OSError):
+                old.unlink(missing_ok=True)

@@ -34,7 +34,8 @@ from rag.index.registry_copy import RegistryCopies
 SCHEMA_VERSION = 1
 T = TypeVar("T")
 _DUMMY_VECTOR = [0.0]  # registry records carry no meaningful embedding
-HEAD_ID = "head"  # the registry's head record (never a source key: those start "src-")
+HEAD_ID = "head"
+_REOPENING = threading.Lock()  # the registry's head record (never a source key: those start "src-")
 
 
 class IndexStore(ChunkReads):
@@ -136,12 +137,14 @@ class IndexStore(ChunkReads):
         path = self._local_path
         if path is None:  # a Chroma server: nothing cached here to refresh
             return
-        SharedSystemClient.clear_system_cache()  # the next client starts a fresh system
-        self.client = chromadb.PersistentClient(
-            path=path, settings=ChromaSettings(anonymized_telemetry=False)
-        )
-        self.chunks = self.client.get_collection(self.chunks.name)
-        self.registry = self.client.get_collection(self.registry.name)
+        with _REOPENING:  # one thread at a time (the background load may fail alongside)
+            SharedSystemClient.clear_system_cache()  # the next client starts a fresh system
+            client = chromadb.PersistentClient(
+                path=path, settings=ChromaSettings(anonymized_telemetry=False)
+            )
+            chunks = client.get_collection(self.chunks.name)
+            registry = client.get_collection(self.registry.name)
+            self.client, self.chunks, self.registry = client, chunks, registry
 
     def documents(self, with_text: bool = False) -> list[DocumentRecord]:
         """Every live document, read from the registry itself (what writers and the
@@ -155,7 +158,8 @@ class IndexStore(ChunkReads):
         ids = self._ids()
         saved = self.copies.load(stamp, ids) if stamp else None
         if saved is not None:
-            return _parsed(saved)
+            with contextlib.suppress(KeyError, TypeError, ValueError):  # a foreign file
+                return _parsed(saved)
         ids, records = self._records(ids, with_text=False)
         if stamp:
             # without the chunk ids: every reader loads the copy, only a BM25 build needs them

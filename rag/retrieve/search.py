@@ -13,6 +13,7 @@ a token budget. Each result carries its ids, scores and provenance.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,7 +87,8 @@ class Snapshot:
         self._store = store
         self._documents: dict[str, str] = {}
         self._paragraphs: dict[str, list[tuple[int, int, int, str | None]]] = {}
-        self._selections: dict[tuple[tuple[str, Any], ...], set[str]] = {}
+        self._selections: dict[str, set[str]] = {}
+        self._live_chunks: frozenset[str] | None = None
 
     def __len__(self) -> int:
         return self.chunk_count
@@ -96,7 +98,7 @@ class Snapshot:
         (None: no filter); ``{"force": None}``: those naming no force (national reports)."""
         if not filters:
             return None
-        key = tuple(sorted(filters.items()))
+        key = json.dumps(filters, sort_keys=True, default=str)  # values may be unhashable
         found = self._selections.get(key)
         if found is None:  # a scan of every record: once per filter (a force, a document)
             found = {
@@ -108,6 +110,13 @@ class Snapshot:
                 self._selections.clear()
             self._selections[key] = found
         return found
+
+    @property
+    def live_chunks(self) -> frozenset[str]:
+        """The ids of every live chunk (those the BM25 rows name), made when first asked."""
+        if self._live_chunks is None:
+            self._live_chunks = frozenset(self.lexicon.ids)
+        return self._live_chunks
 
     def document_text(self, document_id: str) -> str:
         """A document's indexed text (its chunks joined in order): what it says at all."""
@@ -229,32 +238,22 @@ class HybridSearcher:
         lexicon = snap.lexicon
         mask = lexicon.mask(documents)
         among = lexicon.ids if mask is None else [lexicon.ids[i] for i in np.flatnonzero(mask)]
+        selected = documents is not None
+        if by_chunk:  # metadata the registry does not hold: the chunks that match it, by id
+            matching = self.store.matching_ids(_chroma_where(by_chunk))
+            among, selected = [cid for cid in among if cid in matching], True
         dense = nearest_chunks(
-            self.store,
-            scores.vector,
-            CANDIDATES,
-            among,
-            selected=documents is not None,
-            chunk_where=_chroma_where(by_chunk),
+            self.store, scores.vector, CANDIDATES, among, selected, snap.live_chunks
         )
         local = scores.lexical if mask is None else np.where(mask, scores.lexical, 0.0)
         # the BM25 rows know their document, not a chunk's other metadata: with a chunk
         # filter, more candidates are read and those that fail it dropped
         wanted = CANDIDATES * (4 if by_chunk else 1)
         by_lexical = [(lexicon.ids[i], float(local[i])) for i in best_rows(local, wanted)]
-        rows: dict[str, ChunkRow] = {}
         if by_chunk:
-            rows = {
-                r.id: r
-                for r in self.store.chunk_rows([c for c, _ in by_lexical], vector=scores.vector)
-            }
-            by_lexical = [
-                (cid, score)
-                for cid, score in by_lexical
-                if cid in rows
-                and all(rows[cid].metadata.get(key) == v for key, v in by_chunk.items())
-            ]
+            by_lexical = [(cid, score) for cid, score in by_lexical if cid in matching]
         by_lexical = by_lexical[:CANDIDATES]
+        rows: dict[str, ChunkRow] = {}
         fused: dict[str, float] = {}
         for rank, cid in enumerate(dense):
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)

@@ -179,7 +179,7 @@ def test_a_new_machine_fetches_chunk_texts_by_the_listed_ids(
         return real(self, document_id)
 
     monkeypatch.setattr(IndexStore, "chunk_texts", by_one)
-    got = store.texts_of_documents([r.document_id for r in records])
+    got = store.texts_of_documents(records)
     assert asked == [odd.document_id]
     for document_id, (ids, texts) in got.items():
         want_ids, want_texts = by_document[document_id]

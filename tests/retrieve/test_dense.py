@@ -74,7 +74,7 @@ def test_a_force_filter_always_gets_its_nearest_chunks(
                 N,
                 ids,
                 selected=True,
-                chunk_where=None,
+                live=frozenset(),
             )
             assert len(got) == min(N, len(ids)), force
             assert set(got) <= set(ids)
@@ -110,7 +110,7 @@ def test_an_unfiltered_question_uses_chromas_query(
 
     monkeypatch.setattr(IndexStore, "nearest_among", counting)
     vector = random_vectors(1, seed=5)[0]
-    got = nearest_chunks(store, vector.tolist(), N, ids, False, None)
+    got = nearest_chunks(store, vector.tolist(), N, ids, False, frozenset(ids))
     assert len(got) == N and not scanned
     assert len(set(got) & set(exact_truth(store, ids, vector, N))) >= 8  # HNSW: approximate
 
@@ -127,21 +127,28 @@ def test_chunks_of_a_document_not_yet_committed_are_never_returned(
     try:
         searcher = HybridSearcher(store, embeddings)
         vector = embeddings.embed_query(text)
-        assert set(nearest_chunks(store, vector, N, [], False, None)) & {c.id for c in chunks}
+        new = {c.id for c in chunks}
+        assert {cid for cid, _ in store.nearest_ids(vector, N)} & new  # Chroma offers them
+        live = frozenset(store.chunks.get(include=[])["ids"]) - new
+        got = nearest_chunks(store, vector, N, list(live), False, live)
+        assert len(got) == N and not set(got) & new  # they take no place among the nearest
         found = searcher.search(text, k=40)  # every candidate that passes
         assert found and doc.document_id not in {p.document_id for p in found}
     finally:
         store.chunks.delete(ids=[c.id for c in chunks])
 
 
-def test_a_chunk_filter_reaches_the_scan(store: IndexStore) -> None:
-    ids = store.chunks.get(include=[])["ids"]
-    first = store.chunks.get(ids=ids[:1], include=["metadatas"])["metadatas"][0]
+def test_a_chunk_filter_selects_the_chunks_it_matches(
+    store: IndexStore, embeddings: Embeddings
+) -> None:
+    """A filter on chunk metadata the registry does not hold: both halves keep to the
+    chunks that match it."""
+    first = store.chunks.get(include=["metadatas"], limit=1)["metadatas"][0]
     where = {"paragraph_start": first["paragraph_start"]}
-    vector = random_vectors(1, seed=9)[0].tolist()
-    got = nearest_chunks(store, vector, N, ids[:50], True, where)
-    metas = store.chunks.get(ids=got, include=["metadatas"])["metadatas"]
-    assert got and all(m["paragraph_start"] == first["paragraph_start"] for m in metas)
+    matching = store.matching_ids(where)
+    found = HybridSearcher(store, embeddings).search("the force's work", k=40, where=where)
+    assert found and {p.chunk_id for p in found} <= matching
+    assert len(found) == len({(p.document_id, p.paragraph) for p in found})
 
 
 def test_a_short_filtered_query_is_completed_by_the_scan(
