@@ -122,6 +122,8 @@ class IndexStore(ChunkReads):
                 return read()
             except RagError:
                 raise
+            except ValueError as exc:  # Chroma refused the request itself (a bad filter)
+                raise RagError(f"The index refused the search: {exc}") from None
             except Exception as exc:  # chromadb.errors.InternalError and kin, from the Rust core
                 if attempt == attempts - 1:
                     raise RagError(

@@ -3,6 +3,7 @@ question always gets its full share of nearest chunks, and they are the nearest.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
+from rag.core.errors import RagError
 from rag.core.settings import load_settings
 from rag.documents.chunking import chunk_document
 from rag.documents.structure import parse_document
@@ -172,3 +174,13 @@ def test_a_short_filtered_query_is_completed_by_the_scan(
     assert asked == [ids]  # Chroma was asked first, filtered by the selection's ids
     assert len(got) == min(N, len(ids))
     assert got == exact_truth(store, ids, vector, N)
+
+
+def test_a_filter_chroma_refuses_is_an_error_at_once(
+    store: IndexStore, embeddings: Embeddings
+) -> None:
+    """Not retried as if another process were writing: said at once, with Chroma's reason."""
+    started = time.perf_counter()
+    with pytest.raises(RagError, match="refused the search"):
+        HybridSearcher(store, embeddings).search("custody", where={"paragraph_start": [1, 2]})
+    assert time.perf_counter() - started < 1.0
