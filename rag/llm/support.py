@@ -1,0 +1,158 @@
+"""Whether a sentence the model wrote is supported by the evidence it cites.
+
+The model writes its own sentences; each must say only what its cited evidence says.
+A claim is supported when, read against the cited evidence sentences (and the force
+each one is about):
+
+- every **number** it states is there (digits, "1,240" as "1240", number words as
+  digits: "three" is 3);
+- every **grade** it states is there ("good", "requires improvement", ...);
+- every **name** is there (a capitalised word after the first, an acronym), or is
+  another spelling of a policing term the evidence uses (``rag/retrieve/glossary.txt``);
+- most of its **key terms** are there (stemmed content words and glossary terms;
+  at least :data:`MIN_TERM_SHARE` of them, reporting words such as "said" aside);
+- its **polarity** matches: a term the claim negates ("not good", "does not
+  protect", "lacks detectives") is negated where the evidence says it, and a term it
+  asserts is asserted there ("good" against the evidence's "not good" fails).
+
+The check is deliberately lexical and strict: a sentence it cannot verify is removed
+(and counted), never shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.answer.grade_patterns import GRADE
+from rag.index.terms import STOPWORDS, terms
+from rag.retrieve.variants import surface, units
+
+MIN_TERM_SHARE = 0.6  # share of a claim's key terms its evidence must hold
+NEGATION_SCOPE = 3  # content words after a negation that it negates
+# Words that report rather than claim ("the inspector said", "according to"): not key terms.
+REPORTING = frozenset(
+    terms(
+        "according states stated notes noted mentions mentioned highlights highlighted "
+        "found finds described describes explains explained told also overall evidence "
+        "sources source answer question inspection assessment judged"
+    )
+)
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "  # noqa: SIM905
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "dozen": "12"}
+_OPENERS = STOPWORDS | REPORTING | frozenset(
+    "however additionally furthermore moreover yes in according although while this these "  # noqa: SIM905
+    "there it its they their overall also".split()
+)
+_DIGITS = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
+_NAME = re.compile(r"(?<![\w'’-])(?:[A-Z][a-z'’]*[A-Z][\w'’]*|[A-Z]{2,}s?|[A-Z][a-z][\w'’-]*)")
+_NEGATION = re.compile(
+    r"\b(?:not(?!\s+only\b)|never|no(?:\s+longer)?|none|nothing|nobody|nor|neither|without|"
+    r"cannot|\w+n[’']t|lacks?|lacking|lacked|fail(?:s|ed|ing)?\s+to|unable\s+to)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[,;:.!?]|\b(?:but|although|though|however|whereas|while)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Support:
+    """The verdict on one claim: ``reason`` says what is missing when it is not supported."""
+
+    supported: bool
+    reason: str | None = None
+
+
+def numbers(text: str) -> set[str]:
+    """The figures a text states, normalised ("1,240" -> "1240", "three" -> "3")."""
+    found = {m.group(0).replace(",", "").rstrip(".") for m in _DIGITS.finditer(text)}
+    words = {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
+    return found | words
+
+
+def grades(text: str) -> set[str]:
+    """The grade words a text uses ("requiring improvement" read as "requires improvement")."""
+    found = (m.group("grade").lower() for m in GRADE.finditer(" ".join(text.split())))
+    return {re.sub(r"^requir\w* ", "requires ", grade) for grade in found}
+
+
+def names(text: str) -> list[str]:
+    """Capitalised words and acronyms, but "I", and a sentence's first word when it is a
+    common opener ("The", "However", "Overall"): capitals there say nothing."""
+    out = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        for i, match in enumerate(_NAME.finditer(sentence)):
+            word = match.group(0)
+            opener = i == 0 and match.start() == len(sentence) - len(sentence.lstrip("\"'“ "))
+            if word == "I" or (opener and word.lower() in _OPENERS):
+                continue
+            out.append(word)
+    return out
+
+
+def polarities(text: str) -> dict[str, set[bool]]:
+    """Each matching unit of a text -> whether it occurs negated, asserted, or both. A
+    negation negates the next :data:`NEGATION_SCOPE` content words of its clause."""
+    out: dict[str, set[bool]] = {}
+    words = list(_WORD.finditer(text))
+    cues = [(m.start(), m.end()) for m in _NEGATION.finditer(text)]
+    ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+    scope_left, clause_end, cue_index = 0, -1, 0
+    for word in words:
+        while cue_index < len(cues) and cues[cue_index][1] <= word.start():
+            scope_left = NEGATION_SCOPE
+            clause_end = next((e for e in ends if e >= cues[cue_index][1]), len(text))
+            cue_index += 1
+        if any(start <= word.start() < end for start, end in cues):
+            continue  # the cue itself
+        if word.start() >= clause_end:
+            scope_left = 0
+        found = units(word.group(0))
+        if not found or word.group(0).lower() in STOPWORDS:
+            continue
+        for unit in found:
+            out.setdefault(unit, set()).add(scope_left > 0)
+        scope_left = max(0, scope_left - 1)
+    return out
+
+
+def check_support(
+    claim: str, evidence: Sequence[str], min_term_share: float = MIN_TERM_SHARE
+) -> Support:
+    """Whether ``claim`` (one sentence, markers removed) says only what ``evidence`` says.
+    A rewritten question may word things its own way (``min_term_share=0``): its numbers,
+    grades, names and polarity must still come from the conversation."""
+    cited = " \n ".join(evidence)
+    if not claim.strip() or not cited.strip():
+        return Support(False, "cites no evidence")
+    missing = sorted(numbers(claim) - numbers(cited))
+    if missing:
+        return Support(False, f"states {', '.join(missing)}, which its evidence does not")
+    missing = sorted(grades(claim) - grades(cited))
+    if missing:
+        return Support(False, f"states the grade {missing[0]!r}, which its evidence does not")
+    have = surface(cited)
+    lowered = cited.casefold()
+    for name in names(claim):
+        known = re.search(rf"(?<!\w){re.escape(name.casefold())}", lowered)
+        if not known and not set(units(name)) <= have:
+            return Support(False, f"names {name!r}, which its evidence does not")
+    key = [u for u in dict.fromkeys(units(claim)) if u not in REPORTING]
+    if key:
+        share = sum(u in have for u in key) / len(key)
+        if share < min_term_share:
+            return Support(False, f"only {share:.0%} of its key terms are in its evidence")
+    claimed, stated = polarities(claim), polarities(cited)
+    for unit, negated in claimed.items():
+        if unit in REPORTING or unit not in stated:
+            continue
+        if not negated & stated[unit]:
+            how = "negates" if True in negated else "asserts"
+            return Support(False, f"{how} {unit!r} where its evidence does the opposite")
+    return Support(True)

@@ -1,0 +1,86 @@
+"""The support check: a sentence the model wrote is kept only when its cited evidence holds
+its numbers, names, grades, key terms and polarity. Each case below is a claim a small
+model could write from the evidence, and whether it may be shown. Force names are fictional
+("Exampleshire Police") or the shipped transcript's."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.llm.support import check_support, grades, names, numbers, polarities
+
+GRADED = "I judge the force to be good at preventing crime and anti-social behaviour."
+NOT_GOOD = "The force is not good at investigating crime."
+FIGURES = "Exampleshire Police has 214 PCSOs and 1,240 officers, and £18.3 million in reserves."
+CONCERN = "I am concerned that the force does not have enough detectives."
+PLEASED = "I am pleased with how the force protects vulnerable people and victims of abuse."
+NOT_ONLY = "The force is not only efficient but also good at protecting vulnerable people."
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence"),
+    [
+        ("The force is good at preventing crime.", GRADED),
+        ("The force is good at preventing ASB.", GRADED),  # a glossary spelling of the term
+        ("The force is not good at investigating crime.", NOT_GOOD),
+        ("It has 1240 officers and 214 PCSOs.", FIGURES),  # 1,240 written without the comma
+        ("It has 214 police community support officers.", FIGURES),  # PCSO spelt out
+        ("Exampleshire Police holds £18.3 million in reserves.", FIGURES),
+        ("The force lacks enough detectives.", CONCERN),  # another way to negate
+        ("The force does not have enough detectives.", CONCERN),
+        ("The inspector said the force protects vulnerable people well.", PLEASED),
+        ("Overall, the force protects victims of abuse.", PLEASED),
+        ("The force is good at protecting vulnerable people.", NOT_ONLY),  # "not only" is no "not"
+    ],
+)
+def test_supported_claims_are_kept(claim: str, evidence: str) -> None:
+    verdict = check_support(claim, [evidence])
+    assert verdict.supported, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "reason"),
+    [
+        ("The force is outstanding at preventing crime.", GRADED, "grade 'outstanding'"),
+        ("The force is good at preventing crime.", NOT_GOOD.replace("investigating", "preventing"),
+         "asserts 'good'"),
+        ("The force is good at investigating crime.", NOT_GOOD, "asserts 'good'"),  # negation lost
+        ("The force is not good at preventing crime.", GRADED, "negates 'good'"),  # one invented
+        ("The force does not protect vulnerable people.", PLEASED, "negates 'protect"),
+        ("The force has enough detectives.", CONCERN, "asserts 'enough'"),
+        ("It has 14 officers.", FIGURES, "states 14"),
+        ("It recorded 14 fraud victims last year.", PLEASED, "states 14"),  # invented figure
+        ("The overall grade is 5 out of 10.", GRADED, "states 10, 5"),
+        ("Northmoor Constabulary has 214 PCSOs.", FIGURES, "names 'Northmoor'"),
+        ("The chief constable, Jane Smith, praised staff.", PLEASED, "names 'Jane'"),
+        ("The force has a strong culture of counter-terrorism policing.", GRADED, "key terms"),
+        ("", GRADED, "cites no evidence"),
+    ],
+)
+def test_unsupported_claims_are_removed_saying_why(claim: str, evidence: str, reason: str) -> None:
+    verdict = check_support(claim, [evidence])
+    assert not verdict.supported
+    assert reason in (verdict.reason or ""), verdict.reason
+
+
+def test_evidence_of_several_sentences_supports_a_claim_joining_them() -> None:
+    claim = "The force is good at preventing crime and has 214 PCSOs."
+    assert check_support(claim, [GRADED, FIGURES]).supported
+    assert not check_support(claim, [GRADED]).supported  # 214 is only in the other
+
+
+def test_no_evidence_supports_nothing() -> None:
+    assert not check_support("The force is good.", []).supported
+
+
+def test_the_parts_it_reads() -> None:
+    assert numbers("1,240 officers, three teams, 23.5% and 2017.") == {"1240", "3", "23.5", "2017"}
+    assert grades("It requires  improvement; not 'Good'.") == {"requires improvement", "good"}
+    assert names("The force said so. Cambridgeshire Constabulary and HMICFRS agree, I think.") == [
+        "Cambridgeshire",
+        "Constabulary",
+        "HMICFRS",
+    ]
+    marks = polarities("The force is not good at crime, but it is good at safety.")
+    assert marks["good"] == {True, False}  # negated in the first clause only
+    assert marks["crim"] == {True} and marks["safety"] == {False}  # stems
