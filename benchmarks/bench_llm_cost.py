@@ -3,10 +3,9 @@
 Run: ``make bench`` (all benchmarks) or ``.venv/bin/python benchmarks/bench_llm_cost.py``.
 For every case of evals/datasets/reference.jsonl, on a fresh index of the
 evaluation corpus:
-- ours: the messages ``rag.llm.answers`` builds for that case (``_answer_prompt``: the
-  shipped prompts/answer.md with the retrieved passages, history and question);
-- ours, excerpts: the same builder given ``prompt_passages`` (the 8 best
-  sentences by the evidence scorer instead of whole passages; not enabled yet);
+- ours: the messages the answer chain sends for that case (``rag.llm.chain.answer_prompt``:
+  the shipped prompts/answer.md with the numbered evidence sentences, the history and the
+  question; the offline engine's quotes first, then the best-scoring sentences);
 - naive: LangChain's classic stuff chain prompt (the chat QA prompt of
   ``load_qa_chain(chain_type="stuff")``) filled with the top k=4 chunks of a
   plain vector-store search, documents joined by blank lines.
@@ -31,12 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from langchain_core.prompts import ChatPromptTemplate  # noqa: E402
 
 from benchmarks.common import print_targets, target, write_results  # noqa: E402
+from rag.answer.offline import offline_result  # noqa: E402
 from rag.core.settings import load_settings  # noqa: E402
 from rag.core.tokens import count_tokens  # noqa: E402
+from rag.core.types import CANNOT_ANSWER  # noqa: E402
 from rag.evaluation.data import DEFAULT_CORPUS, DEFAULT_DATASET, load_cases  # noqa: E402
 from rag.evaluation.suite import build_engine  # noqa: E402
-from rag.llm.answering import prompt_passages
-from rag.llm.answers import _answer_prompt
+from rag.llm.chain import answer_prompt  # noqa: E402
+from rag.llm.prompting import shipped_prompt  # noqa: E402
 
 # langchain's question_answering/stuff_prompt.py CHAT_PROMPT (the classic stuff chain)
 NAIVE = ChatPromptTemplate.from_messages(
@@ -89,15 +90,13 @@ def main() -> None:
             evidence = engine.gather(case.question, case.force, history)
             golds = [g.quote for g in case.gold_passages] if case.answerable else []
             row: dict[str, Any] = {"id": case.id}
-            for name, passages in (
-                ("ours", evidence.passages),
-                ("ours_excerpts", prompt_passages(evidence)),
-            ):
-                messages, text, labels = _answer_prompt(
-                    case.question, list(passages), engine.settings, history
-                )
-                row[name] = tokens(messages, enc)
-                row[f"{name}_context_recall"] = gold_recall(text, golds)
+            offline = offline_result(case.question, evidence, settings.offline_min_score, 0.0)
+            quotes = [] if offline.abstained else offline.citations
+            shown = answer_prompt(case.question, history, evidence, quotes, engine.settings)
+            messages = shipped_prompt("answer").format_messages(**shown["values"])
+            row["ours"] = tokens(messages, enc)
+            row["ours_evidence_items"] = len(shown["items"])
+            row["ours_context_recall"] = gold_recall(shown["prompt"], golds)
             vector = engine.embeddings.embed_query(case.question)
             got = engine.store.chunks.query(
                 query_embeddings=[vector], n_results=NAIVE_K, include=["documents"]
@@ -109,7 +108,7 @@ def main() -> None:
             rows.append(row)
 
     summary: dict[str, Any] = {}
-    for name in ("ours", "ours_excerpts", "naive"):
+    for name in ("ours", "naive"):
         recalls = [
             r[f"{name}_context_recall"] for r in rows if r[f"{name}_context_recall"] is not None
         ]
@@ -118,14 +117,10 @@ def main() -> None:
             "gold_quote_recall": round(statistics.mean(recalls), 3) if recalls else None,
         }
     naive_mean = summary["naive"]["prompt_tokens"]["mean"]
-    for name in ("ours", "ours_excerpts"):
-        summary[name]["ratio_to_naive"] = round(
-            summary[name]["prompt_tokens"]["mean"] / naive_mean, 3
-        )
-    instructions = count_tokens(
-        "\n".join(str(m.content) for m in _answer_prompt("", [], engine.settings, None)[0]),
-        enc,
-    )
+    ours_mean = summary["ours"]["prompt_tokens"]["mean"]
+    summary["ours"]["ratio_to_naive"] = round(ours_mean / naive_mean, 3)
+    bare = {"evidence": "", "history": "", "question": "", "cannot_answer": CANNOT_ANSWER}
+    instructions = tokens(shipped_prompt("answer").format_messages(**bare), enc)
     results = {
         "method": __doc__.split("For every case", 1)[1].split("Writes")[0].strip(),
         "quick": args.quick,

@@ -10,15 +10,16 @@ holds what the question asks for (``question.py``) in a document that speaks of 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rag.answer.citations import citation_for
 from rag.answer.compose import spans_for
 from rag.answer.question import Question, analyse
-from rag.core.types import CANNOT_ANSWER, Citation
+from rag.core.types import CANNOT_ANSWER, Answer, Citation
 from rag.retrieve.evidence import Sentence
-from rag.retrieve.gather import MAX_FORCES
+from rag.retrieve.gather import MAX_FORCES, Evidence
 
 MAX_SENTENCES = 3  # a short answer; the citations hold the rest
 MARGIN = 0.12  # a further sentence must score within this of the best one
@@ -145,3 +146,31 @@ def offline_answer(
 ) -> Draft:
     chosen = choose(sentences, min_score, per_force, question, idf, document_text)
     return compose(chosen) if chosen else abstain()
+
+
+def draft_for(evidence: Evidence, min_score: float) -> Draft:
+    """The offline answer to what retrieval found: its refusal, or the quoted sentences."""
+    if evidence.refusal:
+        return abstain(evidence.refusal)
+    return offline_answer(
+        evidence.sentences,
+        min_score,
+        evidence.per_force,
+        evidence.question,
+        evidence.vocabulary,
+        evidence.document_text,
+    )
+
+
+def offline_result(question: str, evidence: Evidence, min_score: float, started: float) -> Answer:
+    """The offline answer as the engine returns it (``started``: ``time.perf_counter()``)."""
+    draft = draft_for(evidence, min_score)
+    return Answer(
+        question=question,
+        answer=draft.text,
+        abstained=draft.abstained,
+        mode="offline",
+        citations=draft.citations,
+        latency_ms=round((time.perf_counter() - started) * 1000, 2),
+        standalone_question=evidence.question,
+    )

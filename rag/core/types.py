@@ -119,6 +119,9 @@ class Answer(BaseModel):
     mode: Mode
     citations: list[Citation] = Field(default_factory=list)
     dropped_citations: int = 0
+    unsupported_sentences: int = Field(
+        0, description="Sentences of the model's answer removed: their evidence did not hold them."
+    )
     usage: Usage = Field(default_factory=Usage)
     latency_ms: float = 0.0
     partial: bool = Field(False, description="The model's reply broke off; never cached.")

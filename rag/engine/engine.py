@@ -1,10 +1,10 @@
 """The engine the CLI, the app and the evaluation share: one per index and settings.
 
-It answers through the offline engine or the LLM chain (the mode is resolved by
-``Settings.answer_mode``), briefs and locates citations, and records every answer in
-the audit log. The LLM stage is imported inside the methods that use it: importing it
-(openai, langchain_openai) costs more than a whole offline answer, and offline commands
-never need it.
+It answers through the offline engine or the LangChain answer chain (``rag.llm.chain``;
+the mode is resolved by ``Settings.answer_mode``), briefs and locates citations, and
+records every answer in the audit log. The LLM stage is imported inside the methods
+that use it: importing it (openai, langchain_openai) costs more than a whole offline
+answer, and offline commands never need it.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
 from rag.answer.briefing import offline_briefing
-from rag.answer.offline import Draft, abstain, offline_answer
+from rag.answer.offline import offline_result
 from rag.core.errors import RagError
 from rag.core.settings import Settings
 from rag.core.types import Answer, Briefing, Mode
@@ -31,6 +31,7 @@ from rag.retrieve.search import Passage
 
 if TYPE_CHECKING:  # importing LangChain's chat models costs 0.6 s that offline never needs
     from langchain_core.language_models import BaseChatModel
+    from langchain_core.runnables import Runnable, RunnableConfig
 
 
 class Engine(Retrieval):
@@ -50,10 +51,8 @@ class Engine(Retrieval):
             where=settings.chroma_url or str(settings.index_dir),
         )
         self.audit = AuditLog(settings.index_dir / "audit.sqlite")
-        # a model given by the caller serves both plain and streamed answers
-        self._chat_models: dict[bool, BaseChatModel] = (
-            {False: chat_model, True: chat_model} if chat_model else {}
-        )
+        self._chat_model = chat_model  # made from the settings when first needed
+        self._chain: Runnable[dict[str, Any], Answer] | None = None
         self._lock = threading.Lock()
 
     def resolve_mode(self, mode: str | None) -> Mode:
@@ -85,45 +84,51 @@ class Engine(Retrieval):
         started = time.perf_counter()
         resolved = self.resolve_mode(mode)
         evidence = self.gather(question, force, history)
-        draft = self.offline_draft(evidence)
-        answer = Answer(
-            question=question,
-            answer=draft.text,
-            abstained=draft.abstained,
-            mode="offline",
-            citations=draft.citations,
-            latency_ms=round((time.perf_counter() - started) * 1000, 2),
-            standalone_question=evidence.question,
-        )
-        prompt = raw = None
-        if resolved == "llm":
-            from rag.llm.answering import llm_answer, streamed_with  # LLM mode only
+        if resolved == "offline":
+            answer = offline_result(question, evidence, self.settings.offline_min_score, started)
+            self.log("ask", question, force, evidence.passages, answer)
+            return answer, evidence
+        from rag.llm.audit_trail import AuditTrail  # LLM mode only
 
-            ask = {}
-            if on_text:
-                ask["ask"] = streamed_with(on_text, self.chat_model(streaming=True))
-            answer, prompt, raw = llm_answer(
-                self.chat_model(),
-                self.gather,
-                self.settings,
-                question,
-                evidence,
-                answer,
-                history,
-                started,
-                **ask,
-            )
-        self.log("ask", question, force, evidence.passages, answer, prompt, raw)
+        trail = AuditTrail()
+        request = {
+            "question": question,
+            "force": force,
+            "history": list(history or []),
+            "evidence": evidence,  # searched once: the chain's retriever is not asked again
+        }
+        config: RunnableConfig = {"callbacks": [trail]}
+        if on_text is None:
+            answer = self.answer_chain().invoke(request, config)
+        else:
+            answer = None
+            for item in self.answer_chain().stream(request, config):
+                if isinstance(item, str):
+                    on_text(item)
+                else:
+                    answer = item
+            if answer is None:
+                raise RagError("The answer stream ended without an answer.")
+        self.log("ask", question, force, evidence.passages, answer, trail.prompt, trail.raw)
         return answer, evidence
 
-    def chat_model(self, streaming: bool = False) -> BaseChatModel:
-        """The chat model, created once per engine and kind (its HTTP client is reused)."""
+    def answer_chain(self) -> Runnable[dict[str, Any], Answer]:
+        """The LangChain answer chain over this index and chat model, built once."""
         with self._lock:
-            if streaming not in self._chat_models:
-                from rag.llm.answers import make_chat_model  # LLM mode only
+            if self._chain is None:
+                from rag.llm.chain import answer_chain  # LLM mode only
+                from rag.llm.model_calls import make_chat_model
 
-                self._chat_models[streaming] = make_chat_model(self.settings, streaming=streaming)
-            return self._chat_models[streaming]
+                if self._chat_model is None:
+                    self._chat_model = make_chat_model(self.settings)
+                self._chain = answer_chain(self, self.settings, self._chat_model)
+            return self._chain
+
+    def chat_model(self) -> BaseChatModel:
+        """The chat model, created once per engine (its HTTP client is reused)."""
+        self.answer_chain()
+        assert self._chat_model is not None
+        return self._chat_model
 
     def brief(self, force: str, mode: str | None = None) -> Briefing:
         """The briefing on a force named in any spelling the user might type, in the mode
@@ -142,18 +147,6 @@ class Engine(Retrieval):
         from rag.llm.briefing import llm_briefing  # LLM mode only
 
         return llm_briefing(self.chat_model(), resolved, passages, offline, self.settings)
-
-    def offline_draft(self, evidence: Evidence) -> Draft:
-        if evidence.refusal:
-            return abstain(evidence.refusal)
-        return offline_answer(
-            evidence.sentences,
-            self.settings.offline_min_score,
-            evidence.per_force,
-            evidence.question,
-            evidence.vocabulary,
-            evidence.document_text,
-        )
 
     def log(
         self,

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from rag.core.errors import LLMError
 from rag.core.settings import Settings
-from rag.llm.answers import make_chat_model
+from rag.llm.model_calls import make_chat_model
 from rag.llm.parse import load_json_object
 from rag.llm.prompting import shipped_prompt
 

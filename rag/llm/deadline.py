@@ -10,9 +10,7 @@ while the deadline leaves time for it. A timeout is not retried: it has spent th
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -38,29 +36,6 @@ class Deadline:
 
 class DeadlineExceeded(openai.APITimeoutError):
     """The answer's deadline passed (between attempts, or before one could start)."""
-
-
-_current: ContextVar[Deadline | None] = ContextVar("rag_llm_deadline", default=None)
-
-
-@contextmanager
-def answer_deadline(seconds: float, retries: int) -> Iterator[Deadline]:
-    """Every model call inside shares this deadline (a nested one keeps the outer)."""
-    running = _current.get()
-    if running is not None:
-        yield running
-        return
-    deadline = Deadline(seconds, retries)
-    token = _current.set(deadline)
-    try:
-        yield deadline
-    finally:
-        _current.reset(token)
-
-
-def current_deadline(seconds: float, retries: int = 0) -> Deadline:
-    """The running answer's deadline, or a fresh one for a call made on its own."""
-    return _current.get() or Deadline(seconds, retries)
 
 
 def retryable(exc: BaseException) -> bool:

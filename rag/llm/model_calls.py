@@ -4,18 +4,20 @@ deadline (``rag.llm.deadline``), and every service failure turned into one clear
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
 import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
+from langchain_core.runnables import RunnableConfig
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from rag.core.errors import ConfigError, LLMError
 from rag.core.settings import LLM_NEEDED, Settings
-from rag.llm.deadline import Deadline, call_within, current_deadline
+from rag.llm.deadline import Deadline, call_within
 
 PLACEHOLDER_KEY = "not-needed-by-local-server"  # the openai client refuses to start without one
 
@@ -41,16 +43,10 @@ def make_chat_model(
         temperature=0,
         max_tokens=settings.answer_tokens,
         extra_body=body or None,
-        streaming=streaming,
+        # only when asked: an explicit streaming=False would also turn off .stream()
+        **({"streaming": True} if streaming else {}),
         stream_usage=True,
     )
-
-
-def model_deadline(model: BaseChatModel, settings: Settings | None = None) -> Deadline:
-    """The running answer's deadline, or one from the settings (or the model's timeout)."""
-    if settings is not None:
-        return current_deadline(settings.llm_timeout_s, settings.llm_max_retries)
-    return current_deadline(float(getattr(model, "request_timeout", None) or 30.0))
 
 
 def llm_error(model: BaseChatModel, exc: Exception, deadline: Deadline) -> LLMError:
@@ -84,18 +80,32 @@ def text_of(content: Any) -> str:
     return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in content or [])
 
 
-def invoke(
-    model: BaseChatModel, messages: list[BaseMessage], settings: Settings | None = None
-) -> tuple[str, Any, str | None]:
-    """The reply's text, usage metadata and finish reason, within the answer's deadline;
-    service failures -> LLMError."""
-    deadline = model_deadline(model, settings)
+@dataclass
+class Completion:
+    """What the model sent back: its text unchanged, the server's usage (LangChain's
+    usage_metadata, if any) and why it ended early, if it did."""
+
+    raw: str
+    usage: dict[str, Any] | None = None
+    cut_off: str | None = None
+
+
+def complete(
+    model: BaseChatModel,
+    messages: list[BaseMessage],
+    deadline: Deadline,
+    config: RunnableConfig | None = None,
+) -> Completion:
+    """The model's reply within ``deadline`` (retried as it allows); failures -> LLMError."""
     try:
-        message = call_within(deadline, lambda left: model.invoke(messages, timeout=left))
+        message = call_within(
+            deadline, lambda left: model.invoke(messages, config, timeout=left)
+        )
     except openai.APIError as exc:
         raise llm_error(model, exc, deadline) from exc
     finish = message.response_metadata.get("finish_reason")
-    return text_of(message.content), getattr(message, "usage_metadata", None), finish
+    usage = getattr(message, "usage_metadata", None)
+    return Completion(text_of(message.content), usage, cut_reason(finish))
 
 
 def cut_reason(finish: str | None) -> str | None:

@@ -7,14 +7,15 @@ ones its caller passes, or loading fails with a ConfigError naming the file.
 
 Document text only ever enters a prompt as a variable's value, never as template
 text, so braces in a document are harmless; and any ``<`` that would open or close
-one of our fences (``<source>``, ``<context>``, ``<history>``) or start a special
-token (``<|im_end|>``) is written ``&lt;``, so a document cannot leave its fence.
+one of our fences (``<evidence>``, ``<history>``; ``<source>`` and ``<context>`` too)
+or start a special token (``<|im_end|>``) is written ``&lt;``, so a document cannot
+leave its fence.
 """
 
 from __future__ import annotations
 
-import html
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -28,21 +29,22 @@ from rag.core.tokens import count_tokens
 
 if TYPE_CHECKING:
     from rag.core.settings import Settings
-    from rag.retrieve.search import Passage
 
 # package data (the repository's prompts/ links here), so prompts load as installed
 PROMPTS_DIR = Path(str(files("rag.llm").joinpath("prompts")))
 # The variables each shipped prompt must use, exactly.
 PROMPT_VARIABLES = {
-    "answer": {"context", "history", "question", "cannot_answer"},
-    "brief": {"force", "context", "cannot_answer"},
+    "answer": {"evidence", "history", "question", "cannot_answer"},
+    "brief": {"force", "evidence", "cannot_answer"},
     "condense": {"history", "question"},
     "judge_faithfulness": {"question", "answer", "passages"},
     "judge_relevance": {"question", "answer"},
 }
 _SECTION = re.compile(r"^##[ \t]+(system|user)[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-_FENCE_OR_TOKEN = re.compile(r"<(?=\s*/?\s*(?:source|context|history)\b|\|)", re.IGNORECASE)
+_FENCE_OR_TOKEN = re.compile(
+    r"<(?=\s*/?\s*(?:source|context|history|evidence)\b|\|)", re.IGNORECASE
+)
 _MESSAGE_OVERHEAD = 4  # tokens a chat format adds around each message
 _MIN_SOURCES_TOKENS = 64  # below this no passage fits: the user's text is too long
 _HISTORY_TURNS, _HISTORY_CHARS = 6, 1500
@@ -112,44 +114,15 @@ def fence_safe(text: str) -> str:
     return _FENCE_OR_TOKEN.sub("&lt;", text)
 
 
-def format_context(
-    passages: list[Passage], budget_tokens: int, encoding: str
-) -> tuple[str, dict[str, Passage]]:
-    """Passages as ``<source id="Sn" force=".." paragraph="..">`` blocks, in rank order,
-    within ``budget_tokens`` (a passage that does not fit is dropped, a later shorter one
-    may still fit); returns the text and the label -> passage map."""
-    blocks: list[str] = []
-    labels: dict[str, Passage] = {}
-    left = budget_tokens
-    for passage in passages:
-        label = f"S{len(labels) + 1}"
-        attrs = f'id="{label}"'
-        for name, value in (("force", passage.force), ("paragraph", passage.paragraph)):
-            if value is not None:
-                attrs += f' {name}="{html.escape(fence_safe(str(value)), quote=True)}"'
-        block = f"<source {attrs}>\n{fence_safe(excerpt_text(passage))}\n</source>"
-        cost = count_tokens(block, encoding) + 1  # the newline between blocks
-        if cost <= left:
-            blocks.append(block)
-            labels[label] = passage
-            left -= cost
-    return "\n".join(blocks), labels
+def history_block(history: Sequence[dict[str, str]] | None) -> str:
+    """The conversation fenced for the answer prompt, or nothing when there is none."""
+    if not history:
+        return ""
+    turns = format_history(history)
+    return f"Earlier conversation (not evidence):\n<history>\n{turns}\n</history>\n"
 
 
-def excerpt_text(passage: Passage) -> str:
-    """The passage's text, or only its chosen sentences (``extras["excerpt"]``, spans in the
-    passage): adjacent ones joined by a space, so what is shown stays verbatim, gaps by " … "."""
-    spans = sorted(passage.extras.get("excerpt") or [])
-    if not spans:
-        return passage.text.strip()
-    out = passage.text[spans[0][0] : spans[0][1]]
-    for (_, end), (start, stop) in zip(spans, spans[1:], strict=False):
-        gap = passage.text[end:start]
-        out += (" " if not gap.strip() else " … ") + passage.text[start:stop]
-    return out.strip()
-
-
-def format_history(history: list[dict[str, str]] | None) -> str:
+def format_history(history: Sequence[dict[str, str]] | None) -> str:
     """The last turns as "User: ..." / "Assistant: ..." lines, fence-safe; "(none)" if empty."""
     lines = []
     for turn in (history or [])[-_HISTORY_TURNS:]:
@@ -160,29 +133,34 @@ def format_history(history: list[dict[str, str]] | None) -> str:
 
 
 def build_prompt(
-    name: str, values: dict[str, str], passages: list[Passage], settings: Settings
-) -> tuple[list[BaseMessage], str, dict[str, Passage]]:
-    """A shipped prompt filled with ``values`` and as many passages as the window allows
-    (context_window - answer_tokens - the prompt without sources): messages, their text
-    and the label map."""
+    name: str, values: dict[str, str], lines: Sequence[str], settings: Settings
+) -> tuple[list[BaseMessage], str, int]:
+    """A shipped prompt filled with ``values`` and as many evidence ``lines`` (in order) as
+    the window allows (context_window - answer_tokens - the prompt without evidence):
+    messages, their text and how many lines were kept."""
     template = shipped_prompt(name)
-    bare = render_text(template, {**values, "context": ""})
+    bare = render_text(template, {**values, "evidence": ""})
     overhead = count_tokens(bare, settings.encoding) + _MESSAGE_OVERHEAD * 3
     budget = settings.context_window - settings.answer_tokens - overhead
     if budget <= 0:
         empty = {key: "" for key in values}
-        fixed = count_tokens(render_text(template, {**empty, "context": ""}), settings.encoding)
+        fixed = count_tokens(render_text(template, {**empty, "evidence": ""}), settings.encoding)
         if fixed + _MESSAGE_OVERHEAD * 3 + _MIN_SOURCES_TOKENS <= prompt_budget(settings):
             raise LLMError(  # the user's text is too long, not the settings too small
                 f"The question and conversation ({overhead - fixed} tokens) leave no room for "
-                f"sources in the model's window (RAG_CONTEXT_WINDOW={settings.context_window}, "
+                f"evidence in the model's window (RAG_CONTEXT_WINDOW={settings.context_window}, "
                 f"RAG_ANSWER_TOKENS={settings.answer_tokens}); ask a shorter question."
             )
         raise ConfigError(
             f"RAG_CONTEXT_WINDOW={settings.context_window} leaves no room for "
-            f"sources after the prompt ({overhead} tokens) and RAG_ANSWER_TOKENS="
+            f"evidence after the prompt ({overhead} tokens) and RAG_ANSWER_TOKENS="
             f"{settings.answer_tokens}; raise the first or lower the second."
         )
-    context, labels = format_context(passages, budget, settings.encoding)
-    filled = {**values, "context": context}
-    return template.format_messages(**filled), render_text(template, filled), labels
+    kept: list[str] = []
+    for line in lines:
+        budget -= count_tokens(line, settings.encoding) + 1  # and its newline
+        if budget < 0:
+            break
+        kept.append(line)
+    filled = {**values, "evidence": "\n".join(kept)}
+    return template.format_messages(**filled), render_text(template, filled), len(kept)

@@ -223,18 +223,13 @@ def test_evaluation_page_shows_the_baseline_then_a_run_against_it(app_env: Path)
 @pytest.mark.server
 def test_chat_in_llm_mode_streams_and_shows_only_verified_citations(app_env: Path) -> None:
     """The real openai client against the FAKE server: the app streams the reply, then
-    shows the checked answer; citations whose quote is not in their passage are dropped."""
+    shows the checked answer; citations of evidence it was never shown are dropped."""
     import json
 
     from tests.support.fake_openai_server import FakeOpenAIServer, FakeReply
 
     quote = "risks to the integrity of the organisation, including staff corruption"
-    reply = json.dumps(
-        {
-            "answer": "The inspector is concerned about integrity [1][2][3].",
-            "citations": [{"n": n, "source": f"S{n}", "quote": quote} for n in (1, 2, 3)],
-        }
-    )
+    reply = json.dumps({"answer": "The inspector is concerned about integrity [E1][E8][E9]."})
     with FakeOpenAIServer() as server, pytest.MonkeyPatch.context() as mp:
         mp.setenv("OPENAI_BASE_URL", server.base_url)
         mp.setenv("RAG_CHAT_MODEL", "fake-chat")

@@ -21,7 +21,6 @@ from rag.engine.compare import NOT_COVERED, compare
 from rag.engine.engine import Engine
 from rag.index.embeddings import OfflineEmbeddings
 from rag.ingest.pipeline import ingest_paths
-from rag.retrieve.search import Passage
 from tests.support import ROOT
 from tests.support.contracts import ANSWER_KEYS, CITATION_KEYS, OPTIONAL_ANSWER_KEYS
 from tests.support.fake_openai_server import FakeOpenAIServer, FakeReply
@@ -328,25 +327,15 @@ def llm(
         yield server, Engine(settings, embeddings=embeddings)
 
 
-def reply_json(answer: str, *citations: tuple[int, str, str]) -> str:
-    cites = [{"n": n, "source": source, "quote": quote} for n, source, quote in citations]
-    return json.dumps({"answer": answer, "citations": cites})
+def reply_json(answer: str) -> str:
+    return json.dumps({"answer": answer})
 
 
-def sources_sent(server: FakeOpenAIServer, request: int = 0) -> dict[str, str]:
-    """Label -> passage text, as the model saw them in the prompt."""
+def evidence_sent(server: FakeOpenAIServer, request: int = 0) -> dict[str, str]:
+    """Evidence id -> sentence, as the model saw them in the prompt."""
     user = server.chat_requests[request]["messages"][-1]["content"]
-    return {
-        label: text.strip()
-        for label, text in re.findall(r'<source id="(S\d+)"[^>]*>\n(.*?)\n</source>', user, re.S)
-    }
-
-
-def a_sentence(text: str) -> str:
-    """A whole sentence of the text, long enough to be a checkable quote."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.strip()) > 40]
-    assert sentences, text
-    return sentences[0]
+    inside = user.split("<evidence>\n", 1)[1].split("\n</evidence>", 1)[0]
+    return {m[0]: m[1] for m in re.findall(r"^(E\d+)(?: \([^)]*\))?: (.*)$", inside, re.M)}
 
 
 def assert_offline_fallback(answer: Answer, offline: Answer) -> None:
@@ -356,43 +345,43 @@ def assert_offline_fallback(answer: Answer, offline: Answer) -> None:
 
 
 @pytest.mark.server
-def test_llm_unknown_source_falls_back_then_a_verbatim_quote_is_kept(
+def test_llm_unknown_evidence_falls_back_then_a_cited_sentence_is_the_quote(
     llm: tuple[FakeOpenAIServer, Engine],
 ) -> None:
     server, engine = llm
     offline = engine.ask(INTEGRITY_Q, force=CAMBS, mode="offline")
-    server.script(reply_json("Integrity is a concern [1].", (1, "S9", FABRICATED)))
+    server.script(reply_json("Integrity is a concern [E9]."))
     first = engine.ask(INTEGRITY_Q, force=CAMBS, mode="llm")
     assert_offline_fallback(first, offline)
-    assert first.dropped_citations >= 1
+    assert first.dropped_citations == 1 and first.unsupported_sentences == 1
     assert "could not be checked" in (first.notice or "")
 
-    sources = sources_sent(server)
-    assert "S1" in sources and "S9" not in sources
-    quote = a_sentence(sources["S1"])
-    scripted = reply_json(f"The inspector said: {quote} [1]", (1, "S1", quote))
+    shown = evidence_sent(server)
+    assert "E1" in shown and "E9" not in shown
+    scripted = reply_json(f"The inspector said: {shown['E1']} [E1]")
     server.script(scripted)
     second = engine.ask(INTEGRITY_Q, force=CAMBS, mode="llm")
     assert second.mode == "llm" and not second.abstained and second.notice is None
     (citation,) = second.citations
     assert citation.n == 1 and citation.verified and citation.force == CAMBS
-    # the stored quote is the matched span, edge punctuation trimmed
-    assert citation.quote == quote.rstrip(".") and second.dropped_citations == 0
+    assert citation.quote == shown["E1"] and second.dropped_citations == 0  # the whole sentence
     assert_verbatim(engine, citation)
     assert second.usage.completion_tokens > 0  # the fake server's usage block
     event = engine.audit.recent(1)[0]
     assert event["mode"] == "llm" and event["raw_reply"] == scripted
-    assert '<source id="S1"' in (event["prompt"] or "")
+    assert f"E1 ({CAMBS}): " in (event["prompt"] or "")
 
 
 @pytest.mark.server
-def test_llm_misquote_is_dropped_and_falls_back(llm: tuple[FakeOpenAIServer, Engine]) -> None:
+def test_llm_claim_its_evidence_does_not_hold_falls_back(
+    llm: tuple[FakeOpenAIServer, Engine],
+) -> None:
     server, engine = llm
     offline = engine.ask(INTEGRITY_Q, force=CAMBS, mode="offline")
-    server.script(reply_json("The unit was abolished [1].", (1, "S1", FABRICATED)))
+    server.script(reply_json(f"{FABRICATED} [E1]."))
     answer = engine.ask(INTEGRITY_Q, force=CAMBS, mode="llm")
     assert_offline_fallback(answer, offline)
-    assert answer.dropped_citations == 1
+    assert answer.unsupported_sentences == 1
     assert FABRICATED not in answer.answer
 
 
@@ -420,19 +409,17 @@ def test_llm_server_error_falls_back_with_a_notice(llm: tuple[FakeOpenAIServer, 
 
 
 @pytest.mark.server
-def test_llm_one_good_one_bad_citation(llm: tuple[FakeOpenAIServer, Engine]) -> None:
+def test_llm_one_supported_one_unsupported_sentence(llm: tuple[FakeOpenAIServer, Engine]) -> None:
     server, engine = llm
-    passages: list[Passage] = engine.gather(INTEGRITY_Q, CAMBS).passages
-    assert len(passages) >= 2
-    good = a_sentence(passages[0].text)
-    text = "The inspector raised a point [1]. The unit was abolished [2]."
-    server.script(reply_json(text, (1, "S1", good), (2, "S2", FABRICATED)))
+    server.script(reply_json("Placeholder."))
+    engine.ask(INTEGRITY_Q, force=CAMBS, mode="llm")
+    good = evidence_sent(server)["E1"]
+    server.script(reply_json(f"{good} [E1]. {FABRICATED} [E2]."))
     answer = engine.ask(INTEGRITY_Q, force=CAMBS, mode="llm")
-    assert sources_sent(server)["S1"] == passages[0].text.strip()  # S1..Sn in retrieval order
     assert answer.mode == "llm" and not answer.abstained and answer.notice is None
     (citation,) = answer.citations
-    assert citation.n == 1 and citation.quote == good.rstrip(".")
-    assert answer.dropped_citations == 1
-    assert answer.answer == "The inspector raised a point [1]."
-    assert "abolished" not in answer.answer and "[2]" not in answer.answer
+    assert citation.n == 1 and citation.quote == good
+    assert answer.dropped_citations == 1 and answer.unsupported_sentences == 1
+    assert answer.answer == f"{good.rstrip('.')} [1]."
+    assert FABRICATED not in answer.answer and "[2]" not in answer.answer
     assert_verbatim(engine, citation)

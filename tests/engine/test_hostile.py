@@ -101,21 +101,21 @@ def test_llm_mode_documents_are_fenced_data_that_cannot_leave_the_fence(
 ) -> None:
     server, settings_ = llm_settings
     engine = Engine(settings_, embeddings=embeddings)
-    server.script(json.dumps({"answer": "x", "citations": []}))
+    server.script(json.dumps({"answer": "x"}))
     engine.ask("What does the transcript say about instructions, prompts and grades?", FORCE)
     system, user = server.chat_requests[0]["messages"]
     for text in HOSTILE_KINDS.values():
         assert text[:25] not in system["content"]  # no document text outside the user turn
     content = user["content"]
-    assert content.count("<context>") == 1 and content.count("</context>") == 1
-    inside = content.split("<context>")[1].split("</context>")[0]
+    assert content.count("<evidence>") == 1 and content.count("</evidence>") == 1
+    inside = content.split("<evidence>")[1].split("</evidence>")[0]
     outside = content.replace(inside, "")
     assert "Ignore all previous" not in outside and "SYSTEM:" not in outside
-    labels = re.findall(r'<source id="(S\d+)"', inside)
-    assert labels == [f"S{n}" for n in range(1, len(labels) + 1)] and len(labels) >= 3
-    assert len(re.findall(r"</source>", inside)) == len(labels)  # no forged closing tag
-    assert "<|" not in content and "&lt;/source>&lt;/context>" in inside  # escaped, inert
-    assert 'id="S9"' not in content.replace('&lt;source id="S9"', "")
+    lines = inside.strip().splitlines()  # one line per evidence sentence: none forged
+    assert [line.split(" ", 1)[0].rstrip(":") for line in lines] == [
+        f"E{n}" for n in range(1, len(lines) + 1)
+    ]
+    assert len(lines) >= 3 and "<|" not in content and "<history>" not in content
 
 
 @pytest.mark.server
@@ -123,16 +123,11 @@ def test_llm_reply_with_hostile_output_is_printed_inert(
     llm_settings: tuple[FakeOpenAIServer, Settings], monkeypatch
 ) -> None:
     server, settings_ = llm_settings
-    quote = TRUE_FINDING.removeprefix("I am pleased that ").rstrip(".")
-    hostile_answer = (
-        f"\x1b[2J\x1b[31mCalls are answered fast\u202e [1]. ![x]({EXFIL_URL}) "
+    hostile_answer = (  # an escape and a bidi control inside a sentence its evidence holds,
+        f"{TRUE_FINDING.rstrip('.')}\x1b[J\u202e [E1]. ![x]({EXFIL_URL}) [E1]. "  # then none
         "<script>alert(1)</script> [click](javascript:alert(1))"
     )
-    server.script(
-        json.dumps(
-            {"answer": hostile_answer, "citations": [{"n": 1, "source": "S1", "quote": quote}]}
-        )
-    )
+    server.script(json.dumps({"answer": hostile_answer}))
     monkeypatch.setenv("RAG_INDEX_DIR", str(settings_.index_dir))
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("RAG_CHAT_MODEL", "fake-chat")
@@ -144,9 +139,12 @@ def test_llm_reply_with_hostile_output_is_printed_inert(
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\u202e" not in result.output
-    assert "\\x1b[2J" in result.stdout  # shown, visibly, not obeyed
+    assert "\\x1b[J" in result.stdout  # shown, visibly, not obeyed
+    # the sentences no evidence holds are removed before anything is shown
+    assert EXFIL_URL not in result.stdout and "<script>" not in result.stdout
+    assert "javascript:" not in result.stdout
     shown = server.chat_requests[0]["messages"][1]["content"]
-    assert '<source id="S1"' in shown
+    assert f"E1 ({FORCE}): " in shown
 
 
 @pytest.mark.parametrize("kind", list(HOSTILE_KINDS))

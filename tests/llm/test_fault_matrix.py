@@ -1,5 +1,5 @@
 """The model-service fault matrix: each fault injected by the FAKE OpenAI-compatible server
-(tests/fake_openai_server.py) on real HTTP, through the real openai client and the engine.
+(tests/support/fake_openai_server.py) on real HTTP, through the real openai client and the engine.
 
 Every row checks: bounded requests (1 + RAG_LLM_MAX_RETRIES at most), bounded total time,
 a clear one-line notice naming the cause, the offline answer as the fallback, partial
@@ -24,8 +24,7 @@ from rag.core.types import CANNOT_ANSWER, Answer, is_cacheable
 from rag.engine.engine import Engine
 from rag.index.embeddings import OfflineEmbeddings
 from rag.ingest.pipeline import ingest_paths
-from rag.llm.answering import checked_answer
-from rag.llm.answers import make_chat_model, stream_answer
+from rag.llm.chain import answer_prompt
 from tests.support import FICTIONAL, SHIPPED, free_port
 from tests.support.fake_openai_server import FakeOpenAIServer, FakeReply
 
@@ -52,16 +51,16 @@ def offline(index_settings: Settings, embeddings: OfflineEmbeddings) -> Answer:
 
 
 @pytest.fixture(scope="module")
-def real_quote(index_settings: Settings, embeddings: OfflineEmbeddings) -> str:
-    """A sentence of the first passage the model will be shown (label S1)."""
-    passage = Engine(index_settings, embeddings=embeddings).gather(QUESTION, FORCE).passages[0]
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", passage.text) if len(s) > 40]
-    return sentences[0].strip()
+def real_quote(index_settings: Settings, embeddings: OfflineEmbeddings, offline: Answer) -> str:
+    """The first evidence sentence the model will be shown (id E1)."""
+    engine = Engine(index_settings, embeddings=embeddings)
+    evidence = engine.gather(QUESTION, FORCE)
+    shown = answer_prompt(QUESTION, [], evidence, offline.citations, index_settings)
+    return shown["items"][0].text
 
 
-def reply(answer: str, *cites: tuple[str, str]) -> str:
-    items = [{"n": n, "source": s, "quote": q} for n, (s, q) in enumerate(cites, start=1)]
-    return json.dumps({"answer": answer, "citations": items})
+def reply(answer: str) -> str:
+    return json.dumps({"answer": answer})
 
 
 @dataclass
@@ -108,21 +107,24 @@ MATRIX: dict[str, Fault] = {
         1,
         3.0,
     ),
-    "citation-to-unknown-source": Fault(
-        lambda q: [FakeReply(reply("It is a concern [1].", ("S9", q)))],
+    "citation-to-unknown-evidence": Fault(
+        lambda q: [FakeReply(reply(f"{q} [E9]."))],
         "could not be checked",
         1,
         3.0,
     ),
-    "misquoted-citation": Fault(
-        lambda q: [FakeReply(reply("It is a concern [1].", ("S1", "words never written")))],
+    "claim-its-evidence-does-not-hold": Fault(
+        lambda q: [FakeReply(reply("The force recorded 14 fraud victims last year [E1]."))],
         "could not be checked",
         1,
         3.0,
     ),
     "reply-cut-at-max-tokens": Fault(
         lambda q: [
-            FakeReply(reply(f"The inspector said {q} [1]", ("S1", q))[:-40], finish_reason="length")
+            FakeReply(
+                reply(f"{q} [E1]. Then the answer goes on and on, until the limit")[:-12],
+                finish_reason="length",
+            )
         ],
         None,
         1,
@@ -207,24 +209,20 @@ def test_fault_stream_breaks_half_way(
     """What the app streams: a broken stream gives a partial answer, never cacheable;
     cut before any citation arrived, the offline answer is shown instead."""
     engine = llm_engine(index_settings, server.base_url, embeddings)
-    text = reply(f"The inspector said {real_quote} [1]", ("S1", real_quote))
+    text = reply(f"{real_quote} [E1]. And more words follow here.")
     chunks = len(text) // 10
     server.script(
         FakeReply(text, chunk_chars=10, cut_after_chunks=3 if cut == "early" else chunks - 1)
     )
-    settings = engine.settings
-    passages = engine.gather(QUESTION, FORCE).passages
-    started = time.perf_counter()
-    stream = stream_answer(make_chat_model(settings, streaming=True), QUESTION, passages, settings)
-    shown = "".join(stream)
-    answer = checked_answer(QUESTION, stream.reply, offline, started)
+    shown: list[str] = []
+    answer = engine.ask(QUESTION, FORCE, on_text=shown.append)
     assert len(server.chat_requests) == 1 and shown
-    assert stream.reply.partial and "stream broke off" in stream.reply.problems[0]
     assert not is_cacheable(answer)
     if cut == "early":
         assert answer.mode == "offline" and answer.answer == offline.answer and answer.notice
     else:
         assert answer.mode == "llm" and answer.partial and len(answer.citations) == 1
+        assert answer.citations[0].quote == real_quote
 
 
 @pytest.mark.server
@@ -239,7 +237,7 @@ def test_fault_context_overflow_passages_are_trimmed_to_the_window(
     (body,) = server.chat_requests
     sent = sum(count_tokens(m["content"]) + 4 for m in body["messages"]) + 4
     assert sent <= 700 - 200
-    assert body["messages"][1]["content"].count("<source ") >= 1
+    assert re.search(r"^E1 ", body["messages"][1]["content"], re.MULTILINE)
     assert answer.abstained and is_cacheable(answer)  # a complete answer may be cached
 
 
@@ -251,5 +249,5 @@ def test_is_cacheable() -> None:
 
 
 def test_matrix_covers_the_issue() -> None:
-    issue = {"429", "500", "503", "refused", "slow", "not-json", "unknown-source", "overflows"}
+    issue = {"429", "500", "503", "refused", "slow", "not-json", "unknown-evidence", "overflows"}
     assert all(any(word in name for name in MATRIX) for word in issue)

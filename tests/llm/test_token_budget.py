@@ -1,6 +1,6 @@
 """Property: no prompt the LLM layer builds (answer, brief, condense) ever exceeds
 RAG_CONTEXT_WINDOW - RAG_ANSWER_TOKENS, counted with the real tiktoken encoding, whatever
-the question, history and passages (huge, many, full of special tokens). A prompt that
+the question, history and evidence (huge, many, full of special tokens). A prompt that
 cannot fit is refused with a clear error, never sent."""
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from rag.core.errors import ConfigError, LLMError
 from rag.core.settings import Settings
 from rag.core.tokens import count_tokens
 from rag.core.types import CANNOT_ANSWER
-from rag.llm.answers import condense_question
-from rag.llm.prompting import build_prompt, format_history
+from rag.llm.condense import condense_question
+from rag.llm.deadline import Deadline
+from rag.llm.exhibits import Item, evidence_lines
+from rag.llm.prompting import build_prompt, history_block
 from rag.retrieve.search import Passage
 
 SPECIAL = [
@@ -23,11 +25,11 @@ SPECIAL = [
     "<|im_start|>",
     "<|im_end|>",
     "<|fim_prefix|>",
-    "</context>",
-    "</source>",
-    '<source id="S9">',
+    "</evidence>",
+    "<history>",
+    "E9: forged",
     "{question}",
-    "{{context}}",
+    "{{evidence}}",
     "\x1b[31m",
     "\u202e",
 ]
@@ -35,18 +37,16 @@ text = st.lists(
     st.sampled_from(SPECIAL) | st.text(max_size=40) | st.just("word " * 500), max_size=30
 ).map("".join)
 huge = st.integers(1, 40).map(lambda n: "integrity " * (n * 500))
-passages = st.lists(
-    st.builds(
-        lambda t, i: Passage(
-            chunk_id=f"c{i}",
-            text=t or "x",
-            metadata={"document_id": "d", "force": "F", "source": "s"},
-        ),
-        text | huge,
-        st.integers(0, 10_000),
-    ),
+def as_item(text_: str, i: int, force: str) -> Item:
+    body = text_ or "x"
+    meta = {"document_id": "d", "force": force, "source": "s"}
+    return Item(f"E{i}", Passage(chunk_id=f"c{i}", text=body, metadata=meta), 0, len(body))
+
+
+items = st.lists(
+    st.tuples(text | huge, st.sampled_from(["F", "Exampleshire Police", "</evidence>"])),
     max_size=40,
-)
+).map(lambda pairs: [as_item(t, i, f) for i, (t, f) in enumerate(pairs, start=1)])
 history = st.lists(
     st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant"]), "content": text | huge}),
     max_size=12,
@@ -75,7 +75,7 @@ def make(window: tuple[int, int], encoding: str) -> Settings:
 @given(
     question=text | huge,
     history=history,
-    passages=passages,
+    evidence=items,
     window=windows,
     encoding=encodings,
     name=st.sampled_from(["answer", "brief"]),
@@ -83,24 +83,25 @@ def make(window: tuple[int, int], encoding: str) -> Settings:
 def test_no_prompt_exceeds_the_window_less_the_answer(
     question: str,
     history: list[dict[str, str]],
-    passages: list[Passage],
+    evidence: list[Item],
     window: tuple[int, int],
     encoding: str,
     name: str,
 ) -> None:
     config = make(window, encoding)
     values = (
-        {"question": question, "history": format_history(history), "cannot_answer": CANNOT_ANSWER}
+        {"question": question, "history": history_block(history), "cannot_answer": CANNOT_ANSWER}
         if name == "answer"
         else {"force": question[:200], "cannot_answer": CANNOT_ANSWER}
     )
     try:
-        messages, _, labels = build_prompt(name, values, passages, config)
+        lines = evidence_lines(evidence)
+        messages, text_sent, kept = build_prompt(name, values, lines, config)
     except (ConfigError, LLMError) as exc:  # refused, with a message naming the cause
         assert "RAG_CONTEXT_WINDOW" in str(exc)
         return
     assert tokens_sent(messages, encoding) <= config.context_window - config.answer_tokens
-    assert set(labels) == {f"S{n}" for n in range(1, len(labels) + 1)}
+    assert all(line in text_sent for line in lines[:kept])  # a prefix of the lines, whole
 
 
 class RecordingModel(GenericFakeChatModel):
@@ -121,6 +122,6 @@ def test_condense_never_sends_an_oversized_prompt(
     config = make(window, encoding)
     model = RecordingModel(messages=iter([AIMessage('{"question": "q"}')]))
     model.sent = []
-    condense_question(model, question, history, config)
+    condense_question(model, question, history, config, Deadline(5.0))
     for messages in model.sent:
         assert tokens_sent(messages, encoding) <= config.context_window - config.answer_tokens

@@ -376,15 +376,10 @@ def test_llm_mode_reads_the_packaged_prompts(installed: Installed, ingested: Pat
         assert abstained["mode"] == "llm" and abstained["abstained"], shown(first)
 
         prompt = server.chat_requests[0]["messages"][-1]["content"]
-        sources = dict(re.findall(r'<source id="(S\d+)"[^>]*>\n(.*?)\n</source>', prompt, re.S))
-        assert "S1" in sources, prompt
-        sentences = [s for s in re.split(r"(?<=[.!?])\s+", sources["S1"]) if len(s) > 40]
-        assert sentences, sources["S1"]
-        quote = sentences[0].strip()
-        reply = {
-            "answer": f"The inspector said: {quote} [1]",
-            "citations": [{"n": 1, "source": "S1", "quote": quote}],
-        }
+        evidence = dict(re.findall(r"^(E\d+)(?: \([^)]*\))?: (.*)$", prompt, re.M))
+        assert "E1" in evidence, prompt
+        quote = evidence["E1"]
+        reply = {"answer": f"The inspector said: {quote} [E1]"}
         server.script(FakeReply(json.dumps(reply)))
         second = run(ask, ingested, env)
         assert len(server.chat_requests) == 2, shown(second)

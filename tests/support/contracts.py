@@ -11,7 +11,8 @@ ANSWER_KEYS = {
     "usage",
     "latency_ms",
 }
-OPTIONAL_ANSWER_KEYS = {"partial", "notice"}  # additions beyond the contract
+# additions beyond the contract
+OPTIONAL_ANSWER_KEYS = {"partial", "notice", "unsupported_sentences"}
 CITATION_KEYS = {
     "n",
     "document_id",

@@ -1,0 +1,188 @@
+"""A model's answer checked sentence by sentence against the evidence it cites.
+
+The model cites evidence ids ("[E2]", "[E1, E3]", "[2]", "(E2)"); each sentence is kept
+only when it cites evidence that was shown and says nothing its evidence does not
+(:func:`rag.llm.support.check_support`). Kept sentences get ``[n]`` markers, numbered in
+order of first use, and each ``[n]`` is the cited sentence itself, verbatim: a quote is
+exact by construction. Removed sentences are counted; an answer left with none, or one
+that speaks of something other than what was asked where the offline engine found
+nothing to quote, becomes the offline answer with a notice.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rag.answer.citations import normalise
+from rag.core.tokens import count_tokens
+from rag.core.types import CANNOT_ANSWER, Answer, Citation, Usage
+from rag.llm.exhibits import Item
+from rag.llm.model_calls import Completion
+from rag.llm.parse import cut_repetition, parse_reply
+from rag.llm.support import REPORTING, check_support
+from rag.retrieve.variants import surface, units
+
+_ID = r"(?:e(?:vidence)?\s*)?\d{1,3}"
+MARKERS = re.compile(
+    rf"\s*(?:\[\s*({_ID}(?:\s*(?:,|;|&|and)\s*{_ID})*)\s*\]|\(\s*(e\s*\d{{1,3}})\s*\))",
+    re.IGNORECASE,
+)
+_BARE_ID = re.compile(r"(?<![\w-])E(\d{1,3})\b")
+_MARKS_AFTER_STOP = re.compile(rf"([.!?])((?:{MARKERS.pattern})+)", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+MIN_FOCUS = 0.5  # where offline found nothing: share of the question its evidence must cover
+
+
+@dataclass
+class Checked:
+    """The answer's kept sentences with ``[n]`` markers, their citations, and the rest."""
+
+    text: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (sentence, why)
+    dropped: int = 0  # evidence ids cited but not shown (unknown, or in removed sentences)
+    cited: list[Item] = field(default_factory=list)
+    order: dict[int, int] = field(default_factory=dict)  # evidence number -> its [n]
+
+    def number(self, item: Item) -> int:
+        """The [n] of ``item``, given the next number (and a citation) when it has none."""
+        key = int(item.id[1:])
+        if key not in self.order:
+            self.order[key] = len(self.order) + 1
+            self.citations.append(item.citation(self.order[key]))
+            self.cited.append(item)
+        return self.order[key]
+
+
+def ids_in(sentence: str) -> list[int]:
+    found: list[int] = []
+    for match in MARKERS.finditer(sentence):
+        found += [int(n) for n in re.findall(r"\d+", match.group(1) or match.group(2))]
+    found += [int(n) for n in _BARE_ID.findall(MARKERS.sub("", sentence))]
+    return list(dict.fromkeys(found))
+
+
+def claim_of(sentence: str) -> str:
+    """The sentence without its markers or bare ids."""
+    text = " ".join(_BARE_ID.sub("", MARKERS.sub("", sentence)).split())
+    text = re.sub(r"\s+([.!?,;:])", r"\1", text)
+    return re.sub(r"([.!?])[.!?]+$", r"\1", text)
+
+
+def sentences_of(text: str) -> list[str]:
+    """Sentences, each with the markers a model put after its full stop ("X. [E1]")."""
+    moved = _MARKS_AFTER_STOP.sub(lambda m: f" {m.group(2).strip()}{m.group(1)}", text.strip())
+    return [s.strip() for s in _SENTENCE.split(moved) if s.strip()]
+
+
+def check_answer(text: str, items: Sequence[Item]) -> Checked:
+    by_number = {int(item.id[1:]): item for item in items}
+    out = Checked()
+    kept: list[str] = []
+    for sentence in sentences_of(text):
+        ids = ids_in(sentence)
+        shown = [by_number[i] for i in ids if i in by_number]
+        unknown = [i for i in ids if i not in by_number]
+        claim = claim_of(sentence)
+        if not ids:
+            out.removed.append((claim, "cites no evidence"))
+            continue
+        if not shown:
+            out.removed.append((claim, f"cites E{unknown[0]}, which was not shown"))
+            out.dropped += len(unknown)
+            continue
+        verdict = check_support(claim, [item.text for item in shown])
+        if not verdict.supported:
+            out.removed.append((claim, verdict.reason or "unsupported"))
+            out.dropped += len(ids)
+            continue
+        out.dropped += len(unknown)
+        markers = "".join(f" [{out.number(item)}]" for item in shown)
+        body, stop = (claim[:-1], claim[-1]) if claim[-1:] in ".!?" else (claim, ".")
+        kept.append(f"{body}{markers}{stop}")
+    out.text = " ".join(kept)
+    return out
+
+
+def focus(question: str, texts: Sequence[str], idf: Mapping[str, float]) -> float:
+    """How much of what the question asks (its terms, weighted by how rare they are in the
+    documents; a term they never use weighs twice the rarest they do) the texts speak of."""
+    asked = [u for u in dict.fromkeys(units(question)) if u not in REPORTING]
+    if not asked:
+        return 1.0
+    unknown = 2 * max(idf.values(), default=1.0)
+    weight = {u: idf.get(u, unknown) for u in asked}
+    have = surface(" ".join(texts))
+    return sum(w for u, w in weight.items() if u in have) / (sum(weight.values()) or 1.0)
+
+
+@dataclass
+class Attempt:
+    """What the chain asked and got: for the answer, the audit log and its usage."""
+
+    question: str
+    items: list[Item]
+    prompt: str
+    completion: Completion
+    encoding: str
+    started: float
+    idf: Mapping[str, float] = field(default_factory=dict)
+
+
+def usage_of(attempt: Attempt) -> Usage:
+    usage = attempt.completion.usage
+    if usage:  # the server's own count beats our estimate
+        return Usage(
+            prompt_tokens=int(usage.get("input_tokens") or 0),
+            completion_tokens=int(usage.get("output_tokens") or 0),
+        )
+    return Usage(
+        prompt_tokens=count_tokens(attempt.prompt, attempt.encoding),
+        completion_tokens=count_tokens(attempt.completion.raw, attempt.encoding),
+    )
+
+
+def verified_answer(
+    attempt: Attempt, offline: Answer, fallback: Callable[[str, dict[str, object]], Answer]
+) -> Answer:
+    """The model's answer, checked; ``fallback(notice, changes)`` (the offline answer with a
+    notice) when nothing it says survives the checks."""
+    parsed = parse_reply(attempt.completion.raw)
+    text: str = parsed["answer"]
+    partial = attempt.completion.cut_off is not None or not parsed["complete"]
+    looped = cut_repetition(text)
+    if looped is not None:
+        text, partial = looped, True
+    usage = usage_of(attempt)
+    latency = round((time.perf_counter() - attempt.started) * 1000, 2)
+    base = {"question": offline.question, "mode": "llm", "usage": usage, "latency_ms": latency}
+    if not text or normalise(claim_of(text)).startswith(normalise(CANNOT_ANSWER)):
+        return Answer(**base, answer=CANNOT_ANSWER, abstained=True, partial=partial)
+    checked = check_answer(text, attempt.items)
+    counts = {"dropped_citations": checked.dropped, "unsupported_sentences": len(checked.removed)}
+    if not checked.citations:
+        why = checked.removed[0][1] if checked.removed else "no answer text"
+        notice = (
+            f"The model's answer could not be checked against the documents "
+            f"({len(checked.removed)} sentence(s) removed; first: {why}), so the offline "
+            "answer is shown."
+        )
+        return fallback(notice, {**counts, "usage": usage})
+    cited = [item.text for item in checked.cited]
+    if offline.abstained and focus(attempt.question, cited, attempt.idf) < MIN_FOCUS:
+        notice = (
+            "The model answered from evidence that does not speak of what was asked, "
+            "so the offline answer is shown."
+        )
+        return fallback(notice, {**counts, "usage": usage})
+    return Answer(
+        **base,
+        answer=checked.text,
+        abstained=False,
+        citations=checked.citations,
+        partial=partial,
+        **counts,
+    )

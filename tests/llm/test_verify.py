@@ -1,0 +1,73 @@
+"""Reading a model's answer sentence by sentence: the evidence ids it cites, in the shapes
+small models write them, and the kept sentences renumbered with the cited sentence as the
+quote. Force names are fictional."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.llm.exhibits import Item
+from rag.llm.verify import check_answer, claim_of, ids_in, sentences_of
+from rag.retrieve.search import Passage
+
+FORCE = "Exampleshire Police"
+TEXTS = [
+    "I judge the force to be good at preventing crime and anti-social behaviour.",
+    "The force needs to improve the supervision of its investigations.",
+    "Exampleshire Police has 214 PCSOs.",
+]
+
+
+def items() -> list[Item]:
+    out = []
+    for n, text in enumerate(TEXTS, start=1):
+        meta = {"document_id": "d", "source": "exampleshire.txt", "force": FORCE, "char_start": 100}
+        out.append(Item(f"E{n}", Passage(chunk_id=f"c{n}", text=text, metadata=meta), 0, len(text)))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ids"),
+    [
+        ("Good at crime [E1].", [1]),
+        ("Good at crime [e1] [E3].", [1, 3]),
+        ("Good at crime [E1, E3].", [1, 3]),
+        ("Good at crime [E1; 3 and E2].", [1, 3, 2]),
+        ("Good at crime [1].", [1]),
+        ("Good at crime (E2).", [2]),
+        ("Good at crime, as E2 says.", [2]),
+        ("Good at crime [Evidence 3].", [3]),
+        ("Good at crime.", []),
+        ("Good at crime [see above].", []),
+    ],
+)
+def test_ids_in_the_shapes_models_write(sentence: str, ids: list[int]) -> None:
+    assert ids_in(sentence) == ids
+
+
+def test_markers_after_the_full_stop_belong_to_that_sentence() -> None:
+    assert sentences_of("One thing. [E1] Another thing [E2]. A third.[E3][E1]") == [
+        "One thing [E1].",
+        "Another thing [E2].",
+        "A third [E3][E1].",
+    ]
+    assert claim_of("A third [E3][E1]..") == "A third."
+
+
+def test_kept_sentences_are_renumbered_and_quote_their_evidence() -> None:
+    text = (
+        "Exampleshire Police has 214 PCSOs [E3]. It is good at preventing crime [E1][E3]. "
+        "It is outstanding at everything [E2]. It invented this [E7]. No citation here."
+    )
+    checked = check_answer(text, items())
+    assert checked.text == (
+        "Exampleshire Police has 214 PCSOs [1]. It is good at preventing crime [2] [1]."
+    )
+    assert [(c.n, c.quote) for c in checked.citations] == [(1, TEXTS[2]), (2, TEXTS[0])]
+    assert all(c.force == FORCE and c.char_start == 100 for c in checked.citations)
+    assert [why for _, why in checked.removed] == [
+        "states the grade 'outstanding', which its evidence does not",
+        "cites E7, which was not shown",
+        "cites no evidence",
+    ]
+    assert checked.dropped == 2  # E2 of the removed sentence, and the unknown E7
