@@ -74,6 +74,16 @@ METRICS: dict[str, MetricInfo] = {
         False,
         "tokens",
     ),
+    "model_answer_share": MetricInfo(
+        "Model answer share",
+        "share of answers (and refusals) the model gave, not the offline fallback (0 offline)",
+    ),
+    "unsupported_per_answer": MetricInfo(
+        "Unsupported sentences",
+        "mean model sentences removed per answer: their cited evidence did not hold them",
+        False,
+        "sentences",
+    ),
     "faithfulness": MetricInfo(
         "Faithfulness (judged)", "LLM judge: answer's claims supported by retrieved passages"
     ),
@@ -118,6 +128,8 @@ class CaseRecord(BaseModel):
     latency_ms: float = 0.0
     answer_tokens: int = 0
     llm_tokens: int = 0
+    answered_by: str = "offline"  # the answer's mode: "llm" when the model's answer was shown
+    unsupported_sentences: int = 0
     faithfulness: float | None = None
     relevance: float | None = None
     judge_note: str | None = None
@@ -208,6 +220,8 @@ class CaseResult:
             latency_ms=answer.latency_ms,
             answer_tokens=count_tokens(answer.answer, encoding),
             llm_tokens=answer.usage.prompt_tokens + answer.usage.completion_tokens,
+            answered_by=answer.mode,
+            unsupported_sentences=answer.unsupported_sentences,
             notice=answer.notice,
         )
 
@@ -240,6 +254,8 @@ def summarise(
         "latency_p95_ms": metrics.percentile(latencies, 95) if latencies else None,
         "tokens_per_answer": avg("answer_tokens", records),
         "llm_tokens_per_answer": avg("llm_tokens", records),
+        "model_answer_share": metrics.mean([float(r.answered_by == "llm") for r in records]),
+        "unsupported_per_answer": avg("unsupported_sentences", records),
         "faithfulness": avg("faithfulness", records),
         "relevance": avg("relevance", records),
     }

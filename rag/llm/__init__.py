@@ -1,3 +1,4 @@
-"""LLM mode: a chat model writes answers and briefings from the retrieved evidence; prompts
-are files in prompts/; every citation goes through the answer stage's checks. Uses answer
-and below (a chat model and a retrieval function, never the engine)."""
+"""LLM mode: a chat model writes answers and briefings from numbered evidence sentences it
+cites by id; the code attaches the cited sentences as quotes and keeps only what they
+support. The answer chain (``chain.py``) is a LangChain Runnable; prompts are files in
+prompts/. Uses answer and below (a chat model and a retrieval object, never the engine)."""

@@ -201,6 +201,21 @@ def test_summarise_known_figures() -> None:
     assert summary["latency_p95_ms"] == 40.0
     assert summary["tokens_per_answer"] == 12.5
     assert summary["faithfulness"] is None and summary["relevance"] is None
+    assert summary["model_answer_share"] == 0.0 and summary["unsupported_per_answer"] == 0.0
+
+
+def test_model_answer_share_and_unsupported_sentences() -> None:
+    """LLM mode: how many answers the model gave (not the offline fallback), and how many of
+    its sentences the support check removed."""
+    by_model = _answer("Within 14 minutes [1].", [GOLD]).model_copy(
+        update={"mode": "llm", "unsupported_sentences": 2}
+    )
+    fallback = _answer("Within 14 minutes.", [], notice="the model failed")
+    records = [CaseResult(_case(), a, []).record() for a in (by_model, fallback)]
+    pairs = [(r.answered_by, r.unsupported_sentences) for r in records]
+    assert pairs == [("llm", 2), ("offline", 0)]
+    summary = summarise(records)
+    assert summary["model_answer_share"] == 0.5 and summary["unsupported_per_answer"] == 1.0
 
 
 def test_tag_metrics() -> None:
