@@ -89,6 +89,6 @@ def supported(finding: Finding, by_number: dict[int, Item], checked: Checked) ->
     numbers = list(dict.fromkeys([*finding.citations, *ids_in(finding.text)]))
     shown = [by_number[n] for n in numbers if n in by_number]
     text = claim_of(finding.text)
-    if not shown or not check_support(text, [item.text for item in shown]).supported:
+    if not shown or not check_support(text, [item.support for item in shown]).supported:
         return None
     return Finding(text=text, citations=[checked.number(item) for item in shown])

@@ -131,16 +131,9 @@ class CheckedAnswer(Runnable[dict[str, Any], Answer | str]):
         **kwargs: Any,
     ) -> Iterator[Answer | str]:
         state: dict[str, Any] = {}
-        reply: Completion | None = None
         for chunk in input:
-            for key, value in chunk.items():
-                if key != "reply":
-                    state[key] = value
-                elif isinstance(value, str):
-                    yield value
-                else:
-                    reply = value
-        yield self.answer(state, reply)
+            yield from self._take(chunk, state)
+        yield self.answer(state, state.get("reply"))
 
     def stream(
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
@@ -153,9 +146,22 @@ class CheckedAnswer(Runnable[dict[str, Any], Answer | str]):
         config: RunnableConfig | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[Answer | str]:
-        chunks = [chunk async for chunk in input]  # the state, then the reply's deltas
-        for item in self.transform(iter(chunks), config):
-            yield item
+        state: dict[str, Any] = {}
+        async for chunk in input:  # the state, then the reply's deltas as they arrive
+            for delta in self._take(chunk, state):
+                yield delta
+        yield self.answer(state, state.get("reply"))
+
+    @staticmethod
+    def _take(chunk: dict[str, Any], state: dict[str, Any]) -> list[str]:
+        """Keep a chunk's state in ``state``; its answer text, if it is a reply delta."""
+        deltas = []
+        for key, value in chunk.items():
+            if key == "reply" and isinstance(value, str):
+                deltas.append(value)
+            else:
+                state[key] = value  # the Completion (or None) ends up under "reply"
+        return deltas
 
 
 def answer_prompt(

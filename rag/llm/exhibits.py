@@ -48,6 +48,13 @@ class Item:
     def text(self) -> str:
         return self.passage.text[self.start : self.end]
 
+    @property
+    def support(self) -> str:
+        """What the item tells the model: its sentence and the force it is about (a claim may
+        name the force the evidence line names)."""
+        force = self.passage.force
+        return f"{force}: {self.text}" if force else self.text
+
     def citation(self, n: int) -> Citation:
         return citation_for(Sentence(self.passage, self.start, self.end), n)
 

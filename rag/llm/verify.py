@@ -32,6 +32,7 @@ MARKERS = re.compile(
 )
 _BARE_ID = re.compile(r"(?<![\w-])E(\d{1,3})\b")
 _MARKS_AFTER_STOP = re.compile(rf"([.!?])((?:{MARKERS.pattern})+)", re.IGNORECASE)
+_LINE_LABEL = re.compile(r"^\s*\[?E\d{1,3}\]?\s*(?:\([^)]*\))?\s*:\s*", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
 MIN_FOCUS = 0.5  # where offline found nothing: share of the question its evidence must cover
 
@@ -66,8 +67,9 @@ def ids_in(sentence: str) -> list[int]:
 
 
 def claim_of(sentence: str) -> str:
-    """The sentence without its markers or bare ids."""
-    text = " ".join(_BARE_ID.sub("", MARKERS.sub("", sentence)).split())
+    """The sentence without its markers, bare ids or a copied line label ("E3 (Force): ")."""
+    text = _LINE_LABEL.sub("", sentence)
+    text = " ".join(_BARE_ID.sub("", MARKERS.sub("", text)).split())
     text = re.sub(r"\s+([.!?,;:])", r"\1", text)
     return re.sub(r"([.!?])[.!?]+$", r"\1", text)
 
@@ -94,7 +96,7 @@ def check_answer(text: str, items: Sequence[Item]) -> Checked:
             out.removed.append((claim, f"cites E{unknown[0]}, which was not shown"))
             out.dropped += len(unknown)
             continue
-        verdict = check_support(claim, [item.text for item in shown])
+        verdict = check_support(claim, [item.support for item in shown])
         if not verdict.supported:
             out.removed.append((claim, verdict.reason or "unsupported"))
             out.dropped += len(ids)

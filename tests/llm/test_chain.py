@@ -313,3 +313,21 @@ def test_a_briefing_with_nothing_supported_is_the_offline_one(engine: Engine) ->
     briefing = Engine(engine.settings, embeddings=engine.embeddings, chat_model=model).brief(CAMBS)
     assert briefing.mode == "offline" and briefing.paragraph == offline.paragraph
     assert "could not be checked" in (briefing.notice or "")
+
+
+def test_astream_hands_on_the_text_while_the_model_is_still_writing(engine: Engine) -> None:
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    text = answer("The inspector is concerned about integrity and staff corruption [E1].")
+    slow = FakeListChatModel(responses=[text], sleep=0.005)  # LangChain's fake: 5 ms a character
+    chain = chain_with(engine, slow)
+
+    async def timed() -> list[tuple[float, Any]]:
+        loop = asyncio.get_running_loop()
+        request = {"question": INTEGRITY, "force": CAMBS, "history": []}
+        return [(loop.time(), item) async for item in chain.astream(request)]
+
+    arrivals = asyncio.run(timed())
+    first_text = next(t for t, item in arrivals if isinstance(item, str))
+    assert isinstance(arrivals[-1][1], Answer) and arrivals[-1][1].mode == "llm"
+    assert arrivals[-1][0] - first_text > 0.1  # text arrived well before the answer was done

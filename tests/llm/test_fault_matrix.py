@@ -251,3 +251,22 @@ def test_is_cacheable() -> None:
 def test_matrix_covers_the_issue() -> None:
     issue = {"429", "500", "503", "refused", "slow", "not-json", "unknown-evidence", "overflows"}
     assert all(any(word in name for name in MATRIX) for word in issue)
+
+
+@pytest.mark.server
+def test_fault_slow_server_while_streaming_falls_back_within_the_deadline(
+    server: FakeOpenAIServer,
+    index_settings: Settings,
+    embeddings: OfflineEmbeddings,
+    offline: Answer,
+) -> None:
+    """The app's path (the chain's stream): the same one deadline, the same fallback."""
+    engine = llm_engine(index_settings, server.base_url, embeddings, llm_timeout_s=0.3)
+    server.script(*[FakeReply(reply("x"), delay_s=5)] * 3)
+    shown: list[str] = []
+    started = time.monotonic()
+    answer = engine.ask(QUESTION, FORCE, on_text=shown.append)
+    elapsed = time.monotonic() - started
+    assert elapsed < 0.3 + 2 and len(server.chat_requests) == 1 and shown == []
+    assert answer.mode == "offline" and answer.answer == offline.answer
+    assert "timed out after 0.3 s" in (answer.notice or "") and not is_cacheable(answer)

@@ -71,3 +71,19 @@ def test_kept_sentences_are_renumbered_and_quote_their_evidence() -> None:
         "cites no evidence",
     ]
     assert checked.dropped == 2  # E2 of the removed sentence, and the unknown E7
+
+
+def test_a_claim_may_name_the_force_its_evidence_line_names() -> None:
+    checked = check_answer(
+        "Exampleshire Police needs to improve the supervision of investigations [E2]. "
+        "Northmoor Constabulary needs to improve the supervision of investigations [E2].",
+        items(),
+    )
+    assert len(checked.citations) == 1 and checked.removed[0][1].startswith("names 'Northmoor'")
+
+
+def test_a_copied_evidence_line_is_its_own_sentence() -> None:
+    """Small models copy the line, id and force label included."""
+    checked = check_answer(f"E3 ({FORCE}): {TEXTS[2]}", items())
+    assert [c.quote for c in checked.citations] == [TEXTS[2]] and not checked.removed
+    assert checked.text == "Exampleshire Police has 214 PCSOs [1]."
