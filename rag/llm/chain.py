@@ -116,7 +116,6 @@ class CheckedAnswer(Runnable[dict[str, Any], Answer | str]):
             completion=reply,
             encoding=self.settings.encoding,
             started=state["started"],
-            idf=state["evidence"].vocabulary,
         )
 
         def fallback(notice: str, changes: dict[str, object]) -> Answer:

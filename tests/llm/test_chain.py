@@ -138,13 +138,15 @@ def test_the_model_may_say_the_documents_do_not_say(engine: Engine) -> None:
     assert result.abstained and result.mode == "llm" and result.citations == []
 
 
-def test_an_answer_about_something_else_where_offline_found_nothing(engine: Engine) -> None:
+def test_where_the_offline_engine_abstains_the_model_may_only_agree(engine: Engine) -> None:
     question = "What is the chief constable's salary?"
     offline = engine.ask(question, CAMBS, mode="offline")
     assert offline.abstained
     result = ask(engine, fake(lambda e: answer(f"{e['E1']} [E1].")), question)
     assert result.abstained and result.mode == "offline"
-    assert "does not speak of what was asked" in (result.notice or "")
+    assert "does not answer the question" in (result.notice or "")
+    agrees = ask(engine, fake(lambda e: answer(CANNOT_ANSWER)), question)
+    assert agrees.abstained and agrees.mode == "llm" and agrees.notice is None
 
 
 def test_no_evidence_means_no_model_call(engine: Engine) -> None:

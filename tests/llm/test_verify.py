@@ -87,3 +87,18 @@ def test_a_copied_evidence_line_is_its_own_sentence() -> None:
     checked = check_answer(f"E3 ({FORCE}): {TEXTS[2]}", items())
     assert [c.quote for c in checked.citations] == [TEXTS[2]] and not checked.removed
     assert checked.text == "Exampleshire Police has 214 PCSOs [1]."
+
+
+def test_a_sentence_without_ids_is_checked_against_the_next_ones_evidence() -> None:
+    """Models often cite once after two sentences taken from one piece of evidence."""
+    checked = check_answer(
+        "The force needs to improve. The supervision of its investigations is weak [E2]. "
+        "It has invented a new unit. It has 214 PCSOs [E3].",
+        items(),
+    )
+    assert checked.text == (
+        "The force needs to improve [1]. The supervision of its investigations is weak [1]. "
+        "It has 214 PCSOs [2]."
+    )
+    assert [why for _, why in checked.removed] == ["only 0% of its key terms are in its evidence"]
+    assert checked.dropped == 0  # the removed sentence cited nothing itself
