@@ -5,6 +5,7 @@ back to the offline answer within the deadline, not after timeout x attempts.
 Retries are ours, not the openai client's (whose retries each get a full timeout): only
 a rate limit (429), a server error (5xx) or a refused connection is tried again, and only
 while the deadline leaves time for it. A timeout is not retried: it has spent the time.
+The answer chain makes one :class:`Deadline` per answer and hands it to every call.
 """
 
 from __future__ import annotations

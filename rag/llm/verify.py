@@ -46,7 +46,6 @@ class Checked:
     citations: list[Citation] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)  # (sentence, why)
     dropped: int = 0  # evidence ids cited but not shown (unknown, or in removed sentences)
-    cited: list[Item] = field(default_factory=list)
     order: dict[int, int] = field(default_factory=dict)  # evidence number -> its [n]
 
     def number(self, item: Item) -> int:
@@ -55,7 +54,6 @@ class Checked:
         if key not in self.order:
             self.order[key] = len(self.order) + 1
             self.citations.append(item.citation(self.order[key]))
-            self.cited.append(item)
         return self.order[key]
 
 
