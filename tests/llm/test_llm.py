@@ -587,3 +587,25 @@ def test_retry_policy() -> None:
     assert not retryable(openai.APITimeoutError(request=request))  # the time is spent
 
 
+
+
+def test_text_addressed_to_a_model_is_never_shown_as_evidence() -> None:
+    from rag.llm.exhibits import addressed_to_a_model, numbered
+    from tests.support.hostile import HOSTILE_KINDS, TRUE_FINDING
+
+    speaking = {
+        "ignore-instructions",
+        "fake-system-turn",
+        "fake-assistant-turn",
+        "close-context-tag",
+        "reveal-system-prompt",
+        "rot13-payload",
+        "special-tokens",
+        "split-payload-part-2",
+    }
+    assert {k for k, text in HOSTILE_KINDS.items() if addressed_to_a_model(text)} == speaking
+    for finding in (TRUE_FINDING, PLEASED, IMPROVE, GRADED, "The force ignored the rules."):
+        assert not addressed_to_a_model(finding)
+    hostile = HOSTILE_KINDS["ignore-instructions"]
+    spans = [(passage(t, n), 0, len(t)) for n, t in enumerate([hostile, PLEASED], start=1)]
+    assert [i.text for i in numbered(spans)] == [PLEASED]
