@@ -150,7 +150,10 @@ def verified_answer(
     usage = usage_of(attempt)
     latency = round((time.perf_counter() - attempt.started) * 1000, 2)
     base = {"question": offline.question, "mode": "llm", "usage": usage, "latency_ms": latency}
-    if not text or normalise(claim_of(text)).startswith(normalise(CANNOT_ANSWER)):
+    if not text.strip():  # nothing readable is no refusal: the offline answer stands
+        notice = "The model's reply had no answer text, so the offline answer is shown."
+        return fallback(notice, {"usage": usage})
+    if normalise(claim_of(text)).startswith(normalise(CANNOT_ANSWER)):
         return Answer(**base, answer=CANNOT_ANSWER, abstained=True, partial=partial)
     checked = check_answer(text, attempt.items)
     counts = {"dropped_citations": checked.dropped, "unsupported_sentences": len(checked.removed)}

@@ -133,6 +133,14 @@ def test_the_example_text_copied_from_the_prompt_is_not_an_answer(engine: Engine
     assert result.mode == "offline" and result.notice
 
 
+@pytest.mark.parametrize("reply", ['{"E1": "a reply without an answer"}', "", '{"answer": ""}'])
+def test_a_reply_without_answer_text_is_no_refusal(engine: Engine, reply: str) -> None:
+    offline = engine.ask(INTEGRITY, CAMBS, mode="offline")
+    result = ask(engine, fake(lambda e: reply))
+    assert result.mode == "offline" and result.answer == offline.answer
+    assert "no answer text" in (result.notice or "")
+
+
 def test_the_model_may_say_the_documents_do_not_say(engine: Engine) -> None:
     result = ask(engine, fake(lambda e: answer(CANNOT_ANSWER)))
     assert result.abstained and result.mode == "llm" and result.citations == []
