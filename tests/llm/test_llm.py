@@ -609,3 +609,20 @@ def test_text_addressed_to_a_model_is_never_shown_as_evidence() -> None:
     hostile = HOSTILE_KINDS["ignore-instructions"]
     spans = [(passage(t, n), 0, len(t)) for n, t in enumerate([hostile, PLEASED], start=1)]
     assert [i.text for i in numbered(spans)] == [PLEASED]
+
+
+def test_evidence_that_leans_on_the_sentence_before_is_shown_with_it() -> None:
+    from rag.llm.exhibits import answer_items
+    from rag.retrieve.evidence import Sentence
+
+    text = (
+        "The force has a backlog of 300 digital devices awaiting examination. "
+        "This is a cause of concern. Neighbourhood officers patrol the town centre on foot daily."
+    )
+    p = passage(text, 4)
+    second = text.index("This is")
+    third = text.index("Neighbourhood")
+    sentences = [Sentence(p, second, third - 1), Sentence(p, third, len(text))]
+    items = answer_items(sentences, [], per_force=False, encoding="cl100k_base")
+    assert items[0].text == text[: third - 1]  # one verbatim stretch: the fact and its verdict
+    assert items[1].text.startswith("Neighbourhood") and [i.id for i in items] == ["E1", "E2"]
