@@ -329,6 +329,9 @@ def main() -> None:
                     f"cold start (rag ask wall) @100k {mode}", big["cold"]["wall_s"], "<=", 2.0, "s"
                 )
             )
+            targets.append(  # start-up alone: until the first search can run
+                target(f"warm start @100k {mode}", big["warm"]["start_s"], "<=", 2.0, "s")
+            )
             targets.append(
                 target(
                     f"warm answer p50 @100k {mode}",
