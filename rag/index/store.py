@@ -28,17 +28,17 @@ from rag.core.errors import IndexMismatch, RagError
 from rag.core.types import Chunk
 from rag.index.chunk_reads import ChunkReads
 from rag.index.lexical_store import LexicalStore, Lexicon
-from rag.index.registry import CHUNK_IDS, DocumentRecord, source_key
+from rag.index.registry import DocumentRecord, source_key
 from rag.index.registry_copy import RegistryCopies
+from rag.index.registry_reads import HEAD_ID, RegistryReads
 
 SCHEMA_VERSION = 1
 T = TypeVar("T")
 _DUMMY_VECTOR = [0.0]  # registry records carry no meaningful embedding
-HEAD_ID = "head"
 _REOPENING = threading.Lock()  # the registry's head record (never a source key: those start "src-")
 
 
-class IndexStore(ChunkReads):
+class IndexStore(ChunkReads, RegistryReads):
     """Chunks with embeddings, plus the registry of live documents."""
 
     def __init__(
@@ -148,62 +148,6 @@ class IndexStore(ChunkReads):
             registry = client.get_collection(self.registry.name)
             self.client, self.chunks, self.registry = client, chunks, registry
 
-    def documents(self, with_text: bool = False) -> list[DocumentRecord]:
-        """Every live document, read from the registry itself (what writers and the
-        doctor need; a reader starts faster with :meth:`live_documents`)."""
-        return self._records(self._ids(), with_text)[1]
-
-    def live_documents(self) -> list[DocumentRecord]:
-        """Every live document, from this machine's copy of the registry when the head
-        stamp and the ids say it is current, else read and copied (``registry_copy``)."""
-        stamp = self._stamp()  # before the ids: a copy is never older than its stamp
-        ids = self._ids()
-        saved = self.copies.load(stamp, ids) if stamp else None
-        if saved is not None:
-            with contextlib.suppress(KeyError, TypeError, ValueError):  # a foreign file
-                return _parsed(saved)
-        ids, records = self._records(ids, with_text=False)
-        if stamp:
-            # without the chunk ids: every reader loads the copy, only a BM25 build needs them
-            self.copies.save(stamp, ids, [_without_chunk_ids(r.metadata()) for r in records])
-        return records
-
-    def document(self, source: str, with_text: bool = False) -> DocumentRecord | None:
-        _, records = self._records([source_key(source)], with_text)
-        return records[0] if records else None
-
-    def stamped(self) -> bool:
-        """Whether the registry has a head stamp (an index from before it has none until
-        its next write, or ``rag doctor --repair``)."""
-        return self._stamp() is not None
-
-    def _stamp(self) -> str | None:
-        got = self.read(lambda: self.registry.get(ids=[HEAD_ID], include=["metadatas"]))
-        return str(got["metadatas"][0].get("stamp")) if got["ids"] else None
-
-    def _ids(self) -> list[str]:
-        got = self.read(lambda: self.registry.get(include=[]))
-        return [i for i in got["ids"] if i != HEAD_ID]
-
-    def _records(
-        self, ids: list[str], with_text: bool, page: int = 500
-    ) -> tuple[list[str], list[DocumentRecord]]:
-        """(ids found, their records by source): a page of ids at a time, as one large
-        read costs Chroma's core memory it keeps; a record removed meanwhile is not found."""
-        include: list[Any] = ["metadatas", "documents"] if with_text else ["metadatas"]
-        found: list[str] = []
-        records: list[DocumentRecord] = []
-        for start in range(0, len(ids), page):
-            part = ids[start : start + page]
-            got = self.read(lambda part=part: self.registry.get(ids=part, include=include))
-            texts = got.get("documents") or [None] * len(got["ids"])
-            found += got["ids"]
-            records += [
-                DocumentRecord.from_chroma(dict(m), t)
-                for m, t in zip(got["metadatas"] or [], texts, strict=True)
-            ]
-        return found, sorted(records, key=lambda r: r.source)
-
     def lexicon(self, records: Sequence[DocumentRecord]) -> Lexicon:
         """The BM25 index of exactly these (live) documents, built if nobody has yet."""
         return self.lexical.open(records, self.texts_of_documents)
@@ -301,11 +245,3 @@ class IndexStore(ChunkReads):
 
 def _new_stamp() -> dict[str, Any]:
     return {"stamp": uuid.uuid4().hex}
-
-
-def _without_chunk_ids(meta: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in meta.items() if k != CHUNK_IDS}
-
-
-def _parsed(metadatas: Sequence[dict[str, Any]]) -> list[DocumentRecord]:
-    return sorted((DocumentRecord.from_chroma(m, None) for m in metadatas), key=lambda r: r.source)

@@ -98,9 +98,7 @@ def complete(
 ) -> Completion:
     """The model's reply within ``deadline`` (retried as it allows); failures -> LLMError."""
     try:
-        message = call_within(
-            deadline, lambda left: model.invoke(messages, config, timeout=left)
-        )
+        message = call_within(deadline, lambda left: model.invoke(messages, config, timeout=left))
     except openai.APIError as exc:
         raise llm_error(model, exc, deadline) from exc
     finish = message.response_metadata.get("finish_reason")

@@ -46,9 +46,13 @@ _NUMBER_WORDS = {
         "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 } | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "dozen": "12"}
-_OPENERS = STOPWORDS | REPORTING | frozenset(
-    "however additionally furthermore moreover yes in according although while this these "  # noqa: SIM905
-    "there it its they their overall also".split()
+_OPENERS = (
+    STOPWORDS
+    | REPORTING
+    | frozenset(
+        "however additionally furthermore moreover yes in according although while this these "  # noqa: SIM905
+        "there it its they their overall also".split()
+    )
 )
 _DIGITS = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")

@@ -192,8 +192,11 @@ def test_batch_and_async_forms(engine: Engine) -> None:
     chain = chain_with(engine, model)
     requests = [
         {"question": INTEGRITY, "force": CAMBS, "history": []},
-        {"question": "How does the force support victims of domestic abuse?", "force": CAMBS,
-         "history": []},
+        {
+            "question": "How does the force support victims of domestic abuse?",
+            "force": CAMBS,
+            "history": [],
+        },
     ]
     batch = chain.batch(requests)
     assert [a.mode for a in batch] == ["llm", "llm"] and batch[0].answer != batch[1].answer
@@ -263,9 +266,11 @@ def test_a_follow_up_is_rewritten_and_searched_again(engine: Engine) -> None:
 def test_a_rewrite_that_adds_what_the_conversation_never_said_is_not_used(engine: Engine) -> None:
     history = [{"role": "user", "content": "What did the inspector say about Cambridgeshire?"}]
     model = fake(
-        lambda e: '{"question": "Why did Wessex Constabulary lose 300 officers?"}'
-        if not e
-        else answer(f"{e['E1']} [E1].")
+        lambda e: (
+            '{"question": "Why did Wessex Constabulary lose 300 officers?"}'
+            if not e
+            else answer(f"{e['E1']} [E1].")
+        )
     )
     request = {"question": "And staffing?", "force": None, "history": history}
     chain_with(engine, model).invoke(request)

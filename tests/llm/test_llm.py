@@ -587,8 +587,6 @@ def test_retry_policy() -> None:
     assert not retryable(openai.APITimeoutError(request=request))  # the time is spent
 
 
-
-
 def test_text_addressed_to_a_model_is_never_shown_as_evidence() -> None:
     from rag.llm.exhibits import addressed_to_a_model, numbered
     from tests.support.hostile import HOSTILE_KINDS, TRUE_FINDING

@@ -42,8 +42,11 @@ def test_supported_claims_are_kept(claim: str, evidence: str) -> None:
     ("claim", "evidence", "reason"),
     [
         ("The force is outstanding at preventing crime.", GRADED, "grade 'outstanding'"),
-        ("The force is good at preventing crime.", NOT_GOOD.replace("investigating", "preventing"),
-         "asserts 'good'"),
+        (
+            "The force is good at preventing crime.",
+            NOT_GOOD.replace("investigating", "preventing"),
+            "asserts 'good'",
+        ),
         ("The force is good at investigating crime.", NOT_GOOD, "asserts 'good'"),  # negation lost
         ("The force is not good at preventing crime.", GRADED, "negates 'good'"),  # one invented
         ("The force does not protect vulnerable people.", PLEASED, "negates 'protect"),

@@ -37,6 +37,8 @@ text = st.lists(
     st.sampled_from(SPECIAL) | st.text(max_size=40) | st.just("word " * 500), max_size=30
 ).map("".join)
 huge = st.integers(1, 40).map(lambda n: "integrity " * (n * 500))
+
+
 def as_item(text_: str, i: int, force: str) -> Item:
     body = text_ or "x"
     meta = {"document_id": "d", "force": force, "source": "s"}

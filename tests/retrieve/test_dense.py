@@ -4,7 +4,6 @@ question always gets its full share of nearest chunks, and they are the nearest.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
@@ -12,32 +11,23 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from rag.core.errors import RagError
-from rag.core.settings import load_settings
 from rag.documents.chunking import chunk_document
 from rag.documents.structure import parse_document
 from rag.index import chunk_reads
-from rag.index.embeddings import DIMENSION, MODEL_NAME
-from rag.index.opening import open_store
+from rag.index.embeddings import DIMENSION
 from rag.index.store import IndexStore
-from rag.ingest.pipeline import chunk_metadata, ingest_paths
+from rag.ingest.pipeline import chunk_metadata
 from rag.retrieve import dense
 from rag.retrieve.dense import nearest_chunks
 from rag.retrieve.search import HybridSearcher
-from tests.support import clear_user_settings, copy_corpus
+from tests.support.indexes import Index
 
 N = 10
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> Iterator[IndexStore]:
-    root = tmp_path_factory.mktemp("dense")
-    folder = copy_corpus(root / "corpus")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(root)
-        clear_user_settings(mp)
-        settings = load_settings(index_dir=root / "index", _env_file=None)
-        assert ingest_paths([folder], settings, embeddings=embeddings).exit_code == 0
-        yield open_store(settings, MODEL_NAME, DIMENSION)
+@pytest.fixture
+def store(shared: Index) -> IndexStore:
+    return shared.store
 
 
 def exact_truth(store: IndexStore, ids: list[str], vector: np.ndarray, n: int) -> list[str]:

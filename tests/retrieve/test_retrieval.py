@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +12,14 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
-from rag.core.settings import Settings, load_settings
-from rag.index.embeddings import DIMENSION, MODEL_NAME
-from rag.index.opening import open_store
+from rag.core.settings import Settings
 from rag.index.store import IndexStore
 from rag.index.terms import terms
 from rag.ingest.pipeline import ingest_paths, remove_sources
 from rag.retrieve.retriever import HybridRetriever
 from rag.retrieve.search import RRF_K, HybridSearcher, Passage
-from tests.support import FICTIONAL, clear_user_settings, copy_corpus
+from tests.support import FICTIONAL
+from tests.support.indexes import Index, build_index
 
 CAMBRIDGESHIRE = "Cambridgeshire Constabulary"
 QUERIES = [
@@ -31,32 +28,6 @@ QUERIES = [
     "protecting vulnerable people and domestic abuse",
     "savings and finances",
 ]
-
-
-@dataclass
-class Index:
-    settings: Settings
-    store: IndexStore
-    searcher: HybridSearcher
-
-
-def build_index(settings: Settings, corpus: Path, embeddings: Embeddings) -> Index:
-    report = ingest_paths([corpus], settings, embeddings=embeddings)
-    assert report.exit_code == 0, report.documents
-    store = open_store(settings, MODEL_NAME, DIMENSION)
-    return Index(settings, store, HybridSearcher(store, embeddings))
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory, embeddings: Embeddings) -> Iterator[Index]:
-    """One read-only index of the shipped and fictional transcripts for the whole module."""
-    root = tmp_path_factory.mktemp("retrieval")
-    folder = copy_corpus(root / "corpus")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(root)
-        clear_user_settings(mp)
-        settings = load_settings(index_dir=root / "index", _env_file=None)
-        yield build_index(settings, folder, embeddings)
 
 
 def document_text(store: IndexStore, passage: Passage) -> str:
