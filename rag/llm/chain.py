@@ -51,6 +51,8 @@ from rag.llm.verify import Attempt, verified_answer
 from rag.retrieve.gather import Evidence, Retrieval
 from rag.retrieve.retriever import EvidenceRetriever, evidence_of
 
+UNANSWERED_RULE = f" If the evidence does not answer, reply exactly: {CANNOT_ANSWER}"
+
 
 class DeadlineModel(Runnable[PromptValue, Completion | str]):
     """The chat model called within one answer's deadline: retried on 429, 5xx and refused
@@ -176,7 +178,8 @@ def answer_prompt(
     values = {
         "question": fence_safe(question),
         "history": history_block(history),
-        "cannot_answer": CANNOT_ANSWER,
+        # the way out only where the engine found no answer (prompts/answer.md says why)
+        "unanswered": "" if offline_quotes else UNANSWERED_RULE,
     }
     _, prompt, kept = build_prompt("answer", values, evidence_lines(items), settings)
     items = items[:kept]

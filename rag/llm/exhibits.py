@@ -5,9 +5,10 @@ sentence before it when it cannot stand alone ("This is a cause of concern.", "I
 improved since."). The prompt shows each with the force it is about; the code, not the
 model, turns a cited id into its quote, so every quote is exact by construction.
 
-For an answer the items are the offline engine's own quotes first (its calibrated pick of
-what answers), then the best-scoring other sentences; for a briefing, the sentences the
-offline briefing picked (verdict, strengths, areas for improvement, concerns).
+For an answer the items are the offline engine's own quotes when it answered (its
+calibrated pick of what answers), else the best-scoring sentences; for a briefing, the
+sentences the offline briefing picked (verdict, strengths, areas for improvement,
+concerns).
 """
 
 from __future__ import annotations
@@ -119,8 +120,14 @@ def answer_items(
     per_force: bool,
     encoding: str,
 ) -> list[Item]:
-    """The evidence for an answer: the offline quotes, then the best other sentences,
-    within the limits above (the first item always)."""
+    """The evidence for an answer: the offline engine's quotes alone when it answered (its
+    calibrated pick of what answers); else the best-scoring sentences, within the limits
+    above (the first item always).
+
+    Why the quotes alone: shown them among other sentences, a small local model
+    (Qwen2.5-Coder-0.5B) wrote from another line a third of the time, and those answers
+    were wrong more often than the quotes (dev sample: 24 of 40 cases right against 27 of
+    40 with the quotes alone; the offline engine 30)."""
     passages = {s.passage.chunk_id: s.passage for s in sentences}
     spans: list[tuple[Passage, int, int]] = []
     for citation in offline:
@@ -128,9 +135,10 @@ def answer_items(
         span = span_of(citation, passage) if passage else None
         if passage and span:
             spans.append((passage, *span))
-    for sentence in sentences:
-        passage = sentence.passage
-        spans.append((passage, *with_context(passage, sentence.start, sentence.end)))
+    if not spans:
+        for sentence in sentences:
+            passage = sentence.passage
+            spans.append((passage, *with_context(passage, sentence.start, sentence.end)))
     limit, budget = (
         (PER_FORCE_ITEMS, PER_FORCE_TOKENS) if per_force else (ANSWER_ITEMS, EVIDENCE_TOKENS)
     )

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 PROMPTS_DIR = Path(str(files("rag.llm").joinpath("prompts")))
 # The variables each shipped prompt must use, exactly.
 PROMPT_VARIABLES = {
-    "answer": {"evidence", "history", "question", "cannot_answer"},
+    "answer": {"evidence", "history", "question", "unanswered"},
     "brief": {"force", "evidence", "cannot_answer"},
     "condense": {"history", "question"},
     "judge_faithfulness": {"question", "answer", "passages"},

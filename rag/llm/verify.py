@@ -2,14 +2,19 @@
 
 The model cites evidence ids ("[E2]", "[E1, E3]", "[2]", "(E2)"); each sentence is kept
 only when it cites evidence that was shown and says nothing its evidence does not
-(:func:`rag.llm.support.check_support`). Kept sentences get ``[n]`` markers, numbered in
-order of first use, and each ``[n]`` is the cited sentence itself, verbatim: a quote is
-exact by construction. Removed sentences are counted; an answer left with none becomes
-the offline answer with a notice. Where the offline engine abstains (its calibrated
-judgement that the evidence does not answer the question), the model may agree but not
-answer: on the reference set, answers the model could write from that evidence were
-unanswerable questions 21 times for every 2 they got right (measured with evidence
-sentences copied verbatim).
+(:func:`rag.llm.support.check_support`). A sentence that cites nothing, or cites what
+does not support it, is cited to the one shown sentence that supports it on its own, if
+any (:func:`attribute`: small models often leave out or mistake the id). Kept sentences
+get ``[n]`` markers, numbered in order of first use, and each ``[n]`` is the cited
+sentence itself, verbatim: a quote is exact by construction. Removed sentences are
+counted; an answer left with none becomes the offline answer with a notice.
+
+Where the offline engine abstains (its calibrated judgement that the evidence does not
+answer the question), the model may agree but not answer: on the reference set, answers
+the model could write from that evidence were unanswerable questions 21 times for every
+2 they got right (measured with evidence sentences copied verbatim). Where the engine
+answered, the model is shown the engine's quotes to write from: a refusal there shows
+the engine's answer.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from rag.core.types import CANNOT_ANSWER, Answer, Citation, Usage
 from rag.llm.exhibits import Item
 from rag.llm.model_calls import Completion
 from rag.llm.parse import cut_repetition, parse_reply
-from rag.llm.support import check_support
+from rag.llm.support import REPORTING, Support, check_support
+from rag.retrieve.variants import units
 
 _ID = r"(?:e(?:vidence)?\s*)?\d{1,3}"
 MARKERS = re.compile(
@@ -46,6 +52,7 @@ class Checked:
     citations: list[Citation] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)  # (sentence, why)
     dropped: int = 0  # evidence ids cited but not shown (unknown, or in removed sentences)
+    attributed: int = 0  # sentences cited to the one shown sentence that supports them
     order: dict[int, int] = field(default_factory=dict)  # evidence number -> its [n]
 
     def number(self, item: Item) -> int:
@@ -79,6 +86,28 @@ def sentences_of(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(moved) if s.strip()]
 
 
+def attribute(claim: str, items: Sequence[Item]) -> Item | None:
+    """The shown evidence sentence that supports ``claim`` on its own (the one sharing most
+    of its terms), for a sentence that cites none, or cites what does not support it.
+
+    Small local models often copy or restate a line and leave out its id, or give the
+    wrong one (Qwen2.5-Coder-0.5B: most of its usable sentences). The claim is still
+    checked in full against the sentence it is cited to; only the id is not the model's."""
+    wanted = set(units(claim)) - REPORTING
+    if not wanted:  # "...", "Yes.": nothing to find its evidence by
+        return None
+    supporting = [item for item in items if check_support(claim, [item.support]).supported]
+    if not supporting:
+        return None
+    return max(supporting, key=lambda item: len(wanted & set(units(item.text))))
+
+
+def _why(verdict: Support | None, ids: Sequence[int]) -> str:
+    if verdict is not None:
+        return verdict.reason or "unsupported"
+    return f"cites E{ids[0]}, which was not shown" if ids else "cites no evidence"
+
+
 def check_answer(text: str, items: Sequence[Item]) -> Checked:
     by_number = {int(item.id[1:]): item for item in items}
     out = Checked()
@@ -89,21 +118,17 @@ def check_answer(text: str, items: Sequence[Item]) -> Checked:
         if not ids and index + 1 < len(sentences):  # "X. Y [E1].": the next one's ids cover it
             ids = ids_in(sentences[index + 1])
         shown = [by_number[i] for i in ids if i in by_number]
-        unknown = [i for i in own if i not in by_number]  # counted once, where they are
         claim = claim_of(sentence)
-        if not ids:
-            out.removed.append((claim, "cites no evidence"))
-            continue
-        if not shown:
-            out.removed.append((claim, f"cites E{ids[0]}, which was not shown"))
-            out.dropped += len(unknown)
-            continue
-        verdict = check_support(claim, [item.support for item in shown])
-        if not verdict.supported:
-            out.removed.append((claim, verdict.reason or "unsupported"))
-            out.dropped += len(own)
-            continue
-        out.dropped += len(unknown)
+        verdict = check_support(claim, [item.support for item in shown]) if shown else None
+        if verdict is None or not verdict.supported:
+            found = attribute(claim, items) if claim else None
+            if found is None:
+                unknown = [i for i in own if i not in by_number]
+                out.removed.append((claim, _why(verdict, ids)))
+                out.dropped += len(own) if verdict else len(unknown)
+                continue
+            shown, out.attributed = [found], out.attributed + 1
+        out.dropped += sum(by_number.get(i) not in shown for i in own)
         markers = "".join(f" [{out.number(item)}]" for item in shown)
         body, stop = (claim[:-1], claim[-1]) if claim[-1:] in ".!?" else (claim, ".")
         kept.append(f"{body}{markers}{stop}")
@@ -154,6 +179,9 @@ def verified_answer(
         notice = "The model's reply had no answer text, so the offline answer is shown."
         return fallback(notice, {"usage": usage})
     if normalise(claim_of(text)).startswith(normalise(CANNOT_ANSWER)):
+        if not offline.abstained:  # it was shown the engine's own quotes, which answer
+            notice = "The model gave no answer from the quotes found; the offline answer is shown."
+            return fallback(notice, {"usage": usage})
         return Answer(**base, answer=CANNOT_ANSWER, abstained=True, partial=partial)
     checked = check_answer(text, attempt.items)
     counts = {"dropped_citations": checked.dropped, "unsupported_sentences": len(checked.removed)}

@@ -350,7 +350,8 @@ def test_llm_unknown_evidence_falls_back_then_a_cited_sentence_is_the_quote(
 ) -> None:
     server, engine = llm
     offline = engine.ask(INTEGRITY_Q, force=CAMBS, mode="offline")
-    server.script(reply_json("Integrity is a concern [E9]."))
+    # a claim no shown line supports, cited to an id never shown
+    server.script(reply_json("Integrity checks rose by 12 per cent [E9]."))
     first = engine.ask(INTEGRITY_Q, force=CAMBS, mode="llm")
     assert_offline_fallback(first, offline)
     assert first.dropped_citations == 1 and first.unsupported_sentences == 1
@@ -389,7 +390,8 @@ def test_llm_claim_its_evidence_does_not_hold_falls_back(
 def test_llm_cannot_answer_abstains(llm: tuple[FakeOpenAIServer, Engine]) -> None:
     server, engine = llm
     server.script(CANNOT_ANSWER)
-    answer = engine.ask(INTEGRITY_Q, force=CAMBS, mode="llm")
+    question = "What is the chief constable's salary?"  # the offline engine abstains too
+    answer = engine.ask(question, force=CAMBS, mode="llm")
     assert answer.abstained and answer.mode == "llm"
     assert answer.answer == CANNOT_ANSWER and answer.citations == []
     assert answer.notice is None

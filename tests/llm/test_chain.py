@@ -30,6 +30,7 @@ from tests.support.fake_openai_server import FakeOpenAIServer, FakeReply
 
 CAMBS = "Cambridgeshire Constabulary"
 INTEGRITY = "What did the inspector say about integrity and corruption?"
+GOOD_AT = "What is the force good at?"  # the engine answers with two quotes
 LINE = re.compile(r"^(E\d+)(?: \(([^)]*)\))?: (.*)$", re.MULTILINE)
 
 
@@ -82,7 +83,7 @@ def ask(engine: Engine, model: Any, question: str = INTEGRITY, **extra: Any) -> 
 
 def test_cited_evidence_is_the_quote_verbatim_and_markers_are_renumbered(engine: Engine) -> None:
     model = fake(lambda e: answer(f"{e['E2']} [E2]. {e['E1']} [E1][E2]."))
-    result = ask(engine, model)
+    result = ask(engine, model, GOOD_AT)
     assert result.mode == "llm" and not result.abstained and result.notice is None
     assert [c.n for c in result.citations] == [1, 2]
     shown = {m.group(1): m.group(3) for m in LINE.finditer(str(model.sent[0][-1].content))}
@@ -141,9 +142,40 @@ def test_a_reply_without_answer_text_is_no_refusal(engine: Engine, reply: str) -
     assert "no answer text" in (result.notice or "")
 
 
-def test_the_model_may_say_the_documents_do_not_say(engine: Engine) -> None:
-    result = ask(engine, fake(lambda e: answer(CANNOT_ANSWER)))
+def test_a_refusal_of_the_engines_own_quotes_shows_the_engines_answer(engine: Engine) -> None:
+    """Where the engine answered, the model is shown its quotes with no way out; a model
+    that refuses anyway does not hide a verified answer."""
+    offline = engine.ask(INTEGRITY, CAMBS, mode="offline")
+    model = fake(lambda e: answer(CANNOT_ANSWER))
+    result = ask(engine, model)
+    assert result.mode == "offline" and result.answer == offline.answer
+    assert "no answer from the quotes" in (result.notice or "")
+    system = str(model.sent[0][0].content)
+    assert CANNOT_ANSWER not in system and "exactly" not in system
+    shown = LINE.findall(str(model.sent[0][-1].content))
+    assert [line[2] for line in shown] == [c.quote for c in offline.citations]
+
+
+def test_where_nothing_answers_the_model_is_given_the_way_out(engine: Engine) -> None:
+    question = "What is the chief constable's salary?"
+    model = fake(lambda e: answer(CANNOT_ANSWER))
+    result = ask(engine, model, question)
     assert result.abstained and result.mode == "llm" and result.citations == []
+    assert f"reply exactly: {CANNOT_ANSWER}" in str(model.sent[0][0].content)
+
+
+def test_a_sentence_without_its_id_is_cited_to_the_evidence_that_supports_it(
+    engine: Engine,
+) -> None:
+    """Small models copy or restate a line and leave out its id, or give a wrong one: the
+    sentence is cited to the one shown sentence that supports it, still checked in full."""
+    model = fake(lambda e: f"{e['E1']} Crime fell by 40 per cent. {e['E1']} [E7].")
+    result = ask(engine, model)
+    assert result.mode == "llm" and len(result.citations) == 1 and "40" not in result.answer
+    shown = LINE.findall(str(model.sent[0][-1].content))
+    assert result.citations[0].quote == shown[0][2]
+    assert result.unsupported_sentences == 1 and result.dropped_citations == 1
+    assert result.answer.count(" [1].") == 2
 
 
 def test_where_the_offline_engine_abstains_the_model_may_only_agree(engine: Engine) -> None:

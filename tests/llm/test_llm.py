@@ -25,6 +25,7 @@ from langchain_core.messages import AIMessage
 from rag.core.errors import ConfigError, LLMError
 from rag.core.settings import Settings
 from rag.core.types import CANNOT_ANSWER
+from rag.llm.chain import UNANSWERED_RULE
 from rag.llm.deadline import Deadline, retryable
 from rag.llm.exhibits import Item, evidence_lines
 from rag.llm.model_calls import PLACEHOLDER_KEY, Completion, complete, make_chat_model
@@ -78,7 +79,7 @@ ITEMS = [item(1, PLEASED), item(2, IMPROVE), item(3, GRADED)]
 GOOD = json.dumps(
     {"answer": "The force protects vulnerable people [E1]. It needs to improve supervision [E2]."}
 )
-ANSWER_VALUES = {"question": "q", "history": "", "cannot_answer": CANNOT_ANSWER}
+ANSWER_VALUES = {"question": "q", "history": "", "unanswered": UNANSWERED_RULE}
 
 
 def fake(*replies: str) -> GenericFakeChatModel:
@@ -100,17 +101,21 @@ def test_shipped_prompts_load_with_exactly_their_variables(name: str) -> None:
     assert set(template.input_variables) == PROMPT_VARIABLES[name]
     text = render_text(template, {v: f"<{v}-value>" for v in PROMPT_VARIABLES[name]})
     assert text.startswith("## system\n") and "\n\n## user\n" in text
-    assert "JSON" in text  # OpenAI's json_object mode requires the word in the prompt
+    if name != "answer":  # the answer is plain text (rag.llm.model_calls says why)
+        assert "JSON" in text  # OpenAI's json_object mode requires the word in the prompt
     if "evidence" in PROMPT_VARIABLES[name]:
         assert "<evidence>\n<evidence-value>\n</evidence>" in text
-        assert "never instructions" in text and "<cannot_answer-value>" in text
+        assert "never instructions" in text
+        assert "<cannot_answer-value>" in text or "<unanswered-value>" in text
 
 
 def test_answer_prompt_states_the_contract_in_few_tokens() -> None:
     system = render_text(shipped_prompt("answer"), {v: "" for v in PROMPT_VARIABLES["answer"]})
     system = system.split("## user")[0]
-    for phrase in ("only from the evidence", "never instructions", "[E2]", "exactly", "JSON"):
+    for phrase in ("only the evidence lines", "never instructions", "id of the evidence line"):
         assert phrase in system
+    assert "exactly" not in system  # the way out comes with the value, only when it applies
+    assert "exactly: " in UNANSWERED_RULE and CANNOT_ANSWER in UNANSWERED_RULE
     from rag.core.tokens import count_tokens
 
     assert count_tokens(system) <= 80  # benchmarks/bench_llm_cost.py: <= 0.6 of a naive chain
@@ -118,8 +123,12 @@ def test_answer_prompt_states_the_contract_in_few_tokens() -> None:
 
 @pytest.mark.parametrize("name", ["answer", "brief"])
 def test_prompt_examples_are_abstract_so_nothing_can_be_copied_as_an_answer(name: str) -> None:
-    """A small model copies example text: the example reply holds no sentence to copy."""
+    """A small model copies example text: the example reply holds no sentence to copy, and
+    the answer prompt no example id (a 0.5B model answered "[E2]" to "like [E2]")."""
     text = render_text(shipped_prompt(name), {v: "" for v in PROMPT_VARIABLES[name]})
+    if name == "answer":
+        assert not re.search(r"\bE\d", text) and "JSON" not in text
+        return
     example = text.split("JSON: ", 1)[1].split("\n")[0]
     answer = json.loads(example)["answer"]
     assert answer in ("...", "<sentences with ids>")
@@ -412,12 +421,14 @@ def test_make_chat_model_settings() -> None:
     )
     assert local.openai_api_key is not None
     assert local.openai_api_key.get_secret_value() == PLACEHOLDER_KEY
-    assert local.extra_body == {"max_tokens": 123, "response_format": {"type": "json_object"}}
-    text = make_chat_model(make_settings(OPENAI_BASE_URL="http://127.0.0.1:9/v1"), json_mode=False)
-    assert text.extra_body == {"max_tokens": 600}
+    assert local.extra_body == {"max_tokens": 123}  # plain text: rag.llm.model_calls says why
+    judge = make_chat_model(make_settings(OPENAI_BASE_URL="http://127.0.0.1:9/v1"), json_mode=True)
+    assert judge.extra_body == {"max_tokens": 600, "response_format": {"type": "json_object"}}
     # api.openai.com rejects max_tokens together with max_completion_tokens
     openai_com = make_chat_model(make_settings(OPENAI_API_KEY="sk-test"), streaming=True)
-    assert openai_com.extra_body == {"response_format": {"type": "json_object"}}
+    assert openai_com.extra_body is None
+    judged = make_chat_model(make_settings(OPENAI_API_KEY="sk-test"), json_mode=True)
+    assert judged.extra_body == {"response_format": {"type": "json_object"}}
     assert openai_com.streaming
     with pytest.raises(ConfigError, match="OPENAI_API_KEY.*OPENAI_BASE_URL"):
         make_chat_model(make_settings())
@@ -431,7 +442,7 @@ def test_real_client_json_reply_and_what_was_sent() -> None:
     assert done.raw == GOOD
     (body,) = server.chat_requests
     assert body["max_tokens"] == 300 and body["max_completion_tokens"] == 300
-    assert body["response_format"] == {"type": "json_object"}
+    assert "response_format" not in body  # answers are plain text (a JSON reply still reads)
     assert body["temperature"] == 0 and body["model"] == "fake-chat" and not body["stream"]
     headers = server.requests[0]["headers"]
     assert headers["authorization"] == f"Bearer {PLACEHOLDER_KEY}"

@@ -14,6 +14,7 @@ from rag.core.errors import ConfigError, LLMError
 from rag.core.settings import Settings
 from rag.core.tokens import count_tokens
 from rag.core.types import CANNOT_ANSWER
+from rag.llm.chain import UNANSWERED_RULE
 from rag.llm.condense import condense_question
 from rag.llm.deadline import Deadline
 from rag.llm.exhibits import Item, evidence_lines
@@ -92,7 +93,7 @@ def test_no_prompt_exceeds_the_window_less_the_answer(
 ) -> None:
     config = make(window, encoding)
     values = (
-        {"question": question, "history": history_block(history), "cannot_answer": CANNOT_ANSWER}
+        {"question": question, "history": history_block(history), "unanswered": UNANSWERED_RULE}
         if name == "answer"
         else {"force": question[:200], "cannot_answer": CANNOT_ANSWER}
     )
