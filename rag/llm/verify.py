@@ -178,6 +178,9 @@ def verified_answer(
     if not text.strip():  # nothing readable is no refusal: the offline answer stands
         notice = "The model's reply had no answer text, so the offline answer is shown."
         return fallback(notice, {"usage": usage})
+    if not re.search(r"[^\W\d_]", claim_of(text)):  # "[1]", "E2": a pick, not an answer
+        notice = "The model replied with evidence ids and no sentence; the offline answer is shown."
+        return fallback(notice, {"usage": usage})
     if normalise(claim_of(text)).startswith(normalise(CANNOT_ANSWER)):
         if not offline.abstained:  # it was shown the engine's own quotes, which answer
             notice = "The model gave no answer from the quotes found; the offline answer is shown."

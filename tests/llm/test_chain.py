@@ -156,6 +156,16 @@ def test_a_refusal_of_the_engines_own_quotes_shows_the_engines_answer(engine: En
     assert [line[2] for line in shown] == [c.quote for c in offline.citations]
 
 
+@pytest.mark.parametrize("reply", ["[1]", "E1", '{"answer": [1, 2]}', "[E1]."])
+def test_a_reply_of_ids_alone_gives_the_offline_answer_saying_so(
+    engine: Engine, reply: str
+) -> None:
+    offline = engine.ask(INTEGRITY, CAMBS, mode="offline")
+    result = ask(engine, fake(lambda e: reply))
+    assert result.mode == "offline" and result.answer == offline.answer
+    assert "evidence ids and no sentence" in (result.notice or "")
+
+
 def test_where_nothing_answers_the_model_is_given_the_way_out(engine: Engine) -> None:
     question = "What is the chief constable's salary?"
     model = fake(lambda e: answer(CANNOT_ANSWER))
