@@ -5,7 +5,7 @@ For every case of evals/datasets/reference.jsonl, on a fresh index of the
 evaluation corpus:
 - ours: the messages the answer chain sends for that case (``rag.llm.chain.answer_prompt``:
   the shipped prompts/answer.md with the numbered evidence sentences, the history and the
-  question; the offline engine's quotes first, then the best-scoring sentences);
+  question; the offline engine's quotes where it answered, else the best-scoring sentences);
 - naive: LangChain's classic stuff chain prompt (the chat QA prompt of
   ``load_qa_chain(chain_type="stuff")``) filled with the top k=4 chunks of a
   plain vector-store search, documents joined by blank lines.
@@ -33,10 +33,9 @@ from benchmarks.common import print_targets, target, write_results  # noqa: E402
 from rag.answer.offline import offline_result  # noqa: E402
 from rag.core.settings import load_settings  # noqa: E402
 from rag.core.tokens import count_tokens  # noqa: E402
-from rag.core.types import CANNOT_ANSWER  # noqa: E402
 from rag.evaluation.data import DEFAULT_CORPUS, DEFAULT_DATASET, load_cases  # noqa: E402
 from rag.evaluation.suite import build_engine  # noqa: E402
-from rag.llm.chain import answer_prompt  # noqa: E402
+from rag.llm.chain import UNANSWERED_RULE, answer_prompt  # noqa: E402
 from rag.llm.prompting import shipped_prompt  # noqa: E402
 
 # langchain's question_answering/stuff_prompt.py CHAT_PROMPT (the classic stuff chain)
@@ -119,7 +118,7 @@ def main() -> None:
     naive_mean = summary["naive"]["prompt_tokens"]["mean"]
     ours_mean = summary["ours"]["prompt_tokens"]["mean"]
     summary["ours"]["ratio_to_naive"] = round(ours_mean / naive_mean, 3)
-    bare = {"evidence": "", "history": "", "question": "", "cannot_answer": CANNOT_ANSWER}
+    bare = {"evidence": "", "history": "", "question": "", "unanswered": UNANSWERED_RULE}
     instructions = tokens(shipped_prompt("answer").format_messages(**bare), enc)
     results = {
         "method": __doc__.split("For every case", 1)[1].split("Writes")[0].strip(),
@@ -128,7 +127,7 @@ def main() -> None:
         "naive_k": NAIVE_K,
         "our_prompt_without_sources_tokens": instructions,
         "summary": summary,
-        "answer_quality_with_a_real_llm": "not measured (no LLM available offline)",
+        "answer_quality_with_a_real_llm": "not measured here: evals/baseline/llm-local/NOTE.md",
         "per_case": rows,
     }
     results["targets"] = [
