@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rag.answer.citations import normalise
+from rag.answer.question import analyse
 from rag.core.tokens import count_tokens
 from rag.core.types import CANNOT_ANSWER, Answer, Citation, Usage
 from rag.llm.exhibits import Item
@@ -202,11 +203,29 @@ def verified_answer(
             "(the offline engine found nothing that does), so the offline answer is shown."
         )
         return fallback(notice, {**counts, "usage": usage})
+    wanted = analyse(attempt.question)
+    if wanted.holds_kind(claim_of(offline.answer)) and not wanted.holds_kind(
+        claim_of(checked.text)
+    ):
+        notice = (  # "how many ...?" answered without the count: true, but no answer
+            f"The model's answer did not give the {wanted.kind} asked for, so the offline "
+            "answer is shown."
+        )
+        return fallback(notice, {**counts, "usage": usage})
     return Answer(
         **base,
-        answer=checked.text,
+        answer=completed(checked, attempt.items),
         abstained=False,
         citations=checked.citations,
         partial=partial,
         **counts,
     )
+
+
+def completed(checked: Checked, items: Sequence[Item]) -> str:
+    """The kept sentences, then (quoted, cited) each of the engine's quotes the model left
+    out: the engine chose each as part of the answer (a lead-in and its list, one per
+    force), and a small model often restates one and drops the rest."""
+    left_out = [item for item in items if int(item.id[1:]) not in checked.order]
+    quotes = [f"“{' '.join(item.text.split())}” [{checked.number(item)}]" for item in left_out]
+    return " ".join([checked.text, *quotes])

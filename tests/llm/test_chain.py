@@ -388,3 +388,32 @@ def test_astream_hands_on_the_text_while_the_model_is_still_writing(engine: Engi
     first_text = next(t for t, item in arrivals if isinstance(item, str))
     assert isinstance(arrivals[-1][1], Answer) and arrivals[-1][1].mode == "llm"
     assert arrivals[-1][0] - first_text > 0.1  # text arrived well before the answer was done
+
+
+def test_quotes_the_engine_chose_that_the_model_left_out_follow_its_sentences(
+    engine: Engine,
+) -> None:
+    """The engine's answer is two quotes; a model that restates one keeps its sentence, and
+    the other quote follows it, verbatim and cited: nothing the engine found is lost."""
+    offline = engine.ask(GOOD_AT, CAMBS, mode="offline")
+    assert len(offline.citations) == 2
+    result = ask(engine, fake(lambda e: f"{e['E1']} [E1]"), GOOD_AT)
+    assert result.mode == "llm" and [c.n for c in result.citations] == [1, 2]
+    assert [c.quote for c in result.citations] == [c.quote for c in offline.citations]
+    second = " ".join(offline.citations[1].quote.split())
+    assert result.answer.endswith(f"“{second}” [2]")
+
+
+def test_an_answer_without_the_kind_of_fact_asked_gives_the_offline_answer(
+    engine: Engine,
+) -> None:
+    question = "How many county lines did Loamshire Police shut down?"
+    offline = engine.ask(question, None, mode="offline")
+    assert not offline.abstained and "23" in offline.answer
+    true_but_no_count = "It has a thorough understanding of the organised crime groups [E1]."
+    result = ask(engine, fake(lambda e: true_but_no_count), question, force=None)
+    assert result.mode == "offline" and result.answer == offline.answer
+    assert "did not give the number asked for" in (result.notice or "")
+    dismantled = fake(lambda e: "It dismantled 23 county lines [E1].")
+    counted = ask(engine, dismantled, question, force=None)
+    assert counted.mode == "llm" and "23" in counted.answer
