@@ -34,7 +34,8 @@ def offline_briefing(
         return Briefing(force=force, paragraph=f"No documents on {force} are indexed.")
     found = all_findings(passages)
     one_document = len({p.document_id for p in passages}) == 1
-    picked = choose(found, force, inspector if one_document else None)
+    around = " ".join(p.text for p in passages)  # tells a common word from a name
+    picked = choose(found, force, inspector if one_document else None, around)
     citations: list[Citation] = []
     numbers: dict[int, int] = {}  # id of a finding's sentence -> its [n]
 
@@ -68,14 +69,13 @@ def offline_briefing(
 
 
 def choose(
-    found: Sequence[Found], force: str, inspector: str | None
+    found: Sequence[Found], force: str, inspector: str | None, around: str = ""
 ) -> list[tuple[Found, Prose | None]]:
     """The paragraph's findings, each with its prose (None: quoted whole): the weightiest
     of each slot's kind whose prose passes, on a theme not yet heard, within 150 words;
-    then any theme; then quotes, while under a third of the words are quoted."""
+    then any theme; then quotes, while at most a third of the words are quoted."""
     ranked = {k: sorted((f for f in found if f.kind == k), key=lambda f: -f.weight) for k in SLOTS}
     chosen: list[tuple[Found, Prose | None]] = []
-    around = " ".join(f.text for f in found)  # tells a common word from a name
 
     def fits(f: Found, prose: Prose | None) -> bool:
         count = len(words(prose.text if prose else f.text)) + (0 if prose else 3)
@@ -85,12 +85,17 @@ def choose(
             return False
         return prose is not None or 3 * (quoted + count - 3) <= total + count
 
-    for strict, quoting in ((True, False), (False, False), (False, True)):
+    # passes: new themes only; then any theme for a kind not yet heard; then any theme
+    # until there are 4 sentences; then quotes as well
+    for strict, missing, quoting in (
+        (True, False, False), (False, True, False), (False, False, False), (False, False, True)
+    ):  # fmt: skip
         for slot in SLOTS:
-            if len(chosen) >= (MAX_SENTENCES if strict else MIN_SENTENCES):
+            if len(chosen) >= (MAX_SENTENCES if strict or missing else MIN_SENTENCES):
                 break
             taken = [g for g, _ in chosen]
-            if slot == "verdict" and any(g.kind == "verdict" for g in taken):
+            heard = {g.kind for g in taken}
+            if (slot == "verdict" or missing) and slot in heard:
                 continue
             themes = {g.theme for g in taken}
             for f in ranked[slot]:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from rag.answer.deletion import FIRST_PERSON, MAX_SENTENCE_WORDS, is_subsequence, words
 
 _CONNECTIVE = re.compile(
-    r"^(however|although|but|and|also|in addition|furthermore|moreover|nonetheless|"
+    r"^(however|although|but|and|also|in addition|furthermore|moreover|nonetheless|overall|"
+    r"in summary|"
     r"nevertheless|similarly|importantly|finally|encouragingly)\b,?\s+",
     re.I,
 )
