@@ -130,21 +130,48 @@ def _block(section: str | None) -> tuple[str | None, str | None]:
     return label[0].upper() + label[1:], kind
 
 
+_ACTION = re.compile(r"\b(the force|it) (should|must) \w|^By \d{1,2} \w+ \d{4}", re.I)
+
+
+class _Blocks:
+    """Which paragraphs under a numbered block's heading are the block: its first
+    paragraph, then each next one while it says what the force should do. A PDF's
+    heading runs on until the next one, over the report's text after the block."""
+
+    def __init__(self) -> None:
+        self._state: dict[tuple[str, str], tuple[object, bool]] = {}  # -> (paragraph, open)
+
+    def holds(self, sentence: Sentence, section: str | None, paragraph: object, text: str) -> bool:
+        key = (sentence.passage.document_id, section or "")
+        if key not in self._state:
+            self._state[key] = (paragraph, True)
+            return True
+        first, open_ = self._state[key]
+        if paragraph == first or not open_:
+            return open_
+        open_ = bool(_ACTION.search(text))
+        self._state[key] = (paragraph, open_)
+        return open_
+
+
 def all_findings(passages: Sequence[Passage]) -> list[Found]:
     """Every finding of ``passages`` (a force's documents, in document order), each
     sentence once."""
     sentences = split_sentences(passages)
     found: list[Found] = []
     seen: set[str] = set()
+    blocks = _Blocks()
     for i, sentence in enumerate(sentences):
         text = sentence.text.strip()
         if text in seen or not _is_sentence(text) or _LABEL_ONLY.match(text):
             continue
         seen.add(text)
         offset = int(sentence.passage.metadata.get("char_start", 0)) + sentence.start
-        section = where(sentence.passage, offset)["section"]
-        section = section if isinstance(section, str) else None
+        place = where(sentence.passage, offset)
+        section = place["section"] if isinstance(place["section"], str) else None
         label, kind = _block(section)
+        if label is not None and not blocks.holds(sentence, section, place["paragraph"], text):
+            label = kind = None  # the report's text goes on under the block's heading
         following = sentences[i + 1].text.strip() if i + 1 < len(sentences) else ""
         if kind is None and _LABEL_ONLY.match(following):
             kind = "concern" if "concern" in following.lower() else "improvement"

@@ -26,8 +26,9 @@ _CONNECTIVE = re.compile(
 )
 _CONCESSION = re.compile(r"^(although|while|whilst|though)\s+[^,]{3,120},\s+", re.I)
 _ASIDE = re.compile(r"\s*\([^()]*\)")
-# A leading phrase that speaks as the inspectors ("At the time of our inspection,").
-_LEAD = re.compile(r"^[^,]{0,80}\b(our|we|us)\b[^,]{0,40},\s+", re.I)
+# A leading phrase that speaks as the inspectors ("At the time of our inspection,"); never
+# one with a figure ("Of the 130 cases we reviewed,"), which the rest depends on.
+_LEAD = re.compile(r"^(?=[^,]*\b(?:our|we|us)\b)[^,\d]{0,120},\s+", re.I)
 _BE = re.compile(r"^I (am|was|'m)\s+", re.I)
 _HAVE = re.compile(r"^I (have|'ve)\s+", re.I)
 _MODAL = re.compile(r"^I (would|will|should|can|could|must)\s+", re.I)
@@ -75,8 +76,9 @@ class Voice:
 
 def voice_of(doc_type: str | None, label: str, name: str | None = None) -> Voice:
     """The voice of a document: ``label`` names it ("press release") when it is not the
-    inspectorate's own; ``name`` is its inspector, when the frame may name them."""
-    if doc_type in _VOICE_TYPES:
+    inspectorate's own; ``name`` is its inspector, when the frame may name them. A
+    press release or a news page is never the inspector's voice, whatever its title."""
+    if doc_type in _VOICE_TYPES and label == "document":
         plain = name and re.fullmatch(r"[^\W\d][\w'’.-]*( [^\W\d][\w'’.-]*){0,4}", name)
         who = f"HMI {name}" if plain else "The inspector"
         neutral = "The report found that" if doc_type == "report" else f"{who} found that"

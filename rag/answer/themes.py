@@ -11,9 +11,9 @@ import re
 THEMES: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern, re.I)
     for name, pattern in {
-        "vulnerability": r"\b(vulnerab\w*|domestic abuse|safeguard\w*|missing (child|people|person)"
-        r"\w*|child sexual exploitation|exploitation|risk assessments?|victims? of domestic|"
-        r"mental health)\b",
+        "vulnerability": r"\b(vulnerab\w*|domestic (abuse|violence)|safeguard\w*|"
+        r"missing (child|people|person)\w*|child sexual exploitation|exploitation|"
+        r"risk assessments?|victims? of domestic|mental health)\b",
         "prevention": r"\b(prevent\w*|anti-social behaviour|problem-solving|burglary)\b",
         "neighbourhood": r"\b(neighbourhood\w*|police community support officers?|pcsos?|"
         r"local (policing )?teams?|communit(y|ies))\b",
@@ -23,7 +23,8 @@ THEMES: dict[str, re.Pattern[str]] = {
         r"suspects?)\b",
         "soc": r"\b(serious and organised crime|county lines|organised crime)\b",
         "demand": r"\b(demand|calls?|call handl\w*|101|999|workforce plan\w*|"
-        r"responding to the public|emergenc\w*|recruit\w*|student officers?|(less )?experienced)\b",
+        r"responding to the public|emergenc\w*|attend\w*|incidents?|recruit\w*|"
+        r"student officers?|(less )?experienced)\b",
         "finance": r"\b(financ\w*|£[\d.,]+|budget\w*|savings?|saved|funding gap|efficien\w*|"
         r"costs?)\b",
         "collaboration": r"\b(collaborat\w*|joint working|partner forces?|shared (units?|"

@@ -136,7 +136,15 @@ def test_numbered_blocks_of_a_long_report_are_findings_with_page_and_section(
     briefing = briefings["Wyvernshire Constabulary"]
     by_n = {c.n: c for c in briefing.citations}
     labelled = [f for f in briefing.findings if f.label]
-    assert any(f.label == "Area for improvement 1" for f in labelled)
+    blocks = {f.label for f in labelled}
+    assert {f"Area for improvement {n}" for n in range(1, 13)} <= blocks  # the report's 12
+    assert {"Cause of concern", "Recommendations"} <= blocks
+    # a PDF heading runs on over the text after its block: that text is not the block
+    praise = "The force is good at using civil orders to manage the risk posed by sex offenders."
+    assert praise in {f.text for f in briefing.findings}
+    assert praise not in {f.text for f in labelled}
+    dated = [f.text for f in labelled if f.label == "Recommendations"]
+    assert len(dated) == 4 and all(t.startswith("By ") for t in dated)  # with their deadline
     for finding in labelled:
         cited = by_n[finding.citations[0]]
         assert cited.page is not None and cited.section
@@ -169,6 +177,16 @@ def test_a_press_release_never_has_its_first_person_rewritten() -> None:
     assert compress('"The force must act now," she said.', PRESS, "X Police") is None
     prose = compress("The force was judged good at investigating crime.", PRESS, "X Police")
     assert prose is not None and prose.text.startswith("The press release says that")
+
+
+def test_an_inspectors_aside_goes_but_not_one_holding_a_figure() -> None:
+    aside = compress("At the time of our inspection, 140 visits were overdue.", TRANSCRIPT, "X")
+    assert aside is not None and aside.text == "The inspector found that 140 visits were overdue"
+    # "83" means nothing without "of the 130 investigations": not cut, so not framed
+    counted = "Of the 130 investigations we reviewed, we found that 83 were effective."
+    assert compress(counted, TRANSCRIPT, "X") is None
+    titled = voice_of("assessment", "press release", "Jo Bloggs")  # a press release, titled
+    assert titled.who is None and not titled.we
 
 
 def test_a_sentence_leaning_on_the_one_before_is_not_framed_alone() -> None:
