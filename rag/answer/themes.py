@@ -6,33 +6,33 @@ from __future__ import annotations
 
 import re
 
-# Theme -> the words that name it. Checked in this order; a sentence takes the theme
-# with most matches, its heading breaking a tie.
+# Theme -> the words that name it. A sentence takes the theme with most matches; a tie
+# goes to its heading's theme, else to the first here (the more specific themes first).
 THEMES: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern, re.I)
     for name, pattern in {
         "vulnerability": r"\b(vulnerab\w*|domestic (abuse|violence)|safeguard\w*|"
         r"missing (child|people|person)\w*|child sexual exploitation|exploitation|"
         r"risk assessments?|victims? of domestic|mental health)\b",
-        "prevention": r"\b(prevent\w*|anti-social behaviour|problem-solving|burglary)\b",
-        "neighbourhood": r"\b(neighbourhood\w*|police community support officers?|pcsos?|"
-        r"local (policing )?teams?|communit(y|ies))\b",
-        "investigation": r"\b(investigat\w*|digital (devices?|forensics?)|case files?|"
-        r"charge (or summons )?rate|supervis\w*|victims? (were |was )?kept informed)\b",
+        "soc": r"\b(serious and organised crime|county lines|organised crime)\b",
         "offenders": r"\b(offender\w*|registered sex offenders?|re-offending|wanted suspects?|"
         r"suspects?)\b",
-        "soc": r"\b(serious and organised crime|county lines|organised crime)\b",
-        "demand": r"\b(demand|calls?|call handl\w*|101|999|workforce plan\w*|"
-        r"responding to the public|emergenc\w*|attend\w*|incidents?|recruit\w*|"
-        r"student officers?|(less )?experienced)\b",
-        "finance": r"\b(financ\w*|£[\d.,]+|budget\w*|savings?|saved|funding gap|efficien\w*|"
-        r"costs?)\b",
-        "collaboration": r"\b(collaborat\w*|joint working|partner forces?|shared (units?|"
-        r"services?)|tri-force|neighbouring force|with (\w+ )?(police|constabulary|fire))\b",
+        "investigation": r"\b(investigat\w*|digital (devices?|forensics?)|case files?|"
+        r"charge (or summons )?rate|supervis\w*|victims? (were |was )?kept informed)\b",
         "integrity": r"\b(integrity|corrupt\w*|vetting|vetted|professional standards|"
         r"abuse of position)\b",
         "fairness": r"\b(stop and search\w*|use of force|force (is )?used|fair(ly|ness)?|"
         r"disproportionat\w*|disparit\w*|treat\w* (people|the public)|legitima\w*|complaints?)\b",
+        "prevention": r"\b(prevent\w*|anti-social behaviour|problem-solving|burglary)\b",
+        "neighbourhood": r"\b(neighbourhood\w*|police community support officers?|pcsos?|"
+        r"local (policing )?teams?)\b",
+        "collaboration": r"\b(collaborat\w*|joint working|partner forces?|shared (units?|"
+        r"services?)|tri-force|neighbouring force|with (\w+ )?(police|constabulary|fire))\b",
+        "finance": r"\b(financ\w*|£[\d.,]+|budget\w*|savings?|saved|funding gap|efficien\w*|"
+        r"costs?)\b",
+        "demand": r"\b(demand|calls?|call handl\w*|101|999|workforce plan\w*|"
+        r"responding to the public|emergenc\w*|attend\w*|incidents?|recruit\w*|"
+        r"student officers?|(less )?experienced)\b",
         "wellbeing": r"\b(wellbeing|well-being|sickness|occupational health|workloads?|"
         r"workforce|morale|ethical culture)\b",
     }.items()

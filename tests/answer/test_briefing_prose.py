@@ -212,3 +212,15 @@ def test_shape_problems_names_each_broken_rule() -> None:
     assert any("quotation marks" in p for p in problems)
     assert any("without a citation" in p for p in problems)
     assert any("3 sentences" in p for p in shape_problems(["A [1].", "B [2].", "C [3]."]))
+
+
+def test_a_theme_from_the_words_and_a_tie_from_the_heading() -> None:
+    from rag.answer.themes import theme_of
+
+    rso = "Local policing teams should know the identities of registered sex offenders."
+    assert theme_of(rso) == "offenders"  # the specific theme before the general one
+    assert theme_of("The force saved £4.2 million.") == "finance"
+    assert theme_of("It was a busy year.") is None
+    tied = "Officers use force fairly and investigations are quick."  # one word of each
+    assert theme_of(tied) == "investigation"
+    assert theme_of(tied, "Police powers and public treatment > Use of force") == "fairness"
