@@ -44,8 +44,14 @@ def markers(numbers: Sequence[int]) -> str:
 def _findings(title: str, items: Sequence[Finding]) -> str:
     if not items:
         return f"## {title}\n\n_None found in the documents._"
-    rows = "\n".join(f"- {inert(f.text)} {markers(f.citations)}" for f in items)
+    rows = "\n".join(f"- {inert(f.text)} {markers(f.citations)}{_about(f)}" for f in items)
     return f"## {title}\n\n{rows}"
+
+
+def _about(finding: Finding) -> str:
+    """ " _(Area for improvement 2, fairness)_": the block and theme of a finding."""
+    about = ", ".join(t for t in (finding.label, finding.theme) if t)
+    return f" _({inert(about)})_" if about else ""
 
 
 def briefing_markdown(briefing: Briefing) -> str:
@@ -55,12 +61,22 @@ def briefing_markdown(briefing: Briefing) -> str:
     parts += [
         inert(briefing.paragraph),
         f"**Grade stated:** {inert(briefing.grade) if briefing.grade else 'none'}",
+        _grades(briefing),
         *(_findings(title, items) for title, items in briefing.sections()),
         "## Sources",
         sources(briefing.citations),
         f"_Written by the {_mode_name(briefing.mode)}._",
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def _grades(briefing: Briefing) -> str:
+    if not briefing.grades:
+        return "## Grades stated\n\n_None stated in the documents._"
+    rows = "\n".join(
+        f"| {inert(g.area)} | {inert(g.grade)} | {markers(g.citations)} |" for g in briefing.grades
+    )
+    return f"## Grades stated\n\n| Area | Grade | Sources |\n|---|---|---|\n{rows}"
 
 
 def comparison_markdown(table: Comparison) -> str:

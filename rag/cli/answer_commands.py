@@ -60,7 +60,11 @@ def brief(
         out.print(f"{title}:")
         for item in items:
             refs = "".join(f"[{n}]" for n in item.citations)
-            out.print(f"  - {show(item.text)} {refs}")
+            about = ", ".join(show(t) for t in (item.label, item.theme) if t)
+            out.print(f"  - {show(item.text)} {refs}" + (f" ({about})" if about else ""))
+    context = [f for f in briefing.findings if f.kind == "context"]
+    if context:
+        out.print(f"Context: {len(context)} more sentence(s) of figures and plans (see --json)")
     print_citations(briefing.citations)
 
 

@@ -141,6 +141,23 @@ def is_cacheable(answer: Answer) -> bool:
 class Finding(BaseModel):
     text: str
     citations: list[int] = Field(default_factory=list)
+    kind: str | None = Field(
+        None, description="verdict, strength, improvement, concern or context"
+    )
+    theme: str | None = Field(None, description="The area of policing it is about.")
+    label: str | None = Field(
+        None, description='The numbered block it belongs to: "Area for improvement 2", ...'
+    )
+
+
+class BriefingSentence(BaseModel):
+    """A sentence of the paragraph: a fixed frame, then words of the one sentence it
+    cites in their order (or that sentence quoted whole, ``quoted``)."""
+
+    text: str
+    frame: str
+    citations: list[int] = Field(default_factory=list)
+    quoted: bool = False
 
 
 class StatedGradeRef(BaseModel):
@@ -157,6 +174,10 @@ class Briefing(BaseModel):
     paragraph: str
     grade: str | None = Field(None, description="The overall grade, where one is stated.")
     grades: list[StatedGradeRef] = Field(default_factory=list)
+    sentences: list[BriefingSentence] = Field(default_factory=list)
+    findings: list[Finding] = Field(
+        default_factory=list, description="Every finding of the documents, in their order."
+    )
     strengths: list[Finding] = Field(default_factory=list)
     improvements: list[Finding] = Field(default_factory=list)
     concerns: list[Finding] = Field(default_factory=list)

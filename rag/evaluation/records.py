@@ -63,6 +63,9 @@ METRICS: dict[str, MetricInfo] = {
     "briefing_coverage": MetricInfo(
         "Briefing coverage", "share of a force's required findings its briefing cites"
     ),
+    "briefing_paragraph_coverage": MetricInfo(
+        "Paragraph coverage", "share of a force's required findings its paragraph alone cites"
+    ),
     "latency_p50_ms": MetricInfo("Latency p50", "median time per answer", False, "ms"),
     "latency_p95_ms": MetricInfo("Latency p95", "95th-percentile time per answer", False, "ms"),
     "tokens_per_answer": MetricInfo(
@@ -139,6 +142,7 @@ class CaseRecord(BaseModel):
 class BriefingRecord(BaseModel):
     force: str
     coverage: float | None
+    paragraph_coverage: float | None = None  # by the paragraph's own citations only
     findings: list[str]
     covered: list[bool]
     paragraph: str
@@ -250,6 +254,7 @@ def summarise(
             [r.abstained for r in records], [r.answerable for r in records]
         ),
         "briefing_coverage": metrics.mean([b.coverage for b in briefings]),
+        "briefing_paragraph_coverage": metrics.mean([b.paragraph_coverage for b in briefings]),
         "latency_p50_ms": metrics.percentile(latencies, 50) if latencies else None,
         "latency_p95_ms": metrics.percentile(latencies, 95) if latencies else None,
         "tokens_per_answer": avg("answer_tokens", records),

@@ -265,11 +265,13 @@ def markdown_report(
         cells = " | ".join(fmt(m, figures.get(m)) for m in _TAG_COLUMNS)
         lines.append(f"| {tag} | {int(figures.get('cases') or 0)} | {cells} |")
     if run.briefings:
-        lines += ["", "## Briefings", "", "| Force | Coverage | Missed findings |", "|---|---|---|"]
+        lines += ["", "## Briefings", "", "| Force | Coverage | Paragraph | Missed findings |",
+                  "|---|---|---|---|"]
         for b in run.briefings:
             missed = [f for f, ok in zip(b.findings, b.covered, strict=True) if not ok]
             lines.append(
                 f"| {b.force} | {fmt('briefing_coverage', b.coverage)} | "
+                f"{fmt('briefing_paragraph_coverage', b.paragraph_coverage)} | "
                 f"{_cell('; '.join(missed) or '—', 400)} |"
             )
     if charts:

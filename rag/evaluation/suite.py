@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rag.answer.citations import MARKER
 from rag.core.errors import ConfigError, LLMError
 from rag.core.settings import Settings
 from rag.engine.engine import Engine
@@ -93,9 +94,12 @@ def brief_case(engine: Engine, case: BriefingCase, mode: str) -> BriefingRecord:
     briefing = engine.brief(force, mode)
     quotes = [c.quote for c in briefing.citations]
     evidence = [f.evidence for f in case.required_findings]
+    in_paragraph = {int(n) for n in MARKER.findall(briefing.paragraph)}
+    own = [c.quote for c in briefing.citations if c.n in in_paragraph]
     return BriefingRecord(
         force=force,
         coverage=metrics.briefing_coverage(evidence, quotes, briefing.paragraph),
+        paragraph_coverage=metrics.briefing_coverage(evidence, own, briefing.paragraph),
         findings=[f.finding for f in case.required_findings],
         covered=[metrics.finding_covered(e, quotes, briefing.paragraph) for e in evidence],
         paragraph=briefing.paragraph,

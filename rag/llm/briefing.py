@@ -1,8 +1,11 @@
 """The model's briefing on a force, by the answer's protocol: it is shown the sentences the
 offline briefing picked (verdict, strengths, areas for improvement, concerns) as numbered
 evidence, cites them by id, and keeps only the sentences and findings its cited evidence
-supports. The grades are read from the documents, never from the model. The offline
-briefing (with a notice) when the model fails or nothing it wrote survives."""
+supports. Its paragraph must have the offline paragraph's shape (4 to 6 cited sentences,
+at most 150 words, none over 40: ``rag.answer.deletion.shape_problems``). The grades and
+the complete findings list are read from the documents, never from the model. The
+offline briefing (with a notice) when the model fails, nothing it wrote survives, or
+what survives is not a briefing paragraph."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from collections.abc import Sequence
 
 from langchain_core.language_models import BaseChatModel
 
+from rag.answer.deletion import shape_problems
 from rag.core.errors import LLMError
 from rag.core.settings import Settings
 from rag.core.types import CANNOT_ANSWER, Briefing, Finding
@@ -19,8 +23,12 @@ from rag.llm.model_calls import complete
 from rag.llm.parse import parse_reply
 from rag.llm.prompting import build_prompt, fence_safe
 from rag.llm.support import check_support
-from rag.llm.verify import Checked, check_answer, claim_of, ids_in
+from rag.llm.verify import Checked, check_answer, claim_of, ids_in, sentences_of
 from rag.retrieve.search import Passage
+
+# Evidence shown: the offline paragraph's sentences first (its citations are numbered
+# first), then the next findings, so the prompt stays small for a local model.
+BRIEF_ITEMS = 12
 
 
 def llm_briefing(
@@ -32,7 +40,7 @@ def llm_briefing(
 ) -> Briefing:
     """The briefing ``model`` writes from the offline briefing's evidence; ``offline`` if
     it fails."""
-    items = cited_items(offline.citations, passages)
+    items = cited_items(offline.citations[:BRIEF_ITEMS], passages)
     if not items:
         return offline  # nothing to brief from: the model is not asked
     values = {"force": fence_safe(force), "cannot_answer": CANNOT_ANSWER}
@@ -53,6 +61,15 @@ def llm_briefing(
                 "dropped_citations": checked.dropped,
             }
         )
+    problems = shape_problems(sentences_of(checked.text), len(offline.sentences))
+    if problems:
+        return offline.model_copy(
+            update={
+                "notice": "The model's briefing was not a briefing paragraph "
+                f"({'; '.join(problems)}), so the offline briefing is shown.",
+                "dropped_citations": checked.dropped,
+            }
+        )
     by_number = {int(item.id[1:]): item for item in items}
 
     def findings(found: Sequence[Finding]) -> list[Finding]:
@@ -62,19 +79,25 @@ def llm_briefing(
     improvements = findings(parsed["improvements"])
     concerns = findings(parsed["concerns"])
     citations = checked.citations
-    grades = []  # the documents' grades, their citations after the model's
-    for ref in offline.grades:
-        numbers = []
-        for n in ref.citations:
+    renumbered: dict[int, int] = {}  # the documents' grades and findings, cited after
+
+    def cite(n: int) -> int:
+        if n not in renumbered:
             cited = next(c for c in offline.citations if c.n == n)
             citations.append(cited.model_copy(update={"n": len(citations) + 1}))
-            numbers.append(len(citations))
-        grades.append(ref.model_copy(update={"citations": numbers}))
+            renumbered[n] = len(citations)
+        return renumbered[n]
+
+    grades = [r.model_copy(update={"citations": [cite(n) for n in r.citations]})
+              for r in offline.grades]
+    every = [f.model_copy(update={"citations": [cite(n) for n in f.citations]})
+             for f in offline.findings]
     return Briefing(
         force=force,
         paragraph=checked.text,
         grade=offline.grade,
         grades=grades,
+        findings=every,
         strengths=strengths,
         improvements=improvements,
         concerns=concerns,

@@ -107,11 +107,21 @@ def test_briefing_page_paragraph_findings_table_and_download(app_env: Path) -> N
     at.button[0].click().run()
     assert not at.exception
     assert "Cambridgeshire Constabulary" in texts(at)
-    table = at.dataframe[0].value
-    assert list(table.columns) == ["Section", "Finding", "Sources"]
-    assert set(table["Section"]) >= {"Strengths", "Concerns"}
-    assert all(s.startswith("[") for s in table["Sources"])
-    assert len(at.get("download_button")) == 1
+    table = at.table[0].value  # st.table: wraps its text, nothing cut
+    assert list(table.columns) == ["Kind", "Theme", "Finding", "Sources"]
+    assert set(table["Kind"]) >= {"Overall", "Strength", "Area for improvement", "Concern"}
+    assert all(s.startswith(r"\[") for s in table["Sources"])  # inert: st.table renders Markdown
+    assert any("domestic abuse is generally good" in f for f in table["Finding"])
+    grid = at.dataframe[0].value  # the grades view, as on the Compare page
+    assert dict(zip(grid["Area"], grid["Cambridgeshire Constabulary"], strict=True)) == {
+        "tackling serious and organised crime": "good"
+    }
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == [
+        "Download grades (.csv)",
+        "Download briefing (.md)",
+        "Download findings (.csv)",
+    ]
 
 
 def test_compare_page_table_and_chart(app_env: Path) -> None:

@@ -107,10 +107,16 @@ def test_brief_json() -> None:
     assert numbers and all(set(c) == CITATION_KEYS for c in payload["citations"])
     items = payload["strengths"] + payload["improvements"] + payload["concerns"]
     assert items
-    for item in items:
-        assert set(item) == {"text", "citations"}
+    for item in items + payload["findings"]:
+        assert set(item) == {"text", "citations", "kind", "theme", "label"}
         assert item["citations"] and all(isinstance(n, int) for n in item["citations"])
         assert set(item["citations"]) <= numbers
+    kinds = {"verdict", "strength", "improvement", "concern", "context"}
+    assert {f["kind"] for f in payload["findings"]} <= kinds
+    for sentence in payload["sentences"]:
+        assert set(sentence) == {"text", "frame", "citations", "quoted"}
+        assert sentence["text"].startswith(sentence["frame"]) and sentence["citations"]
+    assert " ".join(s["text"] for s in payload["sentences"]) == payload["paragraph"]
 
 
 def test_brief_plain_text() -> None:

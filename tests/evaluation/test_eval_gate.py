@@ -49,7 +49,7 @@ def test_offline_run_covers_the_reference_set_in_time(offline_run: EvalRun) -> N
     assert meta.mode == "offline" and meta.judge_model is None
     assert meta.cases == len(offline_run.cases) >= 80
     assert meta.unanswerable >= 15
-    assert len(offline_run.briefings) == 7
+    assert len(offline_run.briefings) >= 12  # issue 15: at least 12 forces, several genres
     assert meta.elapsed_s < TIME_LIMIT_S
     # every LLM-free metric has a figure; judged ones are absent without an LLM
     missing = [n for n in METRICS if offline_run.metrics.get(n) is None]

@@ -338,10 +338,11 @@ def test_a_briefing_cites_evidence_ids_and_keeps_only_what_they_support(engine: 
     offline = engine.brief(CAMBS, mode="offline")
 
     def write(e: dict[str, str]) -> str:
-        first, second = list(e.values())[:2]
+        first, second, third, fourth = list(e.values())[:4]
         return json.dumps(
             {
-                "answer": f"{first} [E1]. {second} [E2]. The force has 900 detectives [E1].",
+                "answer": f"{first} [E1]. {second} [E2]. {third} [E3]. {fourth} [E4]. "
+                "The force has 900 detectives [E1].",
                 "strengths": [
                     {"text": first, "evidence": ["E1"]},
                     {"text": "It is outstanding at everything", "evidence": ["E2"]},
@@ -355,13 +356,23 @@ def test_a_briefing_cites_evidence_ids_and_keeps_only_what_they_support(engine: 
         CAMBS
     )
     assert briefing.mode == "llm" and briefing.notice is None
-    assert "900" not in briefing.paragraph and briefing.paragraph.count("[") == 2
+    assert "900" not in briefing.paragraph and briefing.paragraph.count("[") == 4
     assert [f.text for f in briefing.strengths] == [offline.citations[0].quote]
     assert briefing.improvements == []  # cited evidence it was never shown
     assert briefing.grade == offline.grade  # grades come from the documents
     quotes = {c.quote for c in offline.citations}
     assert {c.quote for c in briefing.citations} <= quotes
     assert [c.n for c in briefing.citations] == list(range(1, len(briefing.citations) + 1))
+
+
+def test_a_model_briefing_without_the_paragraphs_shape_is_the_offline_one(
+    engine: Engine,
+) -> None:
+    offline = engine.brief(CAMBS, mode="offline")
+    model = fake(lambda e: json.dumps({"answer": f"{list(e.values())[0]} [E1]."}))
+    briefing = Engine(engine.settings, embeddings=engine.embeddings, chat_model=model).brief(CAMBS)
+    assert briefing.mode == "offline" and briefing.paragraph == offline.paragraph
+    assert "1 sentences, not 4 to 6" in (briefing.notice or "")
 
 
 def test_a_briefing_with_nothing_supported_is_the_offline_one(engine: Engine) -> None:
