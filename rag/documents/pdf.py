@@ -22,6 +22,7 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTChar, LTTextBox, LTTextLine
 
 from rag.documents.blocks import Block
+from rag.documents.contents import contents_lines
 from rag.documents.tables import table_lines
 
 _EDGE = 0.12  # top and bottom bands of a page, where running headers and footers sit
@@ -31,6 +32,7 @@ _PAGE_NUMBER = re.compile(
 )
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _BULLET = re.compile(r"^[•●▪■◦‣○*–-]\s")
+_MARK = re.compile(r"[•●▪■◦‣○*–-]|\(?\d{1,2}[.)]|\(?[a-z][.)]")  # a list item's marker
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.|part\s+\d+:?)\s+", re.I)
 _COMPOUND = re.compile(r"\b\w+-\w+\b")
@@ -69,6 +71,11 @@ def pdf_blocks(data: bytes) -> list[Block]:
     if not rows:
         return []
     body = _body_size(rows)
+    # a contents line is one cell, or its text and a page number; a table row is no entry
+    entries = [r.text if len(r.cells) == 1 or _PAGE_NUMBER.match(r.cells[-1]) else "" for r in rows]
+    sizes = [r.size if _is_heading(r, body) else None for r in rows]
+    toc = contents_lines(entries, [r.page for r in rows], sizes)
+    rows = [r for i, r in enumerate(rows) if i not in toc]
     vocabulary = {w.casefold() for r in rows for w in _COMPOUND.findall(r.text)}
     return _blocks(_pieces(rows, body), vocabulary)
 
@@ -96,8 +103,11 @@ def _row(lines: list, page: int) -> _Row:  # type: ignore[type-arg]
     chars = [c for line in lines for c in line if isinstance(c, LTChar)]
     sizes = [round(c.size * 2) / 2 for c in chars] or [0.0]
     bold = sum(1 for c in chars if _BOLD.search(c.fontname)) > len(chars) / 2
+    cells = [" ".join(x.get_text().split()) for x in lines]
+    if len(cells) > 1 and _MARK.fullmatch(cells[0]):  # a list item's bullet set apart
+        cells = [f"{cells[0]} {cells[1]}", *cells[2:]]
     return _Row(
-        cells=[" ".join(x.get_text().split()) for x in lines],
+        cells=cells,
         x0=lines[0].x0,
         top=max(x.y1 for x in lines),
         bottom=min(x.y0 for x in lines),
