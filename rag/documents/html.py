@@ -4,7 +4,8 @@ Dropped: what a browser never shows or runs (scripts, styles, hidden elements), 
 the page's chrome (menus, breadcrumbs, cookie banners, sidebars, share links,
 footers, an "on this page" list of in-page links). Kept as structure: headings
 (``h1``-``h6``, or ``role="heading"`` with its ``aria-level``) give every paragraph
-below them its section path, outermost first; a list item reads as one paragraph
+below them its section path, outermost first (a heading that is only a grade,
+"Requires improvement", labels its part and starts no section); a list item reads as one paragraph
 ("- item", "2. item"); a table reads one line per row (``rag.documents.tables``),
 after its caption. Nothing is fetched, followed or run.
 """
@@ -17,7 +18,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
 from rag.documents.blocks import Block
-from rag.documents.tables import table_lines
+from rag.documents.tables import is_grade, table_lines
 
 _DROP = ["script", "style", "noscript", "template", "head", "iframe", "object", "embed"]
 _HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
@@ -108,7 +109,7 @@ def _sectioned(text: str) -> list[Block]:
         body = (piece.strip()[marked.end() :] if marked else piece).strip()
         if not body:
             continue
-        if marked:
+        if marked and not is_grade(body):  # a grade set as a heading labels its part
             level = int(marked.group(1))
             name = " ".join(body.split())
             path = [(lv, t) for lv, t in path if lv < level] + [(level, name)]

@@ -23,7 +23,7 @@ from pdfminer.layout import LAParams, LTChar, LTTextBox, LTTextLine
 
 from rag.documents.blocks import Block
 from rag.documents.contents import contents_lines
-from rag.documents.tables import table_lines
+from rag.documents.tables import is_grade, table_lines
 
 _EDGE = 0.12  # top and bottom bands of a page, where running headers and footers sit
 _CHROME_SHARE = 0.3  # ... repeated on at least this share of pages (and on two)
@@ -168,6 +168,8 @@ def _pieces(rows: list[_Row], body: float) -> list[_Piece]:
     previous: _Row | None = None
     for row in rows:
         kind = "table" if len(row.cells) > 1 else "heading" if _is_heading(row, body) else "text"
+        if kind == "heading" and is_grade(row.text):
+            kind = "text"  # a grade set as a heading labels its part and starts no section
         if kind == "heading":
             name = _NUMBERING.sub("", row.text).strip() or row.text
             level = headings.index(row.size)
