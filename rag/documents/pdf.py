@@ -24,7 +24,7 @@ from pdfminer.layout import LAParams
 
 from rag.documents.blocks import Block
 from rag.documents.contents import contents_lines
-from rag.documents.pdf_rows import Row, page_rows
+from rag.documents.pdf_rows import Row, merge_cells, page_rows, wraps_cells
 from rag.documents.tables import is_grade, table_lines
 
 _EDGE = 0.12  # top and bottom bands of a page, where running headers and footers sit
@@ -119,6 +119,10 @@ def _pieces(rows: list[Row], body: float) -> list[_Piece]:
     pieces: list[_Piece] = []
     previous: Row | None = None
     for row in rows:
+        last_row = pieces[-1].rows[-1] if pieces and pieces[-1].kind == "table" else None
+        if last_row is not None and wraps_cells(last_row, row):
+            merge_cells(last_row, row)  # a cell's second line
+            continue
         kind = "table" if len(row.cells) > 1 else "heading" if _is_heading(row, body) else "text"
         if kind == "heading" and is_grade(row.text):
             kind = "text"  # a grade set as a heading labels its part and starts no section

@@ -3,10 +3,12 @@
 A row is the lines at one height, left to right: one cell each when a table. Two
 things a plain sort by height gets wrong:
 
-- **Columns of text.** Two blocks of several lines side by side (pdfminer's text boxes)
-  are two columns: their part of the page reads down the left column, then down the
-  right, each line a row of its own, instead of across both a line at a time (which
-  made every line pair a table row).
+- **Columns of text.** Two blocks of several lines side by side (pdfminer's text
+  boxes), of about the same width, are two columns: their part of the page reads down
+  the left column, then down the right, each line a row of its own, instead of across
+  both a line at a time (which made every line pair a table row).
+- **Justified lines.** Pieces of one line that pdfminer split at a stretched word gap
+  are one line again, unless they line up with the cells of a row next to them.
 - **A table cell that wraps.** A cell's second line, or a cell set level with the
   middle of a neighbour's two lines, belongs to the row it overlaps, as long as the row
   already spans two columns; so "Building, supporting and protecting / the workforce |
@@ -17,13 +19,15 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from pdfminer.layout import LTChar, LTTextBox, LTTextLine
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _MARK = re.compile(r"[•●▪■◦‣○*–-]|\(?\d{1,2}[.)]|\(?[a-z][.)]")  # a list item's marker
 _COLUMN_LINES = 3  # a text box of at least this many lines is a block of running text
+_WIDTHS = 1.6  # two columns' widths differ by at most this factor
+_CELL_GAP = 2.0  # ems: cells this far apart are a table's, whatever the rows around
 _SAME_X = 3.0  # points: cells this close at their left edge are one column
 
 
@@ -38,6 +42,7 @@ class Row:
     size: float
     bold: bool
     page: int
+    spans: list[tuple[float, float]] = field(default_factory=list)  # each cell's left, right
 
     @property
     def text(self) -> str:
@@ -71,7 +76,31 @@ def page_rows(page, number: int) -> list[Row]:  # type: ignore[no-untyped-def]
         ordered = sorted(left, key=lambda x: -x.y1) + sorted(right, key=lambda x: -x.y1)
         units.append((high, [[x] for x in ordered]))
     units.sort(key=lambda unit: -unit[0])
-    return [_row(group, number) for _, groups in units for group in groups]
+    return _unjustified([_row(group, number) for _, groups in units for group in groups])
+
+
+def _unjustified(rows: list[Row]) -> list[Row]:
+    """Rows whose "cells" are pieces of one justified line made whole again. pdfminer
+    splits a line where a stretched word gap is wide; a table's column boundary lines up
+    with one of the row above or below, or stands further apart than any word gap."""
+    out = []
+    for i, row in enumerate(rows):
+        near = [r for r in rows[max(0, i - 1) : i] + rows[i + 1 : i + 2] if len(r.cells) > 1]
+        starts = [x0 for r in near for x0, _ in r.spans[1:]]
+        ends = [x1 for r in near for _, x1 in r.spans[:-1]]
+        cells, spans = row.cells[:1], row.spans[:1]
+        for text, (x0, x1) in zip(row.cells[1:], row.spans[1:], strict=True):
+            aligned = any(abs(x0 - s) <= _SAME_X for s in starts) or any(
+                abs(spans[-1][1] - e) <= _SAME_X for e in ends
+            )
+            if aligned or x0 - spans[-1][1] >= _CELL_GAP * row.size:
+                cells.append(text)
+                spans.append((x0, x1))
+            else:  # a word gap: the same cell
+                cells[-1] = f"{cells[-1]} {text}"
+                spans[-1] = (spans[-1][0], x1)
+        out.append(replace(row, cells=cells, spans=spans) if len(cells) < len(row.cells) else row)
+    return out
 
 
 def _column_regions(lines: list[tuple]) -> list[tuple[float, float, float, list]]:  # type: ignore[type-arg]
@@ -88,6 +117,8 @@ def _column_regions(lines: list[tuple]) -> list[tuple[float, float, float, list]
             left, right = (box, other_box) if box.x1 <= other_box.x0 else (other_box, box)
             if left.x1 > right.x0 or min(len(left), len(right)) < _COLUMN_LINES:
                 continue
+            if not 1 / _WIDTHS <= left.width / max(right.width, 1.0) <= _WIDTHS:
+                continue  # columns of a page are alike; a narrow label beside text is a table
             pairs.append((left, right))
     regions: list[tuple[float, float, float, list]] = []  # type: ignore[type-arg]
     for left, right in pairs:
@@ -154,8 +185,10 @@ def _row(lines: list, page: int) -> Row:  # type: ignore[type-arg]
         " ".join(" ".join(x.get_text().split()) for x in sorted(group, key=lambda x: -x.y1))
         for _, group in cells
     ]
+    spans = [(x0, max(x.x1 for x in group)) for x0, group in cells]
     if len(texts) > 1 and _MARK.fullmatch(texts[0]):  # a list item's bullet set apart
         texts = [f"{texts[0]} {texts[1]}", *texts[2:]]
+        spans = [(spans[0][0], spans[1][1]), *spans[2:]]
     return Row(
         cells=texts,
         x0=min(x.x0 for x in lines),
@@ -164,4 +197,33 @@ def _row(lines: list, page: int) -> Row:  # type: ignore[type-arg]
         size=statistics.median(sizes),
         bold=bold,
         page=page,
+        spans=spans,
     )
+
+
+def wraps_cells(previous: Row, row: Row) -> bool:
+    """Whether ``row`` is the next line of some cells of the table row ``previous`` (a
+    cell too long for its column): fewer cells, each starting where one of ``previous``'s
+    does and ending before the next column starts, in the same type, just below it."""
+    if row.page != previous.page or row.size != previous.size or row.bold != previous.bold:
+        return False
+    if not 1 <= len(row.spans) < len(previous.spans) or row.top > previous.bottom:
+        return False
+    if previous.bottom - row.top > row.size:  # more than a line's gap: not the same cell
+        return False
+    starts = [x0 for x0, _ in previous.spans]
+    for x0, x1 in row.spans:
+        at = [i for i, start in enumerate(starts) if abs(start - x0) <= _SAME_X]
+        if not at or (at[0] + 1 < len(starts) and x1 > starts[at[0] + 1]):
+            return False
+    return True
+
+
+def merge_cells(previous: Row, row: Row) -> None:
+    """Append ``row``'s cells to the cells of ``previous`` they continue."""
+    starts = [x0 for x0, _ in previous.spans]
+    for (x0, x1), text in zip(row.spans, row.cells, strict=True):
+        i = next(i for i, start in enumerate(starts) if abs(start - x0) <= _SAME_X)
+        previous.cells[i] = f"{previous.cells[i]} {text}"
+        previous.spans[i] = (previous.spans[i][0], max(previous.spans[i][1], x1))
+    previous.bottom = row.bottom

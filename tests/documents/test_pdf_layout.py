@@ -28,6 +28,10 @@ RUN_ON = (
     "Supervisors reviewed most investigations within a week of their allocation, and the "
     "inspectors found that the reviews set clear actions for the officers who"
 )
+JUSTIFIED = (  # at 80 mm, fpdf2 stretches the first line's gaps past pdfminer's margin
+    "The force has improved how it answers emergency calls. Inspectors listened to sixty "
+    "calls and found that call handlers assessed the risk to callers well in most of them."
+)
 RUN_ON_END = "carried out the work, which the force checks each quarter."
 
 
@@ -87,3 +91,38 @@ def test_a_wrapped_table_cell_stays_in_its_row_and_tables_keep_apart(tmp_path: P
         "Measure: Figure; Period",
         "Emergency calls received: Figure 187,300; Period Year to 31 December 2024",
     ]
+
+
+def test_a_cell_wrapped_at_the_top_of_its_row_stays_in_it(tmp_path: Path) -> None:
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(0, 6, "Progress since our last inspection:")
+    bold = FontFace(emphasis="BOLD")
+    with pdf.table(
+        width=150, col_widths=(50, 100), line_height=6, headings_style=bold, v_align="TOP"
+    ) as table:
+        table.row(("Finding", "Progress"))
+        table.row(("Supervision of investigations needs to improve", "Partly met."))
+        table.row(("Vetting", "Complete."))
+    pdf.ln(6)
+    pdf.multi_cell(0, 6, "A paragraph after the table, across the page, is text of its own.")
+    path = tmp_path / "top-fictional.pdf"
+    pdf.output(str(path))
+    assert paragraphs(path) == [
+        "Progress since our last inspection:",
+        "Finding: Progress",
+        "Supervision of investigations needs to improve: Partly met.",
+        "Vetting: Complete.",
+        "A paragraph after the table, across the page, is text of its own.",
+    ]
+
+
+def test_a_justified_paragraph_is_text_not_a_table(tmp_path: Path) -> None:
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(80, 5, JUSTIFIED, align="J")
+    path = tmp_path / "justified-fictional.pdf"
+    pdf.output(str(path))
+    assert paragraphs(path) == [JUSTIFIED]
