@@ -1,19 +1,23 @@
 # ruff: noqa: E501  (one case per entry; questions and quotes read better unwrapped)
-"""Write and check ``evals/datasets/cases-long-reports.jsonl``: the cases over the two long
-fictional PEEL reports (issue 17).
+"""Check the cases over the two long fictional PEEL reports (issue 17), the ``lr-`` cases
+of ``evals/datasets/reference.jsonl``; ``--out FILE`` also writes them as JSONL.
 
-Run: ``.venv/bin/python evals/long_report/make_long_report_cases.py`` (needs only pypdf,
-a runtime dependency). It checks every gold quote and stops on the first problem:
+Run: ``.venv/bin/python evals/long_report/make_long_report_cases.py`` (needs only the
+runtime dependencies). It checks every gold quote and stops on the problems it finds:
 
-- a PDF quote must be in the text pypdf extracts from the page it names (pages joined
-  with whitespace collapsed) and on no other page, so it crosses no page break and no
-  hyphenated line end (those read "inves- tigation" once whitespace is collapsed); the
-  script fills in the ``page`` of each PDF gold passage itself;
+- a PDF quote printed as running text must be in the text pypdf extracts from one page
+  (whitespace collapsed) and on no other page, so it crosses no page break and no
+  hyphenated line end (those read "inves- tigation" once whitespace is collapsed); a quote
+  the PDF reader composes, a table row ("Investigating crime: Inadequate", printed as two
+  cells), must be once in the reader's text, on a page whose pypdf text holds its words;
+  the script fills in the ``page`` of each PDF gold passage itself;
 - an HTML quote must be a byte-for-byte substring of the file and of the text
   ``rag.documents.loading.read_text`` extracts (so it sits inside one element);
 - every quote must pass ``rag eval``'s own check (normalised substring of read_text);
 - ids unique and prefixed ``lr-``; unanswerable cases have no gold passages or key facts;
-  each key fact appears in the reference answer.
+  each key fact appears in the reference answer;
+- the ``lr-`` cases in ``reference.jsonl`` are these cases, field for field (pages and
+  split included).
 
 The split is random with a fixed seed, stratified by answerable / unanswerable: half of
 each group is ``split:held-out``.
@@ -21,6 +25,7 @@ each group is ``split:held-out``.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import re
@@ -33,10 +38,12 @@ sys.path.insert(0, str(ROOT))
 from pypdf import PdfReader  # noqa: E402
 
 from rag.answer.citations import normalise  # noqa: E402
-from rag.documents.loading import read_text  # noqa: E402
+from rag.core.types import page_at  # noqa: E402
+from rag.documents.loading import read_document, read_text  # noqa: E402
+from rag.documents.structure import parse_document  # noqa: E402
 
 CORPUS = ROOT / "rag/evaluation/shipped/corpus"
-OUT = ROOT / "rag/evaluation/shipped/datasets/cases-long-reports.jsonl"
+REFERENCE = ROOT / "rag/evaluation/shipped/datasets/reference.jsonl"
 PDF = "wyvernshire-constabulary-peel-report-fictional.pdf"
 HTML = "hollowmere-police-peel-report-fictional.html"
 W = "Wyvernshire Constabulary"
@@ -93,9 +100,9 @@ CASES = [
     case("lr-w-007", "Give me all of Wyvernshire Constabulary's PEEL grades in one list.", None,
          "Police powers and public treatment: Good; Preventing crime: Outstanding; Responding to the public: Requires improvement; Investigating crime: Inadequate; Protecting vulnerable people: Requires improvement; Managing offenders and suspects: Adequate; Building, supporting and protecting the workforce: Good; Leadership and force management: Adequate.",
          ["Outstanding", "Inadequate", "Adequate"],
-         [(P, "Police powers and public treatment Good Preventing crime Outstanding"),
-          (P, "Investigating crime Inadequate Protecting vulnerable people Requires improvement"),
-          (P, "Building, supporting and protecting the workforce Good Leadership and force management Adequate")],
+         [(P, "Police powers and public treatment: Good"),
+          (P, "Investigating crime: Inadequate"),
+          (P, "Leadership and force management: Adequate")],
          "overall", "list"),
     case("lr-w-008", "What is the cause of concern in the Wyvernshire report?", None,
          "The force is not investigating crime effectively: too many investigations are not carried out to a good standard, are not properly supervised and do not result in the best outcome for the victim.",
@@ -355,9 +362,40 @@ def collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def words(text: str) -> str:
+    """Letters and digits only: a table row "Area: Grade" is printed as two cells."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.casefold()).split())
+
+
+def pdf_page(
+    quote: str, pages: list[str], reader_text: str, reader_pages
+) -> tuple[int | None, str]:  # type: ignore[no-untyped-def]
+    """The page a PDF quote stands on, or None and why not. A quote printed as running text
+    must be in pypdf's text of exactly one page; a quote the reader composes (a table row)
+    must be in the reader's text once, on a page whose pypdf text holds its words."""
+    on = [n for n, text in enumerate(pages, 1) if quote in text]
+    if len(on) == 1:
+        loose = [n for n, t in enumerate(pages, 1) if normalise(quote) in normalise(t)]
+        return (on[0], "") if loose == on else (None, f"also on pages {loose}")
+    if on:
+        return None, f"on pages {on}"
+    if reader_text.count(quote) != 1:
+        return (
+            None,
+            f"in neither pypdf's text of one page nor once in the reader's ({reader_text.count(quote)})",
+        )
+    page = page_at(reader_pages, reader_text.index(quote))
+    if page is None or words(quote) not in words(pages[page - 1]):
+        return None, f"the reader puts it on page {page}, whose printed words do not hold it"
+    return page, ""
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Check the lr- cases (and write them).")
+    parser.add_argument("--out", type=Path, help="write the checked cases to this JSONL file")
+    args = parser.parse_args()
     pages = [collapse(p.extract_text() or "") for p in PdfReader(CORPUS / PDF).pages]
-    joined = " ".join(pages)
+    read = parse_document(read_document(CORPUS / PDF, 10**8), PDF)
     html_raw = (CORPUS / HTML).read_text(encoding="utf-8")
     html_text = collapse(read_text(CORPUS / HTML, 10**7))
     checked = {name: normalise(read_text(CORPUS / name, 10**7)) for name in (PDF, HTML)}
@@ -376,15 +414,11 @@ def main() -> None:
             if normalise(quote) not in checked[gold["source"]]:
                 problems.append(f"{c['id']}: not in read_text of {gold['source']}: {quote!r}")
             if gold["source"] == PDF:
-                on = [n for n, text in enumerate(pages, 1) if quote in text]
-                if quote not in joined or len(on) != 1:
-                    where = [n for n, t in enumerate(pages, 1) if quote.casefold() in t.casefold()]
-                    problems.append(f"{c['id']}: PDF quote on pages {on} (any case: {where}): {quote!r}")
+                page, why = pdf_page(quote, pages, read.text, read.pages)
+                if page is None:
+                    problems.append(f"{c['id']}: PDF quote {why}: {quote!r}")
                     continue
-                loose = [n for n, t in enumerate(pages, 1) if normalise(quote) in normalise(t)]
-                if loose != on:
-                    problems.append(f"{c['id']}: PDF quote also on pages {loose}: {quote!r}")
-                gold["page"] = on[0]
+                gold["page"] = page
             elif quote not in html_raw or quote not in html_text:
                 problems.append(f"{c['id']}: HTML quote not verbatim: {quote!r}")
     if problems:
@@ -395,17 +429,41 @@ def main() -> None:
         held = set(rng.sample([c["id"] for c in group], len(group) // 2))
         for c in group:
             c["tags"].append("split:held-out" if c["id"] in held else "split:dev")
-    with OUT.open("w", encoding="utf-8") as out:
-        for c in CASES:
-            out.write(json.dumps(c, ensure_ascii=False) + "\n")
+    if args.out:
+        with args.out.open("w", encoding="utf-8") as out:
+            for c in CASES:
+                out.write(json.dumps(c, ensure_ascii=False) + "\n")
     un = sum(not c["answerable"] for c in CASES)
     traps = sum("trap:topical" in c["tags"] for c in CASES)
     held_out = [c for c in CASES if "split:held-out" in c["tags"]]
     print(
-        f"{OUT.name}: {len(CASES)} cases, {un} unanswerable ({traps} topical traps), "
+        f"{len(CASES)} cases, {un} unanswerable ({traps} topical traps), "
         f"{len(held_out)} held out ({sum(not c['answerable'] for c in held_out)} unanswerable); "
         f"{sum(len(c['gold_passages']) for c in CASES)} gold quotes checked"
     )
+    merged = differences(CASES)
+    if merged:
+        sys.exit(f"{REFERENCE.name} differs from these cases:\n" + "\n".join(merged))
+    print(f"{REFERENCE.name}: its lr- cases are these, field for field")
+
+
+def differences(cases: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    """How the lr- cases merged into reference.jsonl differ from ``cases``."""
+    lines = REFERENCE.read_text(encoding="utf-8").splitlines()
+    merged = {c["id"]: c for c in map(json.loads, lines) if c["id"].startswith("lr-")}
+    out = [f"{i}: only in {REFERENCE.name}" for i in sorted(set(merged) - {c["id"] for c in cases})]
+    for c in cases:
+        other = merged.get(c["id"])
+        if other is None:
+            out.append(f"{c['id']}: missing")
+            continue
+        for key in sorted(set(c) | set(other)):
+            mine, theirs = c.get(key), other.get(key)
+            if key == "tags":
+                mine, theirs = sorted(mine or []), sorted(theirs or [])
+            if mine != theirs:
+                out.append(f"{c['id']}: {key} differs")
+    return out
 
 
 if __name__ == "__main__":

@@ -111,6 +111,9 @@ LIST_LABEL = re.compile(
 PIPE_ROW = re.compile(
     rf"\|\s*(?P<area>[^|]{{3,80}}?)\s*\|\s*(?P<grade>{GRADE_WORDS})\s*(?=\|)", re.I
 )
+# a paragraph that is one row of a table, read "Area: Grade": the area may hold commas
+# ("Building, supporting and protecting the workforce: Good")
+ROW_LABEL = re.compile(rf"^(?P<area>[A-Z][^:.;!?|]{{2,100}}?)\s*:\s*(?P<grade>{_CAP_GRADE})\.?$")
 ROW = re.compile(rf"^(?P<area>[A-Z][\w'’&/-]*(?:\s+[\w'’&/-]+){{0,7}}?)\s+(?P<grade>{_CAP_GRADE})$")
 NOT_AREA_WORD = re.compile(
     r"\b(?:is|are|was|were|be|been|being|why|how|what|not|no|grade|grades|graded|grading|"
@@ -135,6 +138,7 @@ class StatedGrade:
     start: int
     end: int
     subject: str | None = None  # a force named as the subject, when one is
+    table: bool = False  # read from a row of a judgement table (a paragraph of its own)
 
 
 @dataclass

@@ -37,6 +37,7 @@ from rag.answer.grade_patterns import (
     PERFORMANCE,
     PIPE_ROW,
     ROW,
+    ROW_LABEL,
     SUBJECT_GAP,
     VAGUE,
     StatedGrade,
@@ -165,7 +166,9 @@ def read_sentence(text: str, in_list: bool = False, alone: bool = False) -> list
             if grade:
                 found.append((_label_area(label.group("area")), grade, None))
     found += _sentence_grades(body)
-    found += _table_grades(body, alone)
+    table = _table_grades(body, alone)
+    found += table
+    rows = table if alone else []  # a paragraph that is one row of a table
     start = len(text) - len(text.lstrip())
     seen: set[tuple[str, str]] = set()
     out = []
@@ -174,7 +177,8 @@ def read_sentence(text: str, in_list: bool = False, alone: bool = False) -> list
         if key in seen or not area:
             continue
         seen.add(key)
-        out.append(StatedGrade(area, grade, text.strip(), start, len(text.rstrip()), subject))
+        row = (area, grade, subject) in rows
+        out.append(StatedGrade(area, grade, text.strip(), start, len(text.rstrip()), subject, row))
     return out
 
 
@@ -204,7 +208,7 @@ def _table_grades(text: str, alone: bool) -> list[tuple[str, str, str | None]]:
         if grade:
             out.append((_label_area(area), grade, None))
     if not out and alone:
-        row = ROW.match(text.strip())
+        row = ROW_LABEL.match(text.strip()) or ROW.match(text.strip())
         if row and not NOT_AREA_WORD.search(row.group("area")):
             grade = canonical_grade(row.group("grade"))
             if grade:

@@ -117,7 +117,9 @@ def _walk(text: str, pieces: Sequence[tuple[int, int]]) -> Iterable[list[StatedG
         in_list = in_list and item
         found = read_sentence(sentence, in_list=in_list, alone=_alone(text, start, end))
         yield [
-            StatedGrade(g.area, g.grade, g.sentence, start + g.start, start + g.end, g.subject)
+            StatedGrade(
+                g.area, g.grade, g.sentence, start + g.start, start + g.end, g.subject, g.table
+            )
             for g in found
         ]
         if is_lead_in(sentence):
@@ -128,7 +130,31 @@ def read_grades(text: str, force: str | None = None) -> list[StatedGrade]:
     """Every grade a document's text states, in document order. With ``force`` (the
     document's force), a grade whose sentence names another force as its subject is left
     out."""
-    return [g for found in _walk(text, spans(text)) for g in found if _same_force(g.subject, force)]
+    found = [g for grades in _walk(text, spans(text)) for g in grades]
+    return [g for g in _as_tabled(found) if _same_force(g.subject, force)]
+
+
+# a table's rows are what a report grades (at least this many areas make one a table)
+_TABLE_ROWS = 3
+_NOT_AREA = frozenset({"using", "force", "forc", "it", "its"})
+
+
+def _as_tabled(found: Sequence[StatedGrade]) -> list[StatedGrade]:
+    """A document's grades, checked against its judgement table when it has one: the
+    table names the areas the report grades, so a sentence grading something else ("The
+    force is good at using civil orders ...", a finding, often a heading) or giving a
+    table area another grade states a finding, not a grade. The overall grade stands."""
+    rows = [g for g in found if g.table]
+    if len({area_key(g.area) for g in rows}) < _TABLE_ROWS:
+        return list(found)
+    tabled = [(g.grade, _area_terms(g.area) - _NOT_AREA) for g in rows]
+    return [
+        g
+        for g in found
+        if g.table
+        or g.area == OVERALL
+        or any(grade == g.grade and words & _area_terms(g.area) for grade, words in tabled)
+    ]
 
 
 def _same_force(subject: str | None, force: str | None) -> bool:
@@ -152,7 +178,11 @@ def passage_grades(passages: Sequence[Passage]) -> list[tuple[Sentence, StatedGr
                     continue
                 seen.add(key)
                 out.append((Sentence(passage, grade.start, grade.end), grade))
-    return out
+    kept: set[int] = set()
+    for document in {s.passage.document_id for s, _ in out}:  # each against its own table
+        mine = [g for s, g in out if s.passage.document_id == document]
+        kept |= {id(g) for g in _as_tabled(mine)}
+    return [(s, g) for s, g in out if id(g) in kept]
 
 
 def grouped(found: Sequence[tuple[Sentence, StatedGrade]]) -> list[GradeGroup]:

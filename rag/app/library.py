@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from rag.app import resources
-from rag.core.safe_text import inert_markdown
+from rag.app.reader import FOCUS_KEY, Focus, focus_page, pages, quote_span, reader_lines
+from rag.core.safe_text import highlighted, inert_markdown
 from rag.documents.loading import SUPPORTED_SUFFIXES
 from rag.ingest.discovery import IngestReport
 from rag.ingest.pipeline import remove_sources
@@ -162,20 +163,44 @@ def documents_section() -> None:
 
 
 def reader_section() -> None:
-    """Read a document as stored, paragraph by paragraph, numbered as citations number them."""
+    """Read a document as stored: a PDF page by page, every paragraph under its section
+    and numbered as citations number it; a quote opened from an answer is highlighted."""
     engine = resources.engine()
     sources = [r.source for r in engine.store.documents()]
     if not sources:
         return
     st.subheader("Read a document")
-    source = st.selectbox("Document", sources, index=None, placeholder="Choose a document")
+    focus: Focus | None = st.session_state.get(FOCUS_KEY)
+    at = sources.index(focus.source) if focus and focus.source in sources else None
+    source = st.selectbox("Document", sources, index=at, placeholder="Choose a document")
     record = engine.store.document(source, with_text=True) if source else None
     if record is None:
         return
+    if focus and focus.source != source:
+        focus = None
     st.caption(inert_markdown(f"{record.force or 'No force named'} · {record.title or source}"))
+    page = None
+    if numbers := pages(record):
+        cited = focus_page(record, focus)
+        page = st.selectbox(
+            "Page",
+            numbers,
+            index=numbers.index(cited) if cited in numbers else 0,
+            format_func=lambda n: f"Page {n} of {numbers[-1]}",
+        )
+    if focus and quote_span(record, focus) is None:
+        st.caption("The cited quote is not in the current text of this document.")
+    elif focus:
+        where = f"on page {focus_page(record, focus)}" if page is not None else "below"
+        st.caption(f"The cited quote is highlighted {where}.")
     with st.container(height=500, border=True):
-        for p in record.paragraphs:
-            st.markdown(f"**¶{p.number}** {inert_markdown(record.text[p.start : p.end])}")
+        for line in reader_lines(record, focus, page):
+            if line.kind == "page":
+                st.markdown(f"**{inert_markdown(line.text)}**")
+            elif line.kind == "section":
+                st.caption(inert_markdown(line.text))
+            else:
+                st.markdown(f"**¶{line.number}** {highlighted(line.text, line.span)}")
 
 
 def render() -> None:

@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
+from rag.app.reader import FOCUS_KEY, Focus
 from rag.app.sources import source_context
 from rag.core.safe_text import highlighted, inert_markdown
 from rag.core.settings import Settings
 from rag.core.types import Citation, place
 from rag.engine.engine import Engine
+
+LIBRARY = Path(__file__).resolve().parent / "views" / "library.py"  # the reader's page
 
 
 def _without_credentials(url: str | None) -> str | None:
@@ -45,6 +49,11 @@ def show_sources(engine: Engine, citations: Sequence[Citation], key: str) -> Non
             st.markdown(highlighted(passage, span))
             if span is None:
                 st.caption("The quote could not be placed in the current text of this document.")
+            elif st.button(
+                "Read it in the document", key=f"{key}-read-{c.n}", icon=":material/menu_book:"
+            ):
+                st.session_state[FOCUS_KEY] = Focus.of(c)  # the Library's reader opens at it
+                st.switch_page(str(LIBRARY))
 
 
 def show_notices(notice: str | None, partial: bool = False) -> None:

@@ -150,6 +150,14 @@ def doctor(
             "version: their citations name no page or section; `rag ingest` on them reads "
             "them anew"
         )
+    noted = set(report.documents_without_pages)
+    stale = [s for s in report.documents_read_differently if s not in noted]
+    if stale:
+        out.print(
+            f"note        {len(stale)} document(s) were read by another version of the "
+            "reader or other chunk settings (a web page read before its sections, say): "
+            "`rag ingest` on them reads them anew"
+        )
     if report.lexical_index_built is False:
         out.print(
             "note        the BM25 files of these documents are not built yet (an ingest "

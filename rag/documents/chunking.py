@@ -38,7 +38,9 @@ def chunker_signature(max_tokens: int, overlap: int, encoding: str) -> str:
     # v2: chunks carry their sentence vectors (rag.index.sentence_vectors); v1 chunks gain them
     # v3: a lead-in is kept with its list, and each list item is a sentence
     # v4: chunks and paragraphs carry their PDF page and section (a PDF's text is read anew)
-    return f"v4:{encoding}:{max_tokens}:{overlap}:{MERGE_BELOW_TOKENS}"
+    # v5: a web page's headings give its paragraphs and chunks their section; a PDF's table
+    # of contents is dropped, its columns, justified lines and wrapped table cells read anew
+    return f"v5:{encoding}:{max_tokens}:{overlap}:{MERGE_BELOW_TOKENS}"
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[Span]:

@@ -14,15 +14,13 @@ import re
 import stat
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import PreformattedString
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordError
 
 from rag.core.errors import RejectedInput
 from rag.documents.blocks import Block, blocks_text
+from rag.documents.html import html_blocks
 from rag.documents.pdf import pdf_blocks
-from rag.documents.tables import table_lines
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".html", ".htm"}
 
@@ -36,42 +34,8 @@ _BOMS = (
 _SUSPICIOUS = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f-\x9f\ufffd]")
 _SUSPICIOUS_RATIO = 0.05
 _SAMPLE = 65_536
+_NO_TEXT = "no readable text after extraction: check that the file holds text"
 
-_HTML_DROP = ["script", "style", "noscript", "template", "head", "iframe", "object", "embed"]
-_HTML_BLOCKS = [
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "caption",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "tr",
-    "ul",
-]
-_WHITESPACE = re.compile(r"\s+")
 
 # Alt text and destination may not contain brackets or parentheses: a linear-time match.
 _MD_IMAGE = re.compile(r"!\[([^\[\]]*)\](?:\([^()]*\)|\[[^\[\]]*\])")
@@ -87,8 +51,8 @@ def read_text(path: Path, max_bytes: int) -> str:
 
 
 def read_document(path: Path, max_bytes: int) -> str | list[Block]:
-    """The document's raw text, or for a PDF its paragraphs with their pages and sections;
-    raises RejectedInput with the reason and the remedy."""
+    """The document's raw text, or for a PDF or web page its paragraphs with their
+    sections (and a PDF's pages); raises RejectedInput with the reason and the remedy."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
@@ -101,11 +65,14 @@ def read_document(path: Path, max_bytes: int) -> str | list[Block]:
     text = _decode(data)
     _reject_binary(text)
     if suffix in (".html", ".htm"):
-        text = _html_text(text)
-    elif suffix == ".md":
+        blocks = html_blocks(text)
+        if not any(b.text.strip() for b in blocks):
+            raise RejectedInput(_NO_TEXT)
+        return blocks
+    if suffix == ".md":
         text = _markdown_text(text)
     if not text.strip():
-        raise RejectedInput("no readable text after extraction: check that the file holds text")
+        raise RejectedInput(_NO_TEXT)
     return text
 
 
@@ -218,65 +185,6 @@ def _pdf_blocks(data: bytes) -> list[Block]:
     if not any(b.text.strip() for b in blocks):
         blocks = [Block(text, page) for page, text in enumerate(pages, start=1) if text.strip()]
     return blocks
-
-
-# Page chrome, not the report: menus, sidebars, cookie banners, share links, footers.
-_HTML_CHROME_TAGS = ["nav", "aside", "footer", "dialog", "form", "button"]
-_HTML_CHROME_ROLES = {"navigation", "banner", "contentinfo", "dialog", "complementary", "search"}
-_HTML_CHROME_NAMES = re.compile(
-    r"(?:^|[-_ ])(?:nav|navbar|menu|breadcrumbs?|cookies?|consent|share|sharing|social|"
-    r"related|most-read|popular|newsletter|subscribe|advert|ads|promo|sidebar|skip|footer|"
-    r"top-bar|masthead)(?:$|[-_ ])",
-    re.IGNORECASE,
-)
-
-
-def _is_chrome(tag: Tag) -> bool:
-    if tag.name in _HTML_CHROME_TAGS or str(tag.get("role", "")).lower() in _HTML_CHROME_ROLES:
-        return True
-    names = " ".join([*tag.get("class", []), str(tag.get("id", ""))])
-    return bool(names.strip()) and bool(_HTML_CHROME_NAMES.search(names))
-
-
-def _html_text(markup: str) -> str:
-    soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup.find_all(_HTML_DROP) + soup.find_all(_is_hidden) + soup.find_all(_is_chrome):
-        if not tag.decomposed:  # a hidden tag may sit inside one already dropped
-            tag.decompose()
-    main = soup.find("main") or soup.find("article")
-    if main is not None and main.get_text(strip=True):
-        soup = main  # the page's own content, when it marks it
-    for node in soup.find_all(string=True):
-        if isinstance(node, PreformattedString):  # comments, CDATA, doctype, <?pi?>
-            node.extract()
-        elif isinstance(node, NavigableString):
-            # Source line breaks are not paragraph breaks: HTML collapses whitespace.
-            node.replace_with(_WHITESPACE.sub(" ", node))
-    for tag in soup.find_all("li"):  # a list item reads as one, as in Markdown
-        parent = tag.find_parent(["ol", "ul"])
-        if parent is not None and parent.name == "ol":
-            number = len(tag.find_previous_siblings("li")) + 1
-            tag.insert(0, f"{number}. ")
-        else:
-            tag.insert(0, "- ")
-    for table in soup.find_all("table"):  # one line per row, as a PDF's tables read
-        if table.find_parent("table") is None:
-            first = table.find("tr")
-            header = first is not None and first.find("td") is None
-            rows = [[c.get_text(" ") for c in tr.find_all(["td", "th"])] for tr in table("tr")]
-            table.replace_with("\n\n" + "\n\n".join(table_lines(rows, header)) + "\n\n")
-    for tag in soup.find_all(_HTML_BLOCKS):
-        tag.insert_before("\n\n")
-        tag.insert_after("\n\n")
-    for tag in soup.find_all("br"):
-        tag.replace_with("\n")
-    return soup.get_text()
-
-
-def _is_hidden(tag: Tag) -> bool:
-    # Text a browser never shows is a favourite hiding place for injected instructions.
-    style = str(tag.get("style", "")).replace(" ", "").lower()
-    return tag.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style
 
 
 def _markdown_text(text: str) -> str:

@@ -1,8 +1,9 @@
 """A PDF's text layer as paragraphs that know their page and section.
 
 pypdf gives a page as one run of lines; pdfminer.six's layout analysis gives
-each text line with its position, size and font. From those: rows (lines side
-by side: table cells), running headers, footers and page numbers (dropped: text
+each text line with its position, size and font. From those: rows in reading
+order (lines side by side: table cells; two columns of text read one after the
+other: ``rag.documents.pdf_rows``), running headers, footers and page numbers (dropped: text
 repeated in a page's top or bottom band), headings (larger or bold lines),
 paragraphs (line gaps, indents, bullets; run on over a page break when a page
 ends mid-sentence), tables (one line per row) and words hyphenated across lines.
@@ -19,17 +20,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTChar, LTTextBox, LTTextLine
+from pdfminer.layout import LAParams
 
 from rag.documents.blocks import Block
-from rag.documents.tables import table_lines
+from rag.documents.contents import contents_lines
+from rag.documents.pdf_rows import Row, merge_cells, page_rows, wraps_cells
+from rag.documents.tables import is_grade, table_lines
 
 _EDGE = 0.12  # top and bottom bands of a page, where running headers and footers sit
 _CHROME_SHARE = 0.3  # ... repeated on at least this share of pages (and on two)
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s+)?[-–]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
 )
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _BULLET = re.compile(r"^[•●▪■◦‣○*–-]\s")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.|part\s+\d+:?)\s+", re.I)
@@ -39,36 +41,26 @@ _PARAGRAPH_GAP = 1.3  # a line pitch this many times the usual one starts a para
 
 
 @dataclass
-class _Row:
-    """Lines at one height of a page, left to right (one cell each when a table)."""
-
-    cells: list[str]
-    x0: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-    page: int
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.cells)
-
-
-@dataclass
 class _Piece:
     kind: str  # "text", "heading" or "table"
-    rows: list[_Row] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     section: str | None = None
 
 
 def pdf_blocks(data: bytes) -> list[Block]:
     """The document's paragraphs, headings and table rows, in reading order."""
-    pages = [_page_rows(page, number) for number, page in enumerate(_pages(data), start=1)]
+    pages = [
+        (page.height, page_rows(page, number)) for number, page in enumerate(_pages(data), start=1)
+    ]
     rows = _drop_chrome(pages)
     if not rows:
         return []
     body = _body_size(rows)
+    # a contents line is one cell, or its text and a page number; a table row is no entry
+    entries = [r.text if len(r.cells) == 1 or _PAGE_NUMBER.match(r.cells[-1]) else "" for r in rows]
+    sizes = [r.size if _is_heading(r, body) else None for r in rows]
+    toc = contents_lines(entries, [r.page for r in rows], sizes)
+    rows = [r for i, r in enumerate(rows) if i not in toc]
     vocabulary = {w.casefold() for r in rows for w in _COMPOUND.findall(r.text)}
     return _blocks(_pieces(rows, body), vocabulary)
 
@@ -77,37 +69,7 @@ def _pages(data: bytes):  # type: ignore[no-untyped-def]
     return extract_pages(io.BytesIO(data), laparams=LAParams())
 
 
-def _page_rows(page, number: int) -> tuple[float, list[_Row]]:  # type: ignore[no-untyped-def]
-    lines = [line for box in page if isinstance(box, LTTextBox) for line in box]
-    lines = [x for x in lines if isinstance(x, LTTextLine) and x.get_text().strip()]
-    lines.sort(key=lambda x: (-x.y1, x.x0))
-    rows: list[tuple[list, float, float]] = []  # (lines, top, bottom)
-    for line in lines:
-        middle = (line.y0 + line.y1) / 2
-        if rows and rows[-1][2] <= middle <= rows[-1][1]:
-            rows[-1][0].append(line)
-        else:
-            rows.append(([line], line.y1, line.y0))
-    return page.height, [_row(group, number) for group, _, _ in rows]
-
-
-def _row(lines: list, page: int) -> _Row:  # type: ignore[type-arg]
-    lines.sort(key=lambda x: x.x0)
-    chars = [c for line in lines for c in line if isinstance(c, LTChar)]
-    sizes = [round(c.size * 2) / 2 for c in chars] or [0.0]
-    bold = sum(1 for c in chars if _BOLD.search(c.fontname)) > len(chars) / 2
-    return _Row(
-        cells=[" ".join(x.get_text().split()) for x in lines],
-        x0=lines[0].x0,
-        top=max(x.y1 for x in lines),
-        bottom=min(x.y0 for x in lines),
-        size=statistics.median(sizes),
-        bold=bold,
-        page=page,
-    )
-
-
-def _chrome_key(row: _Row, height: float) -> tuple[str, str] | None:
+def _chrome_key(row: Row, height: float) -> tuple[str, str] | None:
     if row.top > height * (1 - _EDGE):
         zone = "top"
     elif row.bottom < height * _EDGE:
@@ -117,7 +79,7 @@ def _chrome_key(row: _Row, height: float) -> tuple[str, str] | None:
     return zone, re.sub(r"\d+", "#", row.text.casefold())  # "Page 3 of 9" is one text
 
 
-def _drop_chrome(pages: list[tuple[float, list[_Row]]]) -> list[_Row]:
+def _drop_chrome(pages: list[tuple[float, list[Row]]]) -> list[Row]:
     """Every row but running headers, footers and page numbers."""
     seen: Counter[tuple[str, str]] = Counter()
     for height, rows in pages:
@@ -133,14 +95,14 @@ def _drop_chrome(pages: list[tuple[float, list[_Row]]]) -> list[_Row]:
     return kept
 
 
-def _body_size(rows: list[_Row]) -> float:
+def _body_size(rows: list[Row]) -> float:
     sizes: Counter[float] = Counter()
     for row in rows:
         sizes[row.size] += len(row.text)
     return sizes.most_common(1)[0][0]
 
 
-def _is_heading(row: _Row, body: float) -> bool:
+def _is_heading(row: Row, body: float) -> bool:
     text = row.text
     if len(row.cells) > 1 or not 2 <= len(text) <= _HEADING_MAX or text.endswith((",", ";")):
         return False
@@ -149,15 +111,21 @@ def _is_heading(row: _Row, body: float) -> bool:
     return row.size >= body * 1.15 or (row.bold and row.size >= body * 0.95)
 
 
-def _pieces(rows: list[_Row], body: float) -> list[_Piece]:
+def _pieces(rows: list[Row], body: float) -> list[_Piece]:
     """Rows grouped into headings, paragraphs and tables, each with its section path."""
     headings = sorted({r.size for r in rows if _is_heading(r, body)}, reverse=True)
     pitch = _usual_pitch(rows, body)
     path: list[tuple[int, str]] = []
     pieces: list[_Piece] = []
-    previous: _Row | None = None
+    previous: Row | None = None
     for row in rows:
+        last_row = pieces[-1].rows[-1] if pieces and pieces[-1].kind == "table" else None
+        if last_row is not None and wraps_cells(last_row, row):
+            merge_cells(last_row, row)  # a cell's second line
+            continue
         kind = "table" if len(row.cells) > 1 else "heading" if _is_heading(row, body) else "text"
+        if kind == "heading" and is_grade(row.text):
+            kind = "text"  # a grade set as a heading labels its part and starts no section
         if kind == "heading":
             name = _NUMBERING.sub("", row.text).strip() or row.text
             level = headings.index(row.size)
@@ -172,8 +140,11 @@ def _pieces(rows: list[_Row], body: float) -> list[_Piece]:
         section = " > ".join(t for _, t in path) or None
         last = pieces[-1] if pieces else None
         if last and last.kind == kind and kind != "heading" and previous is not None:
-            joins = kind == "table" or _continues(previous, row, pitch)
-            if joins and (kind == "table" or row.page == previous.page):
+            # a table never gains a column: a row wider than all before starts a new one
+            widest = max(len(r.cells) for r in last.rows)
+            table = kind == "table" and len(row.cells) <= widest
+            joins = table or (kind == "text" and _continues(previous, row, pitch))
+            if joins and (table or row.page == previous.page):
                 last.rows.append(row)
                 previous = row
                 continue
@@ -186,7 +157,7 @@ def _pieces(rows: list[_Row], body: float) -> list[_Piece]:
     return pieces
 
 
-def _usual_pitch(rows: list[_Row], body: float) -> float:
+def _usual_pitch(rows: list[Row], body: float) -> float:
     """The usual distance between the baselines of a paragraph's lines."""
     pitches = [
         a.bottom - b.bottom
@@ -196,7 +167,7 @@ def _usual_pitch(rows: list[_Row], body: float) -> float:
     return statistics.median(pitches) if pitches else body * 1.2
 
 
-def _same_block(previous: _Row, row: _Row, limit: float) -> bool:
+def _same_block(previous: Row, row: Row, limit: float) -> bool:
     return (
         row.page == previous.page
         and row.size == previous.size
@@ -204,12 +175,14 @@ def _same_block(previous: _Row, row: _Row, limit: float) -> bool:
     )
 
 
-def _continues(previous: _Row, row: _Row, pitch: float) -> bool:
+def _continues(previous: Row, row: Row, pitch: float) -> bool:
     """Whether ``row`` carries on ``previous``'s paragraph."""
     if row.size != previous.size or row.bold != previous.bold or _BULLET.match(row.text):
         return False
     if row.page != previous.page:
         return True  # across a page break the text itself decides (see _pieces)
+    if row.top > previous.bottom + pitch:  # the next column, back up the page
+        return _SENTENCE_END.search(previous.text) is None
     return previous.bottom - row.bottom <= pitch * _PARAGRAPH_GAP
 
 

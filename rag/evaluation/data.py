@@ -42,6 +42,7 @@ class BadDataset(ConfigError):
 class GoldPassage(BaseModel):
     source: str
     quote: str = Field(min_length=1)
+    page: int | None = Field(None, ge=1, description="The PDF page the quote is printed on.")
 
 
 class Turn(BaseModel):

@@ -120,6 +120,9 @@ class CaseRecord(BaseModel):
     abstained: bool
     passed: bool
     citations: list[str] = Field(default_factory=list, description="cited quotes, in order")
+    cited_pages: list[int | None] = Field(
+        default_factory=list, description="the page each citation names (None: not a PDF)"
+    )
     gold_ranks: list[int | None] = Field(default_factory=list)
     key_fact_recall: float | None = None
     token_f1: float | None = None
@@ -213,6 +216,7 @@ class CaseResult:
             abstained=answer.abstained,
             passed=passed,
             citations=quotes,
+            cited_pages=[c.page for c in answer.citations],
             gold_ranks=ranks,
             key_fact_recall=kfr,
             token_f1=metrics.token_f1(answer.answer, case.reference_answer) if answerable else None,

@@ -18,6 +18,7 @@ from filelock import FileLock, Timeout
 
 from rag.core.errors import IndexBusy, RagError
 from rag.core.settings import Settings
+from rag.documents.chunking import chunker_signature
 from rag.index.embeddings import embedding_identity
 from rag.index.locking import lock_path, write_lock
 from rag.index.opening import open_store
@@ -54,6 +55,9 @@ class DoctorReport:
     # PDFs read by a version before pages and sections (running headers in their text):
     # not a fault, their citations name no page; `rag ingest` on them reads them anew
     documents_without_pages: list[str] = field(default_factory=list)
+    # documents chunked by another version of the reader or other chunk settings (a web
+    # page read before its sections, say): not a fault; `rag ingest` on them reads them anew
+    documents_read_differently: list[str] = field(default_factory=list)
     # whether the BM25 files of the registry as it stands are built: not a fault when not
     # (an ingest stopped after its commit, a new machine, an older index): the first
     # question builds them, and --repair does at once
@@ -96,8 +100,14 @@ def lock_state(settings: Settings) -> LockState:
     return "free"
 
 
-def examine(store: IndexStore, report: DoctorReport, expected_dimension: int | None) -> None:
-    """Fill ``report`` with the counts and problems of ``store`` (reads only)."""
+def examine(
+    store: IndexStore,
+    report: DoctorReport,
+    expected_dimension: int | None,
+    chunker: str | None = None,
+) -> None:
+    """Fill ``report`` with the counts and problems of ``store`` (reads only); ``chunker``:
+    the chunker signature the settings give now."""
     records = store.documents()
     got = store.all_chunks(["metadatas"])  # in pages: one get fails at 100,000 chunks
     report.model = store.model
@@ -115,6 +125,10 @@ def examine(store: IndexStore, report: DoctorReport, expected_dimension: int | N
     report.documents_without_pages = sorted(
         r.source for r in records if r.source.lower().endswith(".pdf") and not r.pages
     )
+    if chunker:
+        report.documents_read_differently = sorted(
+            r.source for r in records if r.chunker != chunker
+        )
     if report.orphan_chunks and report.lock != "held":  # else: the running ingest's work
         report.problems.append(
             Problem(
@@ -178,6 +192,7 @@ def repair(store: IndexStore, report: DoctorReport) -> None:
 def run_doctor(settings: Settings, fix: bool = False) -> DoctorReport:
     """Check the index (and with ``fix`` repair it); never raises for a broken index."""
     model, dimension = embedding_identity(settings)
+    chunker = chunker_signature(settings.chunk_tokens, settings.chunk_overlap, settings.encoding)
     report = DoctorReport(index=str(settings.chroma_url or settings.index_dir), lock="free")
     report.lock = lock_state(settings)
     if not settings.chroma_url and not (settings.index_dir / "chroma.sqlite3").exists():
@@ -188,10 +203,10 @@ def run_doctor(settings: Settings, fix: bool = False) -> DoctorReport:
         if fix:
             with write_lock(settings):
                 store = open_store(settings, model, dimension)
-                examine(store, report, dimension)
+                examine(store, report, dimension, chunker)
                 repair(store, report)
         else:
-            examine(open_store(settings, model, dimension), report, dimension)
+            examine(open_store(settings, model, dimension), report, dimension, chunker)
     except IndexBusy as exc:
         report.problems.append(Problem("busy", str(exc), repairable=False))
     except RagError as exc:

@@ -430,3 +430,18 @@ def test_a_model_evaluation_needs_a_confirmation_and_runs_one_at_a_time(app_env:
         assert not at.checkbox(key="eval_confirm_1").value
         assert next(b for b in at.button if b.label == "Run the evaluation").disabled
         get_settings.cache_clear()
+
+
+def test_a_source_opens_the_reader_at_its_quote_highlighted(app_env: Path) -> None:
+    at = started()
+    at.chat_input[0].set_value("What did the inspector say about integrity in Cambridgeshire?")
+    at.run()
+    citation = at.session_state["chat"][-1].answer.citations[0]
+    read = next(b for b in at.button if b.label == "Read it in the document")
+    read.click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox[0].value == citation.source  # the Library's reader, at its document
+    assert any("The cited quote is highlighted" in c.value for c in at.caption)
+    marked = [m.value for m in at.markdown if m.value.startswith("**¶") and "** " in m.value[3:]]
+    words = inert_markdown(citation.quote.split()[0])
+    assert any(f"**{words}" in m for m in marked), marked  # the quote in bold, in its paragraph

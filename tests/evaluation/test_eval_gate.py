@@ -13,7 +13,7 @@ from rag.answer.citations import normalise
 from rag.core.settings import load_settings
 from rag.documents.loading import read_text
 from rag.evaluation.charts import CHART_FILES
-from rag.evaluation.data import DEFAULT_CORPUS, DEFAULT_DATASET, corpus_files
+from rag.evaluation.data import DEFAULT_CORPUS, DEFAULT_DATASET, corpus_files, load_cases
 from rag.evaluation.gate import DEFAULT_FLOORS, check_floors, load_floors
 from rag.evaluation.records import METRICS, EvalRun
 from rag.evaluation.report import load_run, write_report
@@ -94,3 +94,24 @@ def test_committed_baseline_is_current_and_floors_come_from_it() -> None:
         if bound.min is not None:  # a floor sits a little under the measured figure
             measured = baseline.metrics[name]
             assert measured is not None and measured - 0.05 <= bound.min <= measured, name
+
+
+@pytest.mark.slow
+def test_every_correct_answer_cites_the_page_its_quote_is_on(offline_run: EvalRun) -> None:
+    """A PDF gold passage says the page it is printed on: a correct answer citing it
+    (a quote holding it, or held in it, compared normalised) names that page."""
+    golds = {c.id: [g for g in c.gold_passages if g.page] for c in load_cases(DEFAULT_DATASET)}
+    checked, wrong = 0, []
+    for record in offline_run.cases:
+        if not record.passed:
+            continue
+        assert len(record.cited_pages) == len(record.citations)
+        for quote, page in zip(record.citations, record.cited_pages, strict=True):
+            for gold in golds[record.id]:
+                cited, printed = normalise(quote), normalise(gold.quote)
+                if cited in printed or printed in cited:
+                    checked += 1
+                    if page != gold.page:
+                        wrong.append(f"{record.id}: page {page}, printed on {gold.page}")
+    assert checked >= 10, checked  # the long PDF report's correct answers are checked
+    assert not wrong, wrong

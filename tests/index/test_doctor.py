@@ -114,6 +114,35 @@ def test_pdf_read_before_pages_is_noted_not_a_fault(
     assert run_doctor(settings).documents_without_pages == []
 
 
+def test_a_web_page_read_by_an_older_version_is_noted_and_read_anew(
+    settings: Settings, embeddings: Embeddings
+) -> None:
+    """A web page registered by a version before its sections (another chunker
+    signature): named, healthy, said plainly by the CLI; a new ingest reads it anew and
+    its chunks gain their sections."""
+    path = settings.index_dir.parent / "hollowmere-police-peel-report-fictional.html"
+    shutil.copy(FICTIONAL / path.name, path)
+    ingest_paths([path], settings, embeddings=embeddings)
+    assert run_doctor(settings).documents_read_differently == []
+    store = store_of(settings)
+    (record,) = store.documents()
+    store.registry.update(ids=[source_key(record.source)], metadatas=[{"chunker": "v4:old"}])
+    report = run_doctor(settings)
+    assert report.healthy and report.documents_read_differently == [record.source]
+    assert report.documents_without_pages == []  # that note is for PDFs only
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RAG_INDEX_DIR", str(settings.index_dir))
+        get_settings.cache_clear()
+        result = runner.invoke(app, ["doctor"])
+    get_settings.cache_clear()
+    assert result.exit_code == 0 and "read by another version" in result.stdout
+    again = ingest_paths([path], settings, embeddings=embeddings)
+    assert [d.status for d in again.documents] == ["updated"]
+    assert run_doctor(settings).documents_read_differently == []
+    sections = [m.get("section") for m in store_of(settings).chunks.get()["metadatas"]]
+    assert sections and all(sections)
+
+
 def test_orphan_chunks_are_found_and_deleted_documents_untouched(
     indexed: Settings, embeddings: Embeddings
 ) -> None:
