@@ -88,10 +88,12 @@ def llm_briefing(
             renumbered[n] = len(citations)
         return renumbered[n]
 
-    grades = [r.model_copy(update={"citations": [cite(n) for n in r.citations]})
-              for r in offline.grades]
-    every = [f.model_copy(update={"citations": [cite(n) for n in f.citations]})
-             for f in offline.findings]
+    grades = [
+        r.model_copy(update={"citations": [cite(n) for n in r.citations]}) for r in offline.grades
+    ]
+    every = [
+        f.model_copy(update={"citations": [cite(n) for n in f.citations]}) for f in offline.findings
+    ]
     return Briefing(
         force=force,
         paragraph=checked.text,

@@ -227,5 +227,9 @@ def completed(checked: Checked, items: Sequence[Item]) -> str:
     out: the engine chose each as part of the answer (a lead-in and its list, one per
     force), and a small model often restates one and drops the rest."""
     left_out = [item for item in items if int(item.id[1:]) not in checked.order]
-    quotes = [f"“{' '.join(item.text.split())}” [{checked.number(item)}]" for item in left_out]
+    forces = {item.passage.force for item in items}
+    quotes = []
+    for item in left_out:  # across forces, each quote says whose it is (as offline)
+        about = f"{item.passage.force}: " if len(forces) > 1 and item.passage.force else ""
+        quotes.append(f"{about}“{' '.join(item.text.split())}” [{checked.number(item)}]")
     return " ".join([checked.text, *quotes])

@@ -428,3 +428,14 @@ def test_an_answer_without_the_kind_of_fact_asked_gives_the_offline_answer(
     dismantled = fake(lambda e: "It dismantled 23 county lines [E1].")
     counted = ask(engine, dismantled, question, force=None)
     assert counted.mode == "llm" and "23" in counted.answer
+
+
+def test_across_forces_each_quote_the_model_left_out_names_its_force(engine: Engine) -> None:
+    question = "Which forces are good at tackling serious and organised crime?"
+    offline = engine.ask(question, None, mode="offline")
+    forces = {c.force for c in offline.citations}
+    assert len(forces) > 1
+    result = ask(engine, fake(lambda e: f"{e['E1']} [E1]"), question, force=None)
+    assert result.mode == "llm" and len(result.citations) == len(offline.citations)
+    for citation in result.citations[1:]:
+        assert f"{citation.force}: “" in result.answer
