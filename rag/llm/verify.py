@@ -53,7 +53,6 @@ class Checked:
     citations: list[Citation] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)  # (sentence, why)
     dropped: int = 0  # evidence ids cited but not shown (unknown, or in removed sentences)
-    attributed: int = 0  # sentences cited to the one shown sentence that supports them
     order: dict[int, int] = field(default_factory=dict)  # evidence number -> its [n]
 
     def number(self, item: Item) -> int:
@@ -128,7 +127,7 @@ def check_answer(text: str, items: Sequence[Item]) -> Checked:
                 out.removed.append((claim, _why(verdict, ids)))
                 out.dropped += len(own) if verdict else len(unknown)
                 continue
-            shown, out.attributed = [found], out.attributed + 1
+            shown = [found]  # cited to the one shown sentence that supports it
         out.dropped += sum(by_number.get(i) not in shown for i in own)
         markers = "".join(f" [{out.number(item)}]" for item in shown)
         body, stop = (claim[:-1], claim[-1]) if claim[-1:] in ".!?" else (claim, ".")
