@@ -253,6 +253,7 @@ def test_briefing_page(page: Any) -> None:
     page.get_by_role("button", name="Write the briefing").click()
     page.get_by_role("heading", name="Findings").wait_for()
     page.get_by_test_id("stDownloadButton").nth(2).wait_for()  # grades, briefing, findings
+    page.get_by_test_id("stTable").first.wait_for()  # may render after the buttons
     wait_idle(page)
     assert page.get_by_test_id("stDownloadButton").count() == 3
     assert page.get_by_test_id("stTable").count() >= 1  # the findings, wrapped, nothing cut
