@@ -40,7 +40,14 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "date",
-        re.compile(r"\b(when|what year|which year|what date|since when|deadline|by when)\b", re.I),
+        # "when" asks a date at the start or before a verb ("when did", "and when will");
+        # "what goes wrong when children run away" uses it as a conjunction
+        re.compile(
+            r"^\W*(?:and\s+|so\s+|but\s+)?when\b|\bwhen\s+(?:did|does|do|will|would|is|was|"
+            r"are|were|has|have|had|should|must|can|could|might)\b|"
+            r"\b(what year|which year|what date|since when|deadline|by when)\b",
+            re.I,
+        ),
     ),
     (
         "person",

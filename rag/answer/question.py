@@ -74,6 +74,7 @@ _GENERIC = frozenset(
         put puts keep keeps kept show shows showed need needs needed want wants use uses
         using used go goes going went come comes bring brings hold holds held seem seems
         try tries tried let lets able across england wales nationally country
+        per someone anyone somebody anybody everyone
         """
     )
 )

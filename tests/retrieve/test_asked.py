@@ -15,6 +15,8 @@ from rag.retrieve.asked import defined_term
         ("What is a cause of concern?", "cause of concern"),
         ("What is the force doing about missing children in care homes?", None),  # a question
         ("How many officers does it have?", None),
+        # a second question joined on, not a term to define
+        ("How many offenders does it manage, and what is the caseload per manager?", None),
     ],
 )
 def test_defined_term(question: str, term: str | None) -> None:
