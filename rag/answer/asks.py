@@ -60,7 +60,11 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "grade",
-        re.compile(r"\b(grade|graded|grading|rating|rated|judge[ds]?|judgement|verdict)\b", re.I),
+        re.compile(
+            r"\b(grade|graded|grading|rating|rated|judge[ds]?|judgement|verdict)\b|"
+            r"\bhow (?:did|does|do|would|has|have|had)\b[^?]*\brate\b(?!\s+(?:of|for)\b)",
+            re.I,
+        ),
     ),
     (
         "reason",

@@ -45,7 +45,14 @@ from rag.answer.values import (
 )
 from rag.index.terms import terms
 from rag.retrieve.asked import defined_term
-from rag.retrieve.variants import CONCEPT, document_surface, surface, unit_stems, units
+from rag.retrieve.variants import (
+    CONCEPT,
+    derived,
+    document_surface,
+    surface,
+    unit_stems,
+    units,
+)
 
 _VALUE = {
     "ranking": RANKING,
@@ -131,7 +138,8 @@ class Question:
             ):
                 return False
         if self.kind is None or self.kind == "reason":
-            return True
+            # the meaning score judges a sentence; a heading or title line must name it
+            return _SENTENCE_END.search(text) is not None or self.mentions_focus(text, idf)
         if self.kind == "person" and self.role_named(text):
             return True  # "which inspector spoke": the name beside "Inspector" answers
         if self.kind == "person" and AUTHORSHIP.search(self.text) and BYLINE.match(text):
@@ -198,6 +206,8 @@ class Question:
         return held > 0 and held >= share * sum(weights.values())
 
 
+_SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*$")
+
 # A text asked for a figure must hold at least this share of the focus (by weight): a
 # figure about the DA backlog's size does not say how long its cases waited. A grade or
 # a person needs one unit of it: areas of policing are named in many ways.
@@ -216,7 +226,9 @@ def present(unit: str, text: str) -> bool:
 
 
 def present_in(unit: str, found: frozenset[str]) -> bool:
-    return unit in found or any(all(s in found for s in sp) for sp in unit_stems(unit))
+    if unit in found or any(all(s in found for s in sp) for sp in unit_stems(unit)):
+        return True
+    return any(d in found for d in derived(unit))
 
 
 def known(unit: str, idf: Mapping[str, float]) -> bool:

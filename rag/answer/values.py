@@ -20,7 +20,9 @@ _NUMBER = rf"(?:\d[\d,.]*|{NUMBER_WORDS}|a|an|several|a few)"
 GRADE = re.compile(
     r"\b(judge|judged|grade|graded|rate|rated|assess|assessed|found)\b[^.]*?\b(outstanding|good|"
     r"adequate|requires? improvement|inadequate)\b|\b(outstanding|requires? improvement|"
-    r"inadequate)\b|['‘\"“](good|adequate)['’\"”]|^\W*(good|adequate)\b",
+    r"inadequate)\b|['‘\"“](good|adequate)['’\"”]|^\W*(good|adequate)\b|"
+    # "The force is good at tackling ...": the inspectorate's wording of a graded area
+    r"\b(?:is|was|are|were|remains|been)\s+(good|adequate)\s+at\b",
     re.I,
 )
 MONEY = re.compile(

@@ -86,7 +86,9 @@ def surface(text: str) -> frozenset[str]:
     closed = {stem(a + b) for a, b in zip(words, words[1:], strict=False)}
     known = glossary().concepts
     closed |= {key for c in closed if (key := known.get((c,))) is not None}
-    return frozenset(units(text)) | frozenset(terms(text)) | closed
+    stems = terms(text)
+    other = {d for s in stems for d in derived(s)}  # "planning" meets "plans"
+    return frozenset(units(text)) | frozenset(stems) | closed | other
 
 
 def expanded(question: str) -> str:
@@ -113,3 +115,18 @@ def document_surface(text: str) -> frozenset[str]:
 def unit_stems(unit: str) -> tuple[tuple[str, ...], ...]:
     """The stem tuples a unit stands for (a concept's spellings, or the stem itself)."""
     return glossary().spellings.get(unit, ((unit,),))
+
+
+_DOUBLED = re.compile(r"([bdfglmnprt])\1$")
+
+
+def derived(stem_: str) -> tuple[str, ...]:
+    """Other stems of the same word, for matching only ("planning" -> "plan", "financial"
+    -> "financ" as in "finances"): the light stemmer keeps a doubled consonant and the
+    adjective's ending. Short stems get none ("special" is not "spec")."""
+    out = []
+    if _DOUBLED.search(stem_) and len(stem_) >= 5:
+        out.append(stem_[:-1])
+    if stem_.endswith("ial") and len(stem_) >= 8:
+        out.append(stem_[:-3])
+    return tuple(out)

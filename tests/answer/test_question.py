@@ -40,6 +40,8 @@ IDF = CORPUS.idf
         ("Who is the chief constable?", "person"),
         ("Which inspector led the inspection?", "person"),
         ("What grade did the force get for investigations?", "grade"),
+        ("How did the inspectorate rate the force's investigations?", "grade"),
+        ("How does the force rate of arrests compare?", None),  # "rate of": a figure
         ("Why is the force struggling to spot corrupt staff?", "reason"),
         ("What does the report say about officers who abuse their position?", None),
         ("How well does the force protect vulnerable people?", None),
@@ -227,6 +229,20 @@ def test_a_count_of_people_is_answered_by_people_of_any_kind() -> None:
     assert question.answered_by("It trained twelve officers and staff as wellbeing champions.", IDF)
     files = analyse("In how many of the missing child files was the risk too low?")
     assert files.holds_kind("In 14 of the 40 cases we reviewed, the child's risk was too low.")
+
+
+def test_a_title_line_answers_only_if_it_names_the_thing_asked() -> None:
+    asked = analyse("How well does the force investigate crime?")
+    title = "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services"
+    assert not asked.answered_by(title, IDF)
+    assert asked.answered_by("Investigating crime", IDF)  # a heading that names it
+    assert asked.answered_by("Its supervision of cases is weak.", IDF)  # a sentence: scored
+
+
+def test_the_inspectorate_wording_of_a_graded_area_is_a_grade() -> None:
+    asked = analyse("How did the inspector rate the force's fight against organised crime?")
+    assert asked.holds_kind("The force is good at tackling serious and organised crime.")
+    assert not asked.holds_kind("It has a good understanding of organised crime.")
 
 
 def test_words_that_name_no_topic_are_not_a_focus() -> None:

@@ -31,6 +31,8 @@ def test_a_line_with_nothing_to_match_is_refused_with_its_line_number() -> None:
         ("serious and organised crime", "SOC"),
         ("non-emergency calls", "calls to the non-emergency 101 number"),
         ("kids", "children who go missing"),
+        ("financial planning", "the way it plans its finances"),  # derived forms
+        ("how it plans", "its financial planning"),
     ],
 )
 def test_a_term_is_found_under_another_spelling(asked: str, text: str) -> None:
@@ -43,6 +45,7 @@ def test_a_term_is_found_under_another_spelling(asked: str, text: str) -> None:
         ("PCSOs", "96 police officers"),
         ("domestic abuse", "abuse of position for a sexual purpose"),
         ("stop and search", "the force's use of force"),
+        ("special constables", "a spectrum of crime"),  # a short stem derives nothing
     ],
 )
 def test_a_different_thing_is_not_a_variant(asked: str, text: str) -> None:
