@@ -118,3 +118,27 @@ def unstated(text: str, question: str) -> str:
 
 # a year, or a number that names something (999, 101), not one in "how many" or "top 10"
 NAMED_NUMBER = re.compile(r"\b(?:(?:19|20)\d\d|999|101|111)\b")
+
+
+# The period a question asks a figure for: "back in 2022", "the year before". A figure
+# for another period (the report's latest year) does not answer it. A year naming a
+# report ("in its 2023 PEEL assessment") is not a period.
+ASKED_YEAR = re.compile(
+    r"\b(?:in|during|back in|for|by|as of|at the end of)\s+(?:the\s+(?:financial\s+)?year\s+)?"
+    r"((?:19|20)\d\d)\b(?!\s*[/–-]|\s+(?:peel|inspection|report|assessment|review)s?\b)",
+    re.I,
+)
+ASKED_EARLIER = re.compile(
+    r"\b(?:the year before|the previous year|the prior year|a year (?:earlier|before))\b", re.I
+)
+EARLIER_STATED = re.compile(
+    r"\b(?:year before|previous year|prior year|year earlier|last year|(?:19|20)\d\d)\b", re.I
+)
+
+
+def period_stated(question: str, text: str) -> bool:
+    """Whether the text gives a figure for the period the question asks about, if any."""
+    years = [m.group(1) for m in ASKED_YEAR.finditer(question)]
+    if any(not re.search(rf"\b{y}\b", text) for y in years):
+        return False
+    return not ASKED_EARLIER.search(question) or EARLIER_STATED.search(text) is not None

@@ -26,6 +26,7 @@ from rag.answer.asks import (
     SUBSET,
     SUBSET_VERB,
     finding_pattern,
+    period_stated,
     unstated,
 )
 from rag.answer.names import ROLE_ASKED, names_someone
@@ -144,6 +145,8 @@ class Question:
             return True  # "which inspector spoke": the name beside "Inspector" answers
         if self.kind == "person" and AUTHORSHIP.search(self.text) and BYLINE.match(text):
             return True  # "who wrote it": "By His Majesty's Chief Inspector, Sir X" answers
+        if self.kind in _MEASURED and not period_stated(self.text, text):
+            return False  # "back in 2022": a figure for 2024 is of another year
         if any(not present(u, text) for u in self.measured):
             return False  # "how much notice": a figure without notice is of something else
         said = [u for u in self.predicate if known(u, idf)]

@@ -245,6 +245,25 @@ def test_the_inspectorate_wording_of_a_graded_area_is_a_grade() -> None:
     assert not asked.holds_kind("It has a good understanding of organised crime.")
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "answers"),
+    [
+        ("How many calls were answered back in 2022?", "In 2024 it answered 71%.", False),
+        ("How many calls were answered back in 2022?", "In 2022 it answered 64%.", True),
+        ("How many forces had a savings plan the year before?", "Nine forces had a plan.", False),
+        ("How many forces had a savings plan the year before?", "Six did the year before.", True),
+        # a year that names the report is not the period of the figure
+        ("In its 2023 PEEL assessment, how many calls were answered?", "It answered 71%.", True),
+    ],
+)
+def test_a_figure_for_another_period_does_not_answer(
+    question: str, text: str, answers: bool
+) -> None:
+    from rag.answer.asks import period_stated
+
+    assert period_stated(question, text) is answers
+
+
 def test_words_that_name_no_topic_are_not_a_focus() -> None:
     # "per" and "someone" are in every kind of question: a sentence need not hold them
     focus = analyse("What share of crimes ended with someone charged, per force?").focus
