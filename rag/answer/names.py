@@ -42,6 +42,14 @@ ROLE_ASKED = re.compile(
     re.I,
 )
 
+# A rank that makes a role another person: the deputy chief constable is not the chief
+RANK = re.compile(r"\b(deputy|assistant|acting|temporary|interim|former|previous)\b", re.I)
+
+
+def rank_held(asked: str, text: str) -> bool:
+    """Whether the text has every rank a who-question names ("Who is the deputy ...")."""
+    return all(re.search(rf"\b{m.group(1)}\b", text, re.I) for m in RANK.finditer(asked))
+
 
 def names_someone(text: str, asked: str = "") -> bool:
     """Whether the text says who: a person's name, or a role the question does not

@@ -29,7 +29,7 @@ from rag.answer.asks import (
     period_stated,
     unstated,
 )
-from rag.answer.names import ROLE_ASKED, names_someone
+from rag.answer.names import ROLE_ASKED, names_someone, rank_held
 from rag.answer.values import (
     ANY_NUMBER,
     ASKS_SHARE,
@@ -103,7 +103,7 @@ class Question:
         if self.kind is None or self.kind == "reason":
             return True  # any sentence may give a reason; explains() prefers one that says so
         if self.kind == "person":
-            return names_someone(text, self.text)
+            return names_someone(text, self.text) and rank_held(self.text, text)
         text = unstated(text, self.text)
         if _VALUE[self.kind].search(text) is None:
             return False

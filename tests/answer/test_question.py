@@ -181,6 +181,13 @@ def test_names() -> None:
     assert names_someone("Chief Constable Daniel Ashworth said:", "Who leads the force?")
 
 
+def test_a_rank_asked_for_is_another_person() -> None:
+    deputy = analyse("Who is the force's deputy chief constable?")
+    assert not deputy.holds_kind("Chief Constable Marcus Threlfall has led the force since 2022.")
+    assert deputy.holds_kind("Deputy Chief Constable Ann Lowe leads the change programme.")
+    assert analyse("Who is the chief constable?").holds_kind("Chief Constable Marcus Threlfall")
+
+
 def test_a_document_that_never_uses_a_term_of_art_does_not_speak_of_it() -> None:
     document = "The force uses stop and search fairly. Its vetting is thorough."
     assert analyse("What about stop and search?").terms_of_art_in(document)
