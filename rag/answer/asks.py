@@ -117,7 +117,8 @@ def unstated(text: str, question: str) -> str:
 
 
 # a year, or a number that names something (999, 101), not one in "how many" or "top 10"
-NAMED_NUMBER = re.compile(r"\b(?:(?:19|20)\d\d|999|101|111)\b")
+_YEAR = r"(?:19|20)\d\d"
+NAMED_NUMBER = re.compile(rf"\b(?:{_YEAR}|999|101|111)\b")
 
 
 # The period a question asks a figure for: "back in 2022", "the year before". A figure
@@ -125,14 +126,14 @@ NAMED_NUMBER = re.compile(r"\b(?:(?:19|20)\d\d|999|101|111)\b")
 # report ("in its 2023 PEEL assessment") is not a period.
 ASKED_YEAR = re.compile(
     r"\b(?:in|during|back in|for|by|as of|at the end of)\s+(?:the\s+(?:financial\s+)?year\s+)?"
-    r"((?:19|20)\d\d)\b(?!\s*[/–-]|\s+(?:peel|inspection|report|assessment|review)s?\b)",
+    rf"({_YEAR})\b(?!\s*[/–-]|\s+(?:peel|inspection|report|assessment|review)s?\b)",
     re.I,
 )
 ASKED_EARLIER = re.compile(
     r"\b(?:the year before|the previous year|the prior year|a year (?:earlier|before))\b", re.I
 )
 EARLIER_STATED = re.compile(
-    r"\b(?:year before|previous year|prior year|year earlier|last year|(?:19|20)\d\d)\b", re.I
+    rf"\b(?:year before|previous year|prior year|year earlier|last year|{_YEAR})\b", re.I
 )
 
 
