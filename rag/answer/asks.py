@@ -8,6 +8,8 @@ import re
 
 from rag.answer.values import SUPERLATIVE
 
+_WHAT_IS = r"what(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+"
+
 # The kinds of answer a question can ask for, each with what its wording looks like.
 ASKS: list[tuple[str, re.Pattern[str]]] = [
     (  # "which force has the most officers": a ranking the documents must state
@@ -22,19 +24,33 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"\bhow much\s+(?:money|funding|cash)\b|(?<!by )\bhow much\s+(?:has|have|had|did|"
             r"does|do|will|would|must|should|is|was)\b[^?]*?\b(?:save[ds]?|saving|savings|"
             r"cost|costs|spend|spent|invest|invested)\b|"
-            r"\bwhat (?:is|was|are|were) (?:the |its |their )?(?:\w+ )?(?:budget|costs?|spending|"
-            r"funding)\b|(?:£|\b(?:budget|savings?|funding|costs?)\b)[^?]*\bhow much\b",
+            rf"\b{_WHAT_IS}(?:the |its |their )?(?:size of (?:the |its |their )?)?(?:\w+ )?"
+            r"(?:budget|costs?|spending|funding|overspend|underspend|deficit|shortfall|"
+            r"(?:funding|budget|financial) gap)\b|"
+            r"(?:£|\b(?:budget|savings?|funding|costs?)\b)[^?]*\bhow much\b",
             re.I,
         ),
     ),
-    ("duration", re.compile(r"\bhow long\b|\bfor how many (days|weeks|months|years)\b", re.I)),
+    (  # "how many days does it take": a duration, not a count of days
+        "duration",
+        re.compile(
+            r"\bhow long\b|\bhow many (?:seconds|minutes|hours|days|weeks|months|years)\b|"
+            rf"\b{_WHAT_IS}(?:the |its |their )?(?:average|typical|median|mean)\s+"
+            r"(?:time|wait|delay)\b",
+            re.I,
+        ),
+    ),
     (
         "number",
         re.compile(
             r"\b(how (many|much|often|far|quickly|big|large|high|low)|what (number|"
             r"percentage|proportion|share|fraction|amount|figure|sum)|by how much|how many|"
             r"(?:what|which) (?:is|was|are|were) the (?:\w+ )?(?:number|percentage|proportion|"
-            r"rate|amount|total) of)\b",
+            r"rate|amount|total) of)\b|"
+            # "what's the charge rate", "what is the force's 999 answer rate": a figure
+            rf"\b{_WHAT_IS}(?:the |its |their )?(?:[\w'’-]+ ){{0,3}}?"
+            r"(?:rate|ratio|percentage|proportion|average|median|level|size|total)\b"
+            r"(?! of (?:concern|confidence|detail|service|support|improvement)\b)",
             re.I,
         ),
     ),
@@ -54,7 +70,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"^\W*(?:and\s+|so\s+)?(?:who|whose|whom)\b|\b(?:by|to|with|from) whom\b|"
             r"^\W*which (?:of (?:the|his|her|hm)\s+)?(?:\S+\s+)?(?:inspector|officer|person|"
-            r"chief|commissioner|leader)s?\b|\bname of (?:the|its|his|her)\b",
+            r"chief|commissioner|leader|hmi|hmics?)s?\b|\bname of (?:the|its|his|her)\b|"
+            r"^\W*(?:please\s+)?name (?:the|its|his|her)\b",
             re.I,
         ),
     ),

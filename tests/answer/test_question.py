@@ -225,9 +225,21 @@ def test_the_kind_asked_first_wins() -> None:
         ("What was the average number of sick days per officer?", "number"),
         ("What is the total number of officers?", "number"),
         ("What is the annual budget of the force?", "amount"),
+        ("What's the charge rate for rape offences?", "number"),  # a rate is a figure
+        ("What is the force's 999 answer rate?", "number"),
+        ("What is the ratio of officers to supervisors?", "number"),
+        ("What was the size of the backlog?", "number"),
+        ("What was the overspend?", "amount"),
+        ("What's the size of the funding gap?", "amount"),
+        ("What's the average time to attend an emergency?", "duration"),
+        ("How many days does it take to examine a phone?", "duration"),
+        ("Name the inspector who wrote the report.", "person"),
+        ("Which HMI carried out the inspection?", "person"),
+        ("What is the level of service like?", None),  # a level of something: no figure
+        ("What is the biggest concern?", None),
     ],
 )
-def test_a_number_or_an_amount_asked_without_how(question: str, kind: str) -> None:
+def test_a_number_or_an_amount_asked_without_how(question: str, kind: str | None) -> None:
     assert analyse(question).kind == kind
 
 
