@@ -30,8 +30,12 @@ MONEY = re.compile(
     r"pounds\b|\b\d[\d,.]*\s?(?:million|billion|bn)\b",
     re.I,
 )
+# "one" as a pronoun ("one of several measures", "no one", "each one") is not a figure
+_PRONOUN_ONE = r"(?<!\bno )(?<!\bany )(?<!\bevery )(?<!\beach )(?<!\bthe )\bone\b(?!\s+of\b|-off\b)"
 ANY_NUMBER = re.compile(
-    rf"\d|£|\bper ?cent\b|\b({NUMBER_WORDS}|billion|half|quarter|third)\b", re.I
+    rf"\d|£|\bper ?cent\b|{_PRONOUN_ONE}|\b({NUMBER_WORDS.removeprefix('one|')}|billion|half|"
+    r"quarter|third)\b",
+    re.I,
 )
 DURATION = re.compile(
     rf"\b{_NUMBER}\s+(?:more\s+|full\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"

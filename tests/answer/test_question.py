@@ -318,3 +318,17 @@ def test_who_wrote_it_is_answered_by_a_byline_not_by_a_deadline() -> None:
     question = analyse("Who wrote the annual assessment?")
     assert question.answered_by(texts[0], idf)
     assert not question.answered_by(texts[1], idf)
+
+
+@pytest.mark.parametrize(
+    ("text", "answers"),
+    [
+        ("It is one of several outcome measures published by the Home Office.", False),
+        ("No one was charged with an offence.", False),
+        ("One in three victims withdrew their support.", True),
+        ("One officer was dismissed.", True),
+    ],
+)
+def test_one_as_a_pronoun_is_not_a_figure(text: str, answers: bool) -> None:
+    question = analyse("What proportion of victims withdrew, or were officers dismissed?")
+    assert question.holds_kind(text) is answers
