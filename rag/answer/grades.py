@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from rag.answer.areas import areas_in
 from rag.answer.grade_patterns import (
     BE,
     EDITORIAL,
@@ -211,13 +212,18 @@ def _area_terms(text: str) -> set[str]:
 
 
 def grade_for_theme(theme: str, groups: Sequence[GradeGroup]) -> GradeGroup | None:
-    """The stated grade for a theme: the area sharing most of its words with the theme
+    """The stated grade for a theme: the area of policing the theme names (by any of its
+    names, ``areas.py``), else the area sharing most of its words with the theme
     (at least two thirds of the area's words, half of the theme's); None when no area
     matches or two that match equally carry different grades. The overall grade only for
     a theme that says "overall"."""
     wanted = _area_terms(theme)
     if re.search(r"\boverall\b", theme, re.I):
         return next((g for g in groups if g.area == OVERALL), None)
+    if asked := areas_in(theme):  # the same area of policing by any of its names
+        named = [g for g in groups if g.area != OVERALL and asked & areas_in(g.area)]
+        if named:
+            return named[0] if len({g.grade for g in named}) == 1 else None
     scored = []
     for group in groups:
         have = _area_terms(group.area)

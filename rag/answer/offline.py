@@ -14,9 +14,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from rag.answer.areas import areas_in
 from rag.answer.citations import citation_for
 from rag.answer.compose import spans_for
-from rag.answer.question import Question, analyse
+from rag.answer.grade_patterns import OVERALL, GradeGroup
+from rag.answer.question import _SENTENCE_END, Question, analyse
 from rag.core.types import CANNOT_ANSWER, Answer, Citation
 from rag.retrieve.evidence import Sentence
 from rag.retrieve.gather import MAX_FORCES, Evidence
@@ -148,10 +150,37 @@ def offline_answer(
     return compose(chosen) if chosen else abstain()
 
 
-def draft_for(evidence: Evidence, min_score: float) -> Draft:
-    """The offline answer to what retrieval found: its refusal, or the quoted sentences."""
+def grades_asked(question: Question, groups: Sequence[GradeGroup]) -> list[Sentence]:
+    """For a question about the grade of an area of policing: the sentence stating the
+    force's grade for that area (by any of its names, ``areas.py``), one per grade stated,
+    read from all the force's documents: a judgement table's row or a part's opening line
+    is often not among what retrieval found, and a grade for another area never answers."""
+    asked = areas_in(question.text)
+    if question.kind != "grade" or not asked:
+        return []
+    chosen = []
+    for group in groups:
+        if group.area != OVERALL and asked & areas_in(group.area):
+            # a sentence or list item reads better than a table row ("Investigating crime |
+            # Good"), and the shortest states this grade alone ("- requires improvement at X")
+            chosen.append(min(group.sentences, key=lambda s: (not _worded(s.text), len(s.text))))
+    return chosen[:MAX_SENTENCES]
+
+
+def _worded(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text) or _BULLET.match(text))
+
+
+def draft_for(
+    evidence: Evidence, min_score: float, grades: Sequence[GradeGroup] = ()
+) -> Draft:
+    """The offline answer to what retrieval found: its refusal, the force's stated grade
+    for the area asked about (``grades``: the force's, when the question asks a grade),
+    or the quoted sentences."""
     if evidence.refusal:
         return abstain(evidence.refusal)
+    if chosen := grades_asked(analyse(evidence.question), grades):
+        return compose(chosen)
     return offline_answer(
         evidence.sentences,
         min_score,
@@ -162,9 +191,15 @@ def draft_for(evidence: Evidence, min_score: float) -> Draft:
     )
 
 
-def offline_result(question: str, evidence: Evidence, min_score: float, started: float) -> Answer:
+def offline_result(
+    question: str,
+    evidence: Evidence,
+    min_score: float,
+    started: float,
+    grades: Sequence[GradeGroup] = (),
+) -> Answer:
     """The offline answer as the engine returns it (``started``: ``time.perf_counter()``)."""
-    draft = draft_for(evidence, min_score)
+    draft = draft_for(evidence, min_score, grades)
     return Answer(
         question=question,
         answer=draft.text,

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rag.answer.areas import areas_in
 from rag.answer.asks import (
     ASKS,
     AUTHORSHIP,
@@ -29,6 +30,7 @@ from rag.answer.asks import (
     period_stated,
     unstated,
 )
+from rag.answer.grade_sentences import read_sentence
 from rag.answer.names import ROLE_ASKED, names_someone, rank_held
 from rag.answer.values import (
     ANY_NUMBER,
@@ -141,6 +143,10 @@ class Question:
         if self.kind is None or self.kind == "reason":
             # the meaning score judges a sentence; a heading or title line must name it
             return _SENTENCE_END.search(text) is not None or self.mentions_focus(text, idf)
+        if self.kind == "grade" and (stated := read_sentence(text)):
+            # the area graded must be the one asked about: "adequate at leadership. This
+            # part looks at how they plan the workforce" does not grade the workforce
+            return any(self.grades_asked_area(g.area, g.grade, idf) for g in stated)
         if self.kind == "person" and self.role_named(text):
             return True  # "which inspector spoke": the name beside "Inspector" answers
         if self.kind == "person" and AUTHORSHIP.search(self.text) and BYLINE.match(text):
@@ -153,6 +159,15 @@ class Question:
         if said and not any(present(u, text) for u in said):
             return False  # "how many of the cases were high risk": not all the cases
         return self.mentions_focus(text, idf)
+
+    def grades_asked_area(self, area: str, grade: str, idf: Mapping[str, float]) -> bool:
+        """Whether a grade stated for ``area`` is the one asked about: the same area of
+        policing by any of its names (``areas.py``), else one that holds the focus."""
+        asked = areas_in(self.text)
+        graded = areas_in(area)
+        if asked and graded:
+            return bool(asked & graded)
+        return self.mentions_focus(f"{area} {grade}", idf)
 
     @property
     def predicate(self) -> tuple[str, ...]:

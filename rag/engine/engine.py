@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.embeddings import Embeddings
 
 from rag.answer.briefing import offline_briefing
+from rag.answer.grades import GradeGroup, grouped, passage_grades
 from rag.answer.offline import offline_result
+from rag.answer.question import analyse
 from rag.core.errors import RagError
 from rag.core.settings import Settings
 from rag.core.types import Answer, Briefing, Mode
@@ -54,6 +56,7 @@ class Engine(Retrieval):
         self._chat_model = chat_model  # made from the settings when first needed
         self._chain: Runnable[dict[str, Any], Answer] | None = None
         self._lock = threading.Lock()
+        self._grades: tuple[object, dict[str, list[GradeGroup]]] = (None, {})
 
     def resolve_mode(self, mode: str | None) -> Mode:
         return self.settings.answer_mode(mode)
@@ -85,7 +88,10 @@ class Engine(Retrieval):
         resolved = self.resolve_mode(mode)
         evidence = self.gather(question, force, history)
         if resolved == "offline":
-            answer = offline_result(question, evidence, self.settings.offline_min_score, started)
+            grades = self.asked_grades(evidence)
+            answer = offline_result(
+                question, evidence, self.settings.offline_min_score, started, grades
+            )
             self.log("ask", question, force, evidence.passages, answer)
             return answer, evidence
         from rag.llm.audit_trail import AuditTrail  # LLM mode only
@@ -111,6 +117,29 @@ class Engine(Retrieval):
                 raise RagError("The answer stream ended without an answer.")
         self.log("ask", question, force, evidence.passages, answer, trail.prompt, trail.raw)
         return answer, evidence
+
+    def stated_grades(self, force: str) -> list[GradeGroup]:
+        """The grades the force's documents state (the overall grade first), with the
+        sentences stating each; read once per force and index snapshot."""
+        snapshot = self.searcher.snapshot
+        with self._lock:
+            if self._grades[0] is not snapshot:
+                self._grades = (snapshot, {})
+            cached = self._grades[1].get(force)
+        if cached is None:
+            cached = grouped(passage_grades(self.force_passages(force)))
+            with self._lock:
+                if self._grades[0] is snapshot:
+                    self._grades[1][force] = cached
+        return cached
+
+    def asked_grades(self, evidence: Evidence) -> list[GradeGroup]:
+        """The force's stated grades when the question asks one of a single force."""
+        if evidence.force is None or evidence.refusal or evidence.per_force:
+            return []
+        if analyse(evidence.question).kind != "grade":
+            return []
+        return self.stated_grades(evidence.force)
 
     def answer_chain(self) -> Runnable[dict[str, Any], Answer]:
         """The LangChain answer chain over this index and chat model, built once."""

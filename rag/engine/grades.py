@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rag.answer.citations import citation_for
-from rag.answer.grades import GradeGroup, grouped, passage_grades
+from rag.answer.grades import GradeGroup
 from rag.core.types import GradeRow, GradeTable
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def force_grades(engine: Engine, force: str) -> list[GradeGroup]:
     """The grades a force's documents state (the overall grade first), with the sentences
     stating each."""
-    return grouped(passage_grades(engine.force_passages(force)))
+    return engine.stated_grades(force)
 
 
 def grade_table(engine: Engine, forces: Sequence[str] | None = None) -> GradeTable:

@@ -1,0 +1,102 @@
+"""Areas of policing by their many names (rag/answer/areas.py, policing_areas.txt), and
+grade questions answered from the force's stated grades for the area asked about."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.areas import areas_in, parse_areas, policing_areas
+from rag.answer.grades import grade_for_theme, grouped, passage_grades
+from rag.answer.offline import grades_asked
+from rag.answer.question import analyse
+from rag.index.bm25 import BM25Index
+from rag.retrieve.search import Passage
+
+RESPONSE = "responding to the public"
+INVESTIGATION = "investigating crime"
+WORKFORCE = "the workforce"
+RESOURCES = "leadership and use of resources"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("How was the force graded on dealing with calls and getting to incidents?", {RESPONSE}),
+        ("What rating did it get for answering 999 calls?", {RESPONSE}),
+        ("What grade did the watchdog give the force for its detective work?", {INVESTIGATION}),
+        ("How did the inspectorate rate the force's investigations?", {INVESTIGATION}),
+        ("Is the force rated well for how it treats its own officers and staff?", {WORKFORCE}),
+        ("building, supporting and protecting its workforce", {WORKFORCE}),
+        ("developing a positive workplace", {WORKFORCE}),
+        ("leadership and force management", {RESOURCES}),
+        ("the way it plans its finances", {RESOURCES}),
+        ("What grade did the force get for its leadership and use of resources?", {RESOURCES}),
+        ("Was any force judged inadequate at anything?", set()),
+        ("What's the force's overall rating?", set()),
+    ],
+)
+def test_an_area_is_read_by_any_of_its_names(text: str, expected: set[str]) -> None:
+    assert areas_in(text) == expected
+
+
+def test_the_force_itself_names_no_area() -> None:
+    # "use of force" would make every sentence about "the force" about fairness
+    assert areas_in("the force makes use of its resources") == {RESOURCES}
+    assert not any("forc" in cue for a in policing_areas() for cue in a.words)
+
+
+def test_the_data_file_is_read_one_area_per_line() -> None:
+    areas = parse_areas("# comment\n\ninvestigating crime | detective work\n")
+    assert [a.name for a in areas] == ["investigating crime"]
+    assert ("detect", "work") in areas[0].words or ("detectiv", "work") in areas[0].words
+    assert len({a.name for a in policing_areas()}) == len(policing_areas()) >= 10
+
+
+REPORT = [
+    "Northmoor Police was graded as follows:\n"
+    "- good at investigating crime;\n"
+    "- requires improvement at responding to the public; and\n"
+    "- adequate at building, supporting and protecting the workforce.",
+    "The force is adequate at leadership and force management. This part of the report "
+    "looks at how leaders plan the workforce.",
+]
+
+
+def passages() -> list[Passage]:
+    return [
+        Passage(
+            chunk_id=f"d:{n}",
+            text=text,
+            metadata={"document_id": "d", "source": "d.md", "force": "Northmoor Police"},
+        )
+        for n, text in enumerate(REPORT)
+    ]
+
+
+def test_a_grade_question_is_answered_by_the_grade_of_the_area_it_names() -> None:
+    groups = grouped(passage_grades(passages()))
+    chosen = grades_asked(analyse("What rating did it get for dealing with 999 calls?"), groups)
+    assert [s.text for s in chosen] == [
+        "- requires improvement at responding to the public; and"
+    ]
+    chosen = grades_asked(analyse("Is it rated well for how it treats officers and staff?"), groups)
+    assert ["adequate at building" in s.text for s in chosen] == [True]
+    # an area no grade is stated for, or no area named: the sentence search decides
+    assert grades_asked(analyse("What grade did it get for preventing crime?"), groups) == []
+    assert grades_asked(analyse("What grade did it get overall?"), groups) == []
+    assert grades_asked(analyse("How many calls were answered?"), groups) == []
+
+
+def test_a_grade_of_another_area_does_not_answer_even_if_the_next_sentence_names_it() -> None:
+    question = analyse("What grade did the force get for its workforce?")
+    idf = BM25Index(REPORT).idf
+    assert not question.answered_by(REPORT[1], idf)
+    assert question.answered_by("The force is good at protecting its workforce.", idf)
+
+
+def test_a_theme_finds_its_stated_grade_by_the_area_names() -> None:
+    groups = grouped(passage_grades(passages()))
+    stated = grade_for_theme("handling 999 calls", groups)
+    assert stated is not None and stated.grade == "requires improvement"
+    assert grade_for_theme("detective work", groups).grade == "good"  # type: ignore[union-attr]
+    assert grade_for_theme("county lines", groups) is None
