@@ -158,13 +158,20 @@ def grades_asked(question: Question, groups: Sequence[GradeGroup]) -> list[Sente
     asked = areas_in(question.text)
     if question.kind != "grade" or not asked:
         return []
-    chosen = []
+    # one sentence per area and grade: "Preventing crime: Outstanding" and "outstanding at
+    # preventing crime and anti-social behaviour" state the same grade twice
+    stating: dict[tuple[frozenset[str], str], list[Sentence]] = {}
     for group in groups:
-        if group.area != OVERALL and asked & areas_in(group.area):
-            # a sentence or list item reads better than a table row ("Investigating crime |
-            # Good"), and the shortest states this grade alone ("- requires improvement at X")
-            chosen.append(min(group.sentences, key=lambda s: (not _worded(s.text), len(s.text))))
-    return chosen[:MAX_SENTENCES]
+        if group.area != OVERALL and asked & (graded := areas_in(group.area)):
+            stating.setdefault((graded, group.grade), []).extend(group.sentences)
+    # a sentence or list item reads better than a table row ("Investigating crime | Good"),
+    # and the shortest states this grade alone ("- requires improvement at X")
+    best = [min(said, key=_readable) for said in stating.values()]
+    return best[:MAX_SENTENCES]
+
+
+def _readable(sentence: Sentence) -> tuple[bool, int]:
+    return (not _worded(sentence.text), len(sentence.text))
 
 
 def _worded(text: str) -> bool:

@@ -87,6 +87,25 @@ def test_a_grade_question_is_answered_by_the_grade_of_the_area_it_names() -> Non
     assert grades_asked(analyse("How many calls were answered?"), groups) == []
 
 
+def test_one_grade_stated_in_two_places_is_quoted_once() -> None:
+    # a judgement table's row and the part's opening line name the area differently
+    text = [
+        "Preventing crime: Outstanding",
+        "The force is outstanding at preventing crime and anti-social behaviour.",
+    ]
+    found = [
+        Passage(
+            chunk_id=f"d:{n}",
+            text=t,
+            metadata={"document_id": "d", "source": "d.md", "force": "Northmoor Police"},
+        )
+        for n, t in enumerate(text)
+    ]
+    groups = grouped(passage_grades(found))
+    chosen = grades_asked(analyse("What grade did it get for stopping crime happening?"), groups)
+    assert [s.text for s in chosen] == [text[1]]  # the sentence, not the table row
+
+
 def test_a_grade_of_another_area_does_not_answer_even_if_the_next_sentence_names_it() -> None:
     question = analyse("What grade did the force get for its workforce?")
     idf = BM25Index(REPORT).idf
