@@ -46,7 +46,7 @@ from rag.answer.values import (
     counted_words,
     counts,
 )
-from rag.index.terms import terms
+from rag.index.terms import nouns, terms
 from rag.retrieve.asked import defined_term
 from rag.retrieve.variants import (
     CONCEPT,
@@ -110,7 +110,7 @@ class Question:
         if _VALUE[self.kind].search(text) is None:
             return False
         if self.kind == "number" and self.counted:
-            names = terms(" ".join(self.counted)) or any(abbreviation(w) for w in self.counted)
+            names = nouns(" ".join(self.counted)) or any(abbreviation(w) for w in self.counted)
             proportion_ok = bool(ASKS_SHARE.search(self.text))
             counted = list(self.counted)
             return counts(text, counted, proportion_ok, self.qualifier) if names else True

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.index.terms import stem, terms
+from rag.index.terms import nouns, stem, terms
 from rag.retrieve.variants import units
 
 NUMBER_WORDS = (
@@ -194,7 +194,7 @@ def counts(
     after it (or just before it), or the same thing abbreviated either way ("96 police
     community support officers" for "PCSOs"). A proportion ("one in eight", "40 per
     cent") is not a count unless ``proportion_ok``."""
-    head = head_class(set(terms(counted[-1]))) if counted else set()
+    head = head_class(set(nouns(counted[-1]))) if counted else set()
     modifiers = set(terms(" ".join(counted[:-1])))
     qualified = set(units(" ".join(qualifier)))
     asked = set(units(" ".join(counted)))  # "PCSOs" as a concept: its expansion counts too

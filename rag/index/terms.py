@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-STOPWORDS = frozenset(
+ENGLISH_STOPWORDS = frozenset(
     """
     a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each
@@ -18,10 +18,17 @@ STOPWORDS = frozenset(
     our out over own same she should so some such than that the their theirs them then
     there these they this those through to too under until up very was we were what when
     where which while who whom why will with would you your yours tell say said says
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+# Words in every inspection document: too common to search by, yet things a number can
+# count ("how many inspectors", "all 43 police forces"), so ``nouns`` keeps them.
+DOMAIN_WORDS = frozenset(
+    """
     inspector inspectors hmi report transcript force forces police constabulary document
     documents
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
+STOPWORDS = ENGLISH_STOPWORDS | DOMAIN_WORDS
 
 
 _SIBILANT_PLURAL = ("sses", "xes", "zes", "ches", "shes")
@@ -49,3 +56,9 @@ def terms(text: str) -> list[str]:
     """Content terms of a text, stemmed, stopwords dropped."""
     words = (w.removesuffix("'s") for w in _WORD.findall(text.lower()))
     return [stem(w) for w in words if w not in STOPWORDS]
+
+
+def nouns(text: str) -> list[str]:
+    """Like ``terms``, but the inspection's own words stay: what a count may count."""
+    words = (w.removesuffix("'s") for w in _WORD.findall(text.lower()))
+    return [stem(w) for w in words if w not in ENGLISH_STOPWORDS]

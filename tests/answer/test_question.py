@@ -332,3 +332,13 @@ def test_who_wrote_it_is_answered_by_a_byline_not_by_a_deadline() -> None:
 def test_one_as_a_pronoun_is_not_a_figure(text: str, answers: bool) -> None:
     question = analyse("What proportion of victims withdrew, or were officers dismissed?")
     assert question.holds_kind(text) is answers
+
+
+def test_a_count_of_inspectors_or_forces_must_count_them() -> None:
+    # the index drops "inspectors" and "forces" as too common to search by; a count keeps them
+    asked = analyse("How many inspectors make up a typical inspection team?")
+    assert not asked.holds_kind("The inspections assess all 43 police forces in England.")
+    assert asked.holds_kind("A typical team has 12 inspectors and two analysts.")
+    asked = analyse("How many forces does the programme cover?")
+    assert asked.holds_kind("The programme covers 41 police forces in England and Wales.")
+    assert not asked.holds_kind("The programme has 12 inspectors.")
