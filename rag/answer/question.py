@@ -84,7 +84,8 @@ _GENERIC = frozenset(
         put puts keep keeps kept show shows showed need needs needed want wants use uses
         using used go goes going went come comes bring brings hold holds held seem seems
         try tries tried let lets able across england wales nationally country
-        per someone anyone somebody anybody everyone
+        per someone anyone somebody anybody everyone roughly approximately around nearly
+        almost estimated estimate
         """
     )
 )
@@ -109,12 +110,18 @@ class Question:
         text = unstated(text, self.text)
         if _VALUE[self.kind].search(text) is None:
             return False
-        if self.kind == "number" and self.counted:
-            names = nouns(" ".join(self.counted)) or any(abbreviation(w) for w in self.counted)
+        if self.count_checked:
             proportion_ok = bool(ASKS_SHARE.search(self.text))
-            counted = list(self.counted)
-            return counts(text, counted, proportion_ok, self.qualifier) if names else True
+            return counts(text, list(self.counted), proportion_ok, self.qualifier)
         return True
+
+    @property
+    def count_checked(self) -> bool:
+        """Whether a number must be seen to count what a "how many" question counts (not
+        when all it counts is a word like "times")."""
+        return self.kind == "number" and bool(
+            nouns(" ".join(self.counted)) or any(abbreviation(w) for w in self.counted)
+        )
 
     def missing_focus(self, text: str, idf: Mapping[str, float]) -> list[str]:  # for diagnosis
         """The focus units the text lacks, of those the documents use at all (a word no
@@ -158,7 +165,17 @@ class Question:
         said = [u for u in self.predicate if known(u, idf)]
         if said and not any(present(u, text) for u in said):
             return False  # "how many of the cases were high risk": not all the cases
-        return self.mentions_focus(text, idf)
+        return self.mentions_focus(text, idf) or self.counts_with_focus(text, idf)
+
+    def counts_with_focus(self, text: str, idf: Mapping[str, float]) -> bool:
+        """A number seen to count the thing asked ("1,900 wanted suspects" for "wanted
+        people") needs one more word of the focus, not a share of it: the rest of a "how
+        many" question is often a paraphrase ("failing to track down and arrest")."""
+        if not self.count_checked:
+            return False
+        counted = set(units(" ".join(self.counted)))
+        rest = [u for u in self.focus if u not in counted and known(u, idf)]
+        return any(present(u, text) for u in rest)
 
     def grades_asked_area(self, area: str, grade: str, idf: Mapping[str, float]) -> bool:
         """Whether a grade stated for ``area`` is the one asked about: the same area of

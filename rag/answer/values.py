@@ -83,8 +83,12 @@ ASKS_SHARE = re.compile(r"percentage|proportion|share|fraction|how often", re.I)
 _PROPORTION = re.compile(r"^(?:in|out|per|percent)$", re.I)
 
 
+_PLURAL_NOUNS = frozenset(["people", "children", "men", "women", "staff", "personnel"])
+
+
 def _plural(word: str) -> bool:
-    return len(word) > 3 and word.lower().endswith("s") and not word.lower().endswith("ss")
+    low = word.lower()
+    return low in _PLURAL_NOUNS or (len(low) > 3 and low.endswith("s") and not low.endswith("ss"))
 
 
 def abbreviation(word: str) -> str | None:

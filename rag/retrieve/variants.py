@@ -48,6 +48,8 @@ def parse_glossary(text: str) -> Glossary:
         names[key] = line.split("|")[0].strip()
         for phrase in phrases:
             concepts.setdefault(phrase, key)
+            if len(phrase) == 1 and len(phrase[0]) < 5:  # too short for the stemmer:
+                concepts.setdefault((phrase[0] + "s",), key)  # "RSOs" is the RSO
     return Glossary(concepts, spellings, names)
 
 

@@ -21,6 +21,7 @@ CORPUS = BM25Index(
         "HM Inspector of Constabulary Harriet Colquhoun said the force must improve.",
         "Serious and organised crime is inspected regionally.",
         "Vetting and counter-corruption were not inspected.",
+        "About 600,000 people live in the county.",
     ]
 )
 IDF = CORPUS.idf
@@ -102,6 +103,7 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
             "It manages 1,140 registered sex offenders.",
             False,
         ),
+        ("How many people live in the county?", "About 600,000 people live in the county.", True),
         # a number counts what is named right after it, not what follows a preposition
         (
             "How many registered sex offenders does it manage?",
@@ -342,3 +344,11 @@ def test_a_count_of_inspectors_or_forces_must_count_them() -> None:
     asked = analyse("How many forces does the programme cover?")
     assert asked.holds_kind("The programme covers 41 police forces in England and Wales.")
     assert not asked.holds_kind("The programme has 12 inspectors.")
+
+
+def test_a_number_seen_to_count_the_thing_needs_one_more_word_of_the_focus() -> None:
+    asked = analyse("Roughly how many wanted people was the force failing to track down and arrest?")
+    assert asked.counted == ("wanted", "people")  # "people" is a plural, "roughly" no focus
+    idf = BM25Index(["fail track arrest wanted suspects", "officers people"]).idf
+    assert asked.answered_by("Almost 1,900 wanted suspects had not been arrested.", idf)
+    assert not asked.answered_by("The force has about 1,900 wanted suspects on file.", idf)
