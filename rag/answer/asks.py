@@ -24,7 +24,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"\bhow much\s+(?:money|funding|cash)\b|(?<!by )\bhow much\s+(?:has|have|had|did|"
             r"does|do|will|would|must|should|is|was)\b[^?]*?\b(?:save[ds]?|saving|savings|"
             r"cost|costs|spend|spent|invest|invested)\b|"
-            rf"\b{_WHAT_IS}(?:the |its |their )?(?:size of (?:the |its |their )?)?(?:\w+ )?"
+            rf"\b{_WHAT_IS}(?:the |its |their )?(?:size of (?:the |its |their )?)?"
+            r"(?:[\w'’-]+ ){0,3}?"
             r"(?:budget|costs?|spending|funding|overspend|underspend|deficit|shortfall|"
             r"(?:funding|budget|financial) gap)\b|"
             r"(?:£|\b(?:budget|savings?|funding|costs?)\b)[^?]*\bhow much\b",
@@ -48,7 +49,7 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:what|which) (?:is|was|are|were) the (?:\w+ )?(?:number|percentage|proportion|"
             r"rate|amount|total) of)\b|"
             # "what's the charge rate", "what is the force's 999 answer rate": a figure
-            rf"\b{_WHAT_IS}(?:the |its |their )?(?:[\w'’-]+ ){{0,3}}?"
+            rf"\b{_WHAT_IS}(?:the |its |their )?(?:[\w'’/-]+ ){{0,3}}?"
             r"(?:rate|ratio|percentage|proportion|average|median|level|size|total)\b"
             r"(?! of (?:concern|confidence|detail|service|support|improvement)\b)",
             re.I,
@@ -126,11 +127,33 @@ STATED = re.compile(
 
 
 def unstated(text: str, question: str) -> str:
-    """The text without the figures the question itself states: "Of the £2.1 billion,
-    how much in the first year?" is not answered by "£2.1 billion over four years"."""
+    """The text without the figures the question itself states ("Of the £2.1 billion,
+    how much in the first year?" is not answered by "£2.1 billion over four years"), and,
+    unless a change is asked about, without figures of a change: "its budget rose by £9.5
+    million" does not say what the budget is."""
     for value in sorted({m.group(0) for m in STATED.finditer(question)}, key=len, reverse=True):
         text = re.sub(rf"(?<![\d.,£]){re.escape(value)}(?![\d])", " ", text)
-    return text
+    return text if ASKS_CHANGE.search(question) else CHANGE.sub(" ", text)
+
+
+_CHANGED = (
+    r"(?:rise|rises|rose|risen|rising|increase|increases|increased|grow|grew|grown|fall|falls|"
+    r"fell|fallen|cut|cuts|reduced|dropped|drop|decrease|decreased|decreases|went up|went down|"
+    r"gone up|gone down|up|down)"
+)
+_FIGURE = r"£?\d[\d,.]*(?:\s?(?:million|billion|bn|m|k))?(?:\s?(?:%|per\s?cent))?"
+# a figure that says by how much something changed, not how big it is
+CHANGE = re.compile(
+    rf"\b{_CHANGED}\s+by\s+(?:almost|nearly|about|around|more than|over|some\s+)?{_FIGURE}"
+    rf"|\b(?:an?\s+)?(?:increase|rise|fall|cut|reduction|drop|decrease)\s+of\s+{_FIGURE}",
+    re.I,
+)
+ASKS_CHANGE = re.compile(
+    r"\b(?:rise|rose|risen|increase|increased|grow|grew|grown|growth|fall|fell|fallen|cut|"
+    r"cuts|reduc\w*|drop|dropped|decrease|decreased|chang\w*|more|less|fewer|up|down|compared?|"
+    r"since|save|saved|saving|savings|improve\w*|worse|better|extra|additional)\b",
+    re.I,
+)
 
 
 # a year, or a number that names something (999, 101), not one in "how many" or "top 10"
@@ -152,11 +175,24 @@ ASKED_EARLIER = re.compile(
 EARLIER_STATED = re.compile(
     rf"\b(?:year before|previous year|prior year|year earlier|last year|{_YEAR})\b", re.I
 )
+# "at its last inspection": a figure of the latest one does not answer, a year neither
+_PRIOR = r"(?:last|previous|prior|earlier|former)"
+ASKED_PRIOR_INSPECTION = re.compile(
+    rf"\b(?:at|in|during|by|from) (?:its|the|their) {_PRIOR} (?:inspection|assessment|peel|visit)",
+    re.I,
+)
+PRIOR_STATED = re.compile(
+    rf"\b(?:{_PRIOR} (?:inspection|assessment|peel)|previously"
+    r"|(?:up|down|fallen|fell|risen|rose|increased|decreased|dropped|improved) from)\b",
+    re.I,
+)
 
 
 def period_stated(question: str, text: str) -> bool:
     """Whether the text gives a figure for the period the question asks about, if any."""
     years = [m.group(1) for m in ASKED_YEAR.finditer(question)]
     if any(not re.search(rf"\b{y}\b", text) for y in years):
+        return False
+    if ASKED_PRIOR_INSPECTION.search(question) and not PRIOR_STATED.search(text):
         return False
     return not ASKED_EARLIER.search(question) or EARLIER_STATED.search(text) is not None

@@ -78,6 +78,12 @@ _FUNCTION_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 _WORD = re.compile(r"[A-Za-z0-9£%]+")
+_LABEL = re.compile(
+    r"section|s|article|paragraph|para|page|clause|chapter|schedule|part|annex|appendix|"
+    r"figure|table|act|improvement|recommendation|concern|no|number|phase|tier|level|grade",
+    re.I,
+)
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
 _COUNT = re.compile(rf"£?\d[\d,.]*%?|{NUMBER_WORDS}", re.I)
 ASKS_SHARE = re.compile(r"percentage|proportion|share|fraction|how often", re.I)
 _PROPORTION = re.compile(r"^(?:in|out|per|percent)$", re.I)
@@ -215,6 +221,8 @@ def counts(
             word.endswith("%") or in_ratio or (after and _PROPORTION.match(after[0]))
         ):
             continue  # "one in eight", "40 per cent": a proportion, not a count
+        if before and _LABEL.fullmatch(before[-1]) or _YEAR_NUMBER.fullmatch(word):
+            continue  # "section 136", "the Mental Health Act 1983": a name, not a count
         if _counts_something_else(after, head | modifiers | qualified | asked, asked_abbreviations):
             continue  # "96 overdue visits to registered sex offenders" counts visits
         near = after + words[max(0, i - _WINDOW_BEFORE) : i]

@@ -352,3 +352,29 @@ def test_a_number_seen_to_count_the_thing_needs_one_more_word_of_the_focus() -> 
     idf = BM25Index(["fail track arrest wanted suspects", "officers people"]).idf
     assert asked.answered_by("Almost 1,900 wanted suspects had not been arrested.", idf)
     assert not asked.answered_by("The force has about 1,900 wanted suspects on file.", idf)
+
+
+def test_a_change_does_not_say_how_big_a_thing_is() -> None:
+    rose = "Its budget rose by £9.5 million this year."
+    assert analyse("What is the force's total budget for this year?").kind == "amount"
+    assert not analyse("What is the force's total budget for this year?").holds_kind(rose)
+    assert analyse("How much did the budget rise this year?").holds_kind(rose)
+    assert analyse("What is the force's budget?").holds_kind("Its budget is £276.4 million.")
+    fell = "Detentions under the Act have fallen by 37 per cent."
+    assert not analyse("How many people were detained under the Act?").holds_kind(fell)
+
+
+def test_a_section_number_or_a_year_counts_nothing() -> None:
+    asked = analyse("How many people did the force detain under s136?")
+    assert not asked.holds_kind("People detained under section 136 of the Mental Health Act 1983")
+    assert asked.holds_kind("It detained 412 people under section 136.")
+
+
+def test_a_figure_at_the_last_inspection_needs_that_inspection() -> None:
+    asked = analyse("What was the force's charge/summons rate at its last inspection?")
+    assert asked.kind == "number"
+    idf = BM25Index(["charge summons rate", "inspection"]).idf
+    assert not asked.answered_by("Its charge or summons rate was 5 per cent in 2024.", idf)
+    assert asked.answered_by(
+        "Its charge or summons rate has fallen from 9 per cent at the last inspection.", idf
+    )
