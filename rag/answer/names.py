@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rag.retrieve.variants import expanded
+
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
 _CAPITALISED = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})+")
 _NOT_NAMES = frozenset(
@@ -62,7 +64,8 @@ def names_someone(text: str, asked: str = "") -> bool:
         m.group(0) not in asked for m in _ORGANISATION.finditer(text)
     ):
         return True
-    asked_roles = {m.group(0).lower() for m in _ROLES.finditer(asked)}
+    # "Who is the PFCC?": a role the question names in short is named all the same
+    asked_roles = {m.group(0).lower() for m in _ROLES.finditer(expanded(asked))}
     return any(m.group(0).lower() not in asked_roles for m in _ROLES.finditer(text))
 
 

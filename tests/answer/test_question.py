@@ -378,3 +378,9 @@ def test_a_figure_at_the_last_inspection_needs_that_inspection() -> None:
     assert asked.answered_by(
         "Its charge or summons rate has fallen from 9 per cent at the last inspection.", idf
     )
+
+
+def test_a_role_asked_by_its_abbreviation_is_not_an_answer_to_who() -> None:
+    asked = "Who is the county's PFCC?"
+    assert not names_someone("The police, fire and crime commissioner has been asked.", asked)
+    assert names_someone("The commissioner, Jane Okafor, welcomed the report.", asked)
