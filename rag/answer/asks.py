@@ -112,7 +112,12 @@ BYLINE = re.compile(
     r"^\W*By\s+(?!(?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December|The)\b)[A-Z][^\d]{0,100}$"
 )
-SUBSET = re.compile(r"\bhow many of (?:the|its|their|these|those)\b", re.I)
+# "how many of the cases were ...", "of the staff whose vetting lapsed, how many are ..."
+SUBSET = re.compile(
+    r"\bhow many of (?:the|its|their|these|those)\b|^\W*(?:and\s+|so\s+)?(?:of|out of|among|"
+    r"amongst)\s+(?:the|its|their|these|those)\b[^,?]*,\s*how many\b",
+    re.I,
+)
 SUBSET_VERB = re.compile(
     r"\b(?:were|was|are|is|had|have|has|did|do|does|got|received|showed|went)\b", re.I
 )
@@ -133,7 +138,15 @@ def unstated(text: str, question: str) -> str:
     million" does not say what the budget is."""
     for value in sorted({m.group(0) for m in STATED.finditer(question)}, key=len, reverse=True):
         text = re.sub(rf"(?<![\d.,£]){re.escape(value)}(?![\d])", " ", text)
+    text = LABELLED.sub(" ", text)  # "Area for improvement 6", "section 136": names
     return text if ASKS_CHANGE.search(question) else CHANGE.sub(" ", text)
+
+
+LABELLED = re.compile(
+    r"\b(?:areas? for improvement|recommendation|cause of concern|section|s\.?|paragraph|"
+    r"page|figure|table|chapter|part|annex|appendix|schedule|article)\s*\d{1,3}[a-z]?\b",
+    re.I,
+)
 
 
 _CHANGED = (

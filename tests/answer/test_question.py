@@ -384,3 +384,15 @@ def test_a_role_asked_by_its_abbreviation_is_not_an_answer_to_who() -> None:
     asked = "Who is the county's PFCC?"
     assert not names_someone("The police, fire and crime commissioner has been asked.", asked)
     assert names_someone("The commissioner, Jane Okafor, welcomed the report.", asked)
+
+
+def test_of_the_x_how_many_asks_a_part_of_x() -> None:
+    asked = analyse("Of the staff whose vetting has lapsed, how many are in sensitive roles?")
+    idf = BM25Index(["staff vetting lapsed sensitive roles", "expired clearance"]).idf
+    assert not asked.answered_by("212 staff were working whose vetting had lapsed.", idf)
+    assert not asked.answered_by(
+        "Area for improvement 6 Staff should hold vetting at the level for their role in "
+        "sensitive posts.",
+        idf,
+    )  # a finding's number is its name
+    assert asked.answered_by("Of them, 31 staff were in sensitive roles.", idf)
