@@ -19,6 +19,7 @@ from rag.answer.citations import citation_for
 from rag.answer.compose import spans_for
 from rag.answer.grade_patterns import OVERALL, GradeGroup
 from rag.answer.question import _SENTENCE_END, Question, analyse
+from rag.answer.values import NO_REASON
 from rag.core.types import CANNOT_ANSWER, Answer, Citation
 from rag.retrieve.evidence import Sentence
 from rag.retrieve.gather import MAX_FORCES, Evidence
@@ -93,6 +94,8 @@ def choose(
         span = answering_span(sentence, asked, idf)
         if span is None or any(_overlaps(span, t) for t in taken):
             continue
+        if asked.kind == "reason" and NO_REASON.search(span.text) and not chosen:
+            return []  # the best answer says nobody knows why: the documents do not say
         best = sentence.score if best is None else best
         forces.add(sentence.passage.force)
         chosen.append(span)

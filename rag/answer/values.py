@@ -47,6 +47,14 @@ DATE = re.compile(
     r"september|october|november|december|last year|this year|next year)\b",
     re.I,
 )
+# A text that says the reason is not known: for a "why" question, the documents do not say
+NO_REASON = re.compile(
+    r"\b(?:(?:does|do|did) not (?:fully |yet |really )?(?:understand|know)|(?:is|was|are|were|"
+    r"remains?) (?:not (?:yet )?(?:clear|known|understood)|unclear|unknown)|no (?:clear )?"
+    r"(?:reason|explanation) (?:was|has been|is) (?:given|offered)|could not (?:explain|"
+    r"establish|say)) (?:why|the reasons?)\b",
+    re.I,
+)
 REASON = re.compile(
     r"\b(because|due to|owing to|as a result|result(?:s|ed)? (?:of|from)|limited by|caused by|"
     r"driven by|reasons?|since|so that|means? that|meaning that|lack of|lacks?|too few|"

@@ -22,9 +22,9 @@ TEXT = (
 )
 
 
-def _sentences(best_first: list[str]) -> list[Sentence]:
-    passage = Passage("c1", TEXT, {"document_id": "d1", "force": "Wessex Constabulary"})
-    spans = {TEXT[s:e]: (s, e) for s, e in quotable_spans(TEXT)}
+def _sentences(best_first: list[str], text: str = TEXT) -> list[Sentence]:
+    passage = Passage("c1", text, {"document_id": "d1", "force": "Wessex Constabulary"})
+    spans = {text[s:e]: (s, e) for s, e in quotable_spans(text)}
     out = []
     for rank, text in enumerate(best_first):
         start, end = next(v for k, v in spans.items() if k.startswith(text))
@@ -86,3 +86,14 @@ def test_a_numbered_finding_is_quoted_with_its_heading() -> None:
     (chosen,) = choose(sentences, 0.1, False, "What's AFI 7 about?")
     assert chosen.text.startswith("Area for improvement 7") and "28 days" in chosen.text
     assert not choose(sentences, 0.1, False, "What does area for improvement 9 say?")
+
+
+def test_a_why_question_whose_best_answer_says_nobody_knows_why_is_not_answered() -> None:
+    text = (
+        "The force does not fully understand why one in eight student officers left. "
+        "Many officers told us that their workloads were unmanageable."
+    )
+    sentences = _sentences(["The force does not fully", "Many officers told"], text)
+    assert choose(sentences, 0.1, False, "Why are so many trainee constables leaving?") == []
+    known = _sentences(["Many officers told"], text)
+    assert choose(known, 0.1, False, "Why are so many officers struggling with workloads?")
