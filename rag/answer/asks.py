@@ -79,7 +79,7 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
     (
         "grade",
         re.compile(
-            r"\b(grade|graded|grading|rating|rated|judge[ds]?|judgement|verdict)\b|"
+            r"\b(grades?|graded|grading|ratings?|rated|judge[ds]?|judgements?|verdict)\b|"
             r"\bhow (?:did|does|do|would|has|have|had)\b[^?]*\brate\b(?!\s+(?:of|for)\b)",
             re.I,
         ),

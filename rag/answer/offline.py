@@ -14,17 +14,16 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.answer.areas import areas_in
 from rag.answer.citations import citation_for
 from rag.answer.compose import spans_for
-from rag.answer.grade_patterns import OVERALL, GradeGroup
-from rag.answer.question import _SENTENCE_END, Question, analyse
+from rag.answer.grade_patterns import GradeGroup
+from rag.answer.question import Question, analyse
+from rag.answer.stated_grades import BULLET, MAX_SENTENCES, grades_asked
 from rag.answer.values import NO_REASON
 from rag.core.types import CANNOT_ANSWER, Answer, Citation
 from rag.retrieve.evidence import Sentence
 from rag.retrieve.gather import MAX_FORCES, Evidence
 
-MAX_SENTENCES = 3  # a short answer; the citations hold the rest
 MARGIN = 0.12  # a further sentence must score within this of the best one
 
 
@@ -111,15 +110,14 @@ def _overlaps(a: Sentence, b: Sentence) -> bool:
     )
 
 
-_BULLET = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
 _ITEM_END = re.compile(r"\s*(?:;\s*(?:and|or)?|,)\s*$")
 
 
 def shown(quote: str) -> str:
     """A quote as the answer shows it: on one line, a lone list item without its bullet
     or its trailing "; and" (the citation keeps the exact text)."""
-    if _BULLET.match(quote) and "\n" not in quote.strip():
-        quote = _ITEM_END.sub("", _BULLET.sub("", quote))
+    if BULLET.match(quote) and "\n" not in quote.strip():
+        quote = _ITEM_END.sub("", BULLET.sub("", quote))
     return " ".join(quote.split())
 
 
@@ -151,34 +149,6 @@ def offline_answer(
 ) -> Draft:
     chosen = choose(sentences, min_score, per_force, question, idf, document_text)
     return compose(chosen) if chosen else abstain()
-
-
-def grades_asked(question: Question, groups: Sequence[GradeGroup]) -> list[Sentence]:
-    """For a question about the grade of an area of policing: the sentence stating the
-    force's grade for that area (by any of its names, ``areas.py``), one per grade stated,
-    read from all the force's documents: a judgement table's row or a part's opening line
-    is often not among what retrieval found, and a grade for another area never answers."""
-    asked = areas_in(question.text)
-    if question.kind != "grade" or not asked:
-        return []
-    # one sentence per area and grade: "Preventing crime: Outstanding" and "outstanding at
-    # preventing crime and anti-social behaviour" state the same grade twice
-    stating: dict[tuple[frozenset[str], str], list[Sentence]] = {}
-    for group in groups:
-        if group.area != OVERALL and asked & (graded := areas_in(group.area)):
-            stating.setdefault((graded, group.grade), []).extend(group.sentences)
-    # a sentence or list item reads better than a table row ("Investigating crime | Good"),
-    # and the shortest states this grade alone ("- requires improvement at X")
-    best = [min(said, key=_readable) for said in stating.values()]
-    return best[:MAX_SENTENCES]
-
-
-def _readable(sentence: Sentence) -> tuple[bool, int]:
-    return (not _worded(sentence.text), len(sentence.text))
-
-
-def _worded(text: str) -> bool:
-    return bool(_SENTENCE_END.search(text) or _BULLET.match(text))
 
 
 def draft_for(

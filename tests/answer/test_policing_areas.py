@@ -7,8 +7,8 @@ import pytest
 
 from rag.answer.areas import areas_in, parse_areas, policing_areas
 from rag.answer.grades import grade_for_theme, grouped, passage_grades
-from rag.answer.offline import grades_asked
 from rag.answer.question import analyse
+from rag.answer.stated_grades import grades_asked
 from rag.index.bm25 import BM25Index
 from rag.retrieve.search import Passage
 
@@ -119,3 +119,20 @@ def test_a_theme_finds_its_stated_grade_by_the_area_names() -> None:
     assert stated is not None and stated.grade == "requires improvement"
     assert grade_for_theme("detective work", groups).grade == "good"  # type: ignore[union-attr]
     assert grade_for_theme("county lines", groups) is None
+
+
+def test_which_areas_got_a_grade_is_answered_by_each_area_given_it() -> None:
+    groups = grouped(passage_grades(passages()))
+    asked = analyse("In which areas did it come out as needing to improve in its PEEL grades?")
+    assert [s.text for s in grades_asked(asked, groups)] == [
+        "- requires improvement at responding to the public; and"
+    ]
+    asked = analyse("Which areas was the force graded good in?")
+    assert ["investigating crime" in s.text for s in grades_asked(asked, groups)] == [True]
+    assert grades_asked(analyse("Which areas were graded outstanding?"), groups) == []
+
+
+def test_all_its_grades_are_answered_one_sentence_per_area() -> None:
+    groups = grouped(passage_grades(passages()))
+    chosen = grades_asked(analyse("Give me all of the force's PEEL grades in one list."), groups)
+    assert len(chosen) == len({g.area for g in groups}) >= 4

@@ -347,7 +347,7 @@ def test_a_count_of_inspectors_or_forces_must_count_them() -> None:
 
 
 def test_a_number_seen_to_count_the_thing_needs_one_more_word_of_the_focus() -> None:
-    asked = analyse("Roughly how many wanted people was the force failing to track down and arrest?")
+    asked = analyse("Roughly how many wanted people was it failing to track down and arrest?")
     assert asked.counted == ("wanted", "people")  # "people" is a plural, "roughly" no focus
     idf = BM25Index(["fail track arrest wanted suspects", "officers people"]).idf
     assert asked.answered_by("Almost 1,900 wanted suspects had not been arrested.", idf)

@@ -1,0 +1,88 @@
+"""Answers from a force's stated grades (``grades.py`` reads them from all its documents):
+the grade of the area of policing a question asks about, by any of the area's names
+(``areas.py``), or the areas given the grade it asks about. A judgement table's row or a
+part's opening line is often not among what retrieval found, and a grade for another area
+never answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from rag.answer.areas import areas_in
+from rag.answer.grade_patterns import OVERALL, GradeGroup
+from rag.answer.question import _SENTENCE_END, Question
+from rag.retrieve.evidence import Sentence
+
+MAX_SENTENCES = 3  # a short answer; the citations hold the rest
+BULLET = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
+
+
+def grades_asked(question: Question, groups: Sequence[GradeGroup]) -> list[Sentence]:
+    """For a question about the grade of an area of policing: the sentence stating the
+    force's grade for that area (by any of its names, ``areas.py``), one per grade stated,
+    read from all the force's documents: a judgement table's row or a part's opening line
+    is often not among what retrieval found, and a grade for another area never answers."""
+    asked = areas_in(question.text)
+    if question.kind != "grade":
+        return []
+    if not asked:
+        return graded_as_asked(question, groups)
+    return _one_per_area(g for g in groups if asked & areas_in(g.area))[:MAX_SENTENCES]
+
+
+def _one_per_area(groups: Iterable[GradeGroup]) -> list[Sentence]:
+    """One sentence per area and grade: "Preventing crime: Outstanding" and "outstanding
+    at preventing crime and anti-social behaviour" state the same grade twice. A sentence
+    or list item reads better than a table row ("Investigating crime | Good"), and the
+    shortest states this grade alone ("- requires improvement at X")."""
+    stating: dict[tuple[frozenset[str] | str, str], list[Sentence]] = {}
+    for group in groups:
+        if group.area != OVERALL:
+            area = areas_in(group.area) or group.area
+            stating.setdefault((area, group.grade), []).extend(group.sentences)
+    return [min(said, key=_readable) for said in stating.values()]
+
+
+# "In which areas was it graded as needing to improve?": the areas given that grade
+_WHICH_AREAS = re.compile(
+    r"\b(?:which|what)\s+(?:\w+\s+)?(?:areas?|parts?|aspects?)\b|^\W*where\b", re.I
+)
+_GRADE_ASKED = [
+    ("requires improvement", re.compile(r"\brequir\w* improvement|\bneed\w* to improve", re.I)),
+    ("inadequate", re.compile(r"\binadequate\b", re.I)),
+    ("outstanding", re.compile(r"\boutstanding\b", re.I)),
+    ("adequate", re.compile(r"\badequate\b", re.I)),
+    ("good", re.compile(r"\bgood\b", re.I)),
+]
+
+
+# "Give me all its PEEL grades", "what grades did it get in each area"
+_ALL_GRADES = re.compile(
+    r"\b(?:all|each|every|list|full|summar\w*)\b.*\b(?:grades|ratings|judgements)\b|"
+    r"\b(?:grades|ratings|judgements)\b.*\b(?:all|each|every)\b|"
+    r"^\W*what (?:were|are) (?:the |its |their )?(?:[\w'’-]+ ){0,3}?(?:grades|ratings)\b",
+    re.I,
+)
+
+
+def graded_as_asked(question: Question, groups: Sequence[GradeGroup]) -> list[Sentence]:
+    """For "which areas were graded G?": the sentence stating each area graded G; for
+    "all its grades": each area's."""
+    wanted = next((g for g, asks in _GRADE_ASKED if asks.search(question.text)), None)
+    if wanted and _WHICH_AREAS.search(question.text):
+        return _one_per_area(g for g in groups if g.grade == wanted)[:MAX_AREAS]
+    if wanted is None and _ALL_GRADES.search(question.text):
+        return _one_per_area(groups)[:MAX_AREAS]
+    return []
+
+
+MAX_AREAS = 8  # a PEEL inspection grades up to eight or nine areas
+
+
+def _readable(sentence: Sentence) -> tuple[bool, int]:
+    return (not _worded(sentence.text), len(sentence.text))
+
+
+def _worded(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text) or BULLET.match(text))
