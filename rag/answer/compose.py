@@ -23,6 +23,9 @@ _REFERS_BACK = re.compile(
     r"and|so|consequently|therefore)\b",
     re.I,
 )
+# "According to figures the force gave, they waited ...": a pronoun subject after an
+# opening phrase refers back just the same
+_PRONOUN_AFTER_OPENING = re.compile(r"^[^,.;:]{3,80},\s*(?:they|it|he|she|this|these)\b", re.I)
 # a sentence attributing speech: "X said:", "she said", 'he added. "...'
 _SPEECH = re.compile(r"\b(said|says|added|told us|told reporters)\b|[\"“]\s*$", re.I)
 _ITEM = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
@@ -32,6 +35,10 @@ _BARE_REFERENCE_WORDS = 10  # "This is a cause of concern.": too short to stand 
 FINDING_HEADING = re.compile(
     r"^\W*(?:area for improvement|recommendation|cause of concern)\s+\d{1,2}\W*$", re.I
 )
+
+
+def _refers_back(text: str) -> bool:
+    return bool(_REFERS_BACK.match(text) or _PRONOUN_AFTER_OPENING.match(text))
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ def spans_for(sentence: Sentence) -> list[Candidate]:
         return Candidate(span, evidence if evidence is not None else span.text)
 
     own = sentence.text
-    refers_back = bool(_REFERS_BACK.match(own))
+    refers_back = _refers_back(own)
     bare = refers_back and len(own.split()) <= _BARE_REFERENCE_WORDS
     out: list[Candidate] = [] if bare and i > 0 else [Candidate(sentence, own)]
     following = range(i + 1, min(len(spans), i + 1 + MAX_ITEMS))
@@ -85,11 +92,11 @@ def spans_for(sentence: Sentence) -> list[Candidate]:
             out.append(Candidate(whole, whole.text, whole_list=True))
         elif not items and i + 1 < len(spans):
             out.append(joined(sentence.start, spans[i + 1][1]))
-    elif i + 1 < len(spans) and _REFERS_BACK.match(piece(i + 1)):
+    elif i + 1 < len(spans) and _refers_back(piece(i + 1)):
         out.append(joined(sentence.start, spans[i + 1][1]))
     if i > 0 and refers_back:
         back = i - 1
-        if bare and back > 0 and _REFERS_BACK.match(piece(back)):
+        if bare and back > 0 and _refers_back(piece(back)):
             back -= 1  # "As a result, ... . This is a cause of concern.": one more back
         out.append(joined(spans[back][0], sentence.end))
     elif i > 0 and (_lead_in(piece(i - 1)) or _SPEECH.search(piece(i - 1))):

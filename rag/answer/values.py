@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from rag.index.terms import nouns, stem, terms
-from rag.retrieve.variants import units
+from rag.retrieve.variants import derived, units
 
 NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -213,6 +213,7 @@ def counts(
     community support officers" for "PCSOs"). A proportion ("one in eight", "40 per
     cent") is not a count unless ``proportion_ok``."""
     head = head_class(set(nouns(counted[-1]))) if counted else set()
+    head |= {d for h in head for d in derived(h)}
     modifiers = set(terms(" ".join(counted[:-1])))
     qualified = set(units(" ".join(qualifier)))
     asked = set(units(" ".join(counted)))  # "PCSOs" as a concept: its expansion counts too
@@ -235,6 +236,7 @@ def counts(
             continue  # "96 overdue visits to registered sex offenders" counts visits
         near = after + words[max(0, i - _WINDOW_BEFORE) : i]
         found = {stem(w.lower()) for w in near} | set(units(" ".join(near)))
+        found |= {d for f in found for d in derived(f)}  # "vacant posts" for "vacancies"
         # the counted thing with most of its modifiers: "student officers" are not PCSOs
         if head & found and 2 * len(modifiers & found) >= len(modifiers):
             return True

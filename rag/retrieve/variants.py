@@ -131,4 +131,6 @@ def derived(stem_: str) -> tuple[str, ...]:
         out.append(stem_[:-1])
     if stem_.endswith("ial") and len(stem_) >= 8:
         out.append(stem_[:-3])
+    if stem_.endswith(("ancy", "ency")) and len(stem_) >= 7:  # "vacancies" -> "vacant"
+        out.append(stem_[:-2] + "t")
     return tuple(out)

@@ -97,3 +97,15 @@ def test_a_why_question_whose_best_answer_says_nobody_knows_why_is_not_answered(
     assert choose(sentences, 0.1, False, "Why are so many trainee constables leaving?") == []
     known = _sentences(["Many officers told"], text)
     assert choose(known, 0.1, False, "Why are so many officers struggling with workloads?")
+
+
+def test_a_pronoun_subject_after_an_opening_phrase_is_quoted_with_what_it_refers_to() -> None:
+    text = (
+        "Callers to the 101 non-emergency number fared worse. "
+        "According to figures the force gave us, they waited an average of 14 minutes."
+    )
+    sentences = _sentences(["According to figures"], text)
+    question = "On average how long were people kept waiting on the non-emergency line?"
+    idf = {"emergency": 2.0, "non": 1.0, "line": 1.0, "averag": 1.0}
+    (chosen,) = choose(sentences, 0.1, False, question, idf)
+    assert chosen.text == text  # "they" are the 101 callers: the sentence before says so

@@ -104,6 +104,7 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
             False,
         ),
         ("How many people live in the county?", "About 600,000 people live in the county.", True),
+        ("How many detective vacancies does it have?", "It had 112 vacant detective posts.", True),
         # a number counts what is named right after it, not what follows a preposition
         (
             "How many registered sex offenders does it manage?",
