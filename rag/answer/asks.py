@@ -49,7 +49,7 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:what|which) (?:is|was|are|were) the (?:\w+ )?(?:number|percentage|proportion|"
             r"rate|amount|total) of)\b|"
             # "what's the charge rate", "what is the force's 999 answer rate": a figure
-            rf"\b{_WHAT_IS}(?:the |its |their )?(?:[\w'’/-]+ ){{0,3}}?"
+            rf"\b{_WHAT_IS}(?:the |its |their )?(?:[\w'’/-]+ ){{0,5}}?"
             r"(?:rate|ratio|percentage|proportion|average|median|level|size|total)\b"
             r"(?! of (?:concern|confidence|detail|service|support|improvement)\b)",
             re.I,

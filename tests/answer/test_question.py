@@ -46,6 +46,9 @@ IDF = CORPUS.idf
         ("Why is the force struggling to spot corrupt staff?", "reason"),
         ("What does the report say about officers who abuse their position?", None),
         ("How well does the force protect vulnerable people?", None),
+        ("What's Hollowmere's stop and search hit rate?", "number"),
+        ("What were its PEEL grades?", "grade"),
+        ("What is the force's total budget?", "amount"),
     ],
 )
 def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
