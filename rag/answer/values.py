@@ -140,11 +140,13 @@ _HEAD_CLASSES = [
     frozenset(terms("cases files records investigations")),
 ]
 _CLASS_HEADS = frozenset(terms("people persons individuals cases files records"))
+# Things counted under a general name: "how many phones" is answered by "1,200 devices"
+_COUNTED_AS = {m: stem("devices") for m in terms("phones laptops computers tablets mobiles")}
 
 
 def head_class(head: set[str]) -> set[str]:
     """The counted head with the others of its class, for a general head."""
-    out = set(head)
+    out = set(head) | {_COUNTED_AS[h] for h in head if h in _COUNTED_AS}
     for members in _HEAD_CLASSES:
         if head & members & _CLASS_HEADS:
             out |= members

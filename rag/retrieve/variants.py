@@ -133,4 +133,6 @@ def derived(stem_: str) -> tuple[str, ...]:
         out.append(stem_[:-3])
     if stem_.endswith(("ancy", "ency")) and len(stem_) >= 7:  # "vacancies" -> "vacant"
         out.append(stem_[:-2] + "t")
+    if stem_.endswith("ation") and len(stem_) >= 10:  # "examination" -> "examin(ed)",
+        out += [stem_[:-5], stem_[:-3]]  # "investigation" -> "investigat(ed)"
     return tuple(out)
