@@ -37,7 +37,7 @@ def test_a_line_with_nothing_to_match_is_refused_with_its_line_number() -> None:
         ("IOMs", "integrated offender management"),
         ("detective vacancies", "112 vacant detective posts"),  # -ancy meets -ant
         ("hit rate", "officers found what they were looking for in 24 per cent"),
-        ("queued for examination", "devices waiting to be examined"),
+        ("forensic examination", "devices waiting for forensic teams to be examined"),
         ("closer watch", "moved into enhanced monitoring"),
     ],
 )
