@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from rag.index.terms import nouns, stem, terms
-from rag.retrieve.variants import derived, units
+from rag.retrieve.variants import CONCEPT, derived, units
 
 NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -137,7 +137,7 @@ _HEAD_CLASSES = [
             "investigators handlers members employees workers"
         )
     ),
-    frozenset(terms("cases files records investigations")),
+    frozenset(terms("cases files records investigations referrals reports")),
 ]
 _CLASS_HEADS = frozenset(terms("people persons individuals cases files records"))
 # Things counted under a general name: "how many phones" is answered by "1,200 devices"
@@ -218,7 +218,9 @@ def counts(
     head |= {d for h in head for d in derived(h)}
     modifiers = set(terms(" ".join(counted[:-1])))
     qualified = set(units(" ".join(qualifier)))
-    asked = set(units(" ".join(counted)))  # "PCSOs" as a concept: its expansion counts too
+    asked_units = units(" ".join(counted))
+    asked = set(asked_units)  # "PCSOs" as a concept: its expansion counts too
+    whole = asked_units[-1] if asked_units and asked_units[-1].startswith(CONCEPT) else None
     asked_abbreviations = {a for w in counted if (a := abbreviation(w))}
     asked_initials = "".join(w[0].lower() for w in counted) if len(counted) > 1 else None
     words = _WORD.findall(sentence)
@@ -244,6 +246,8 @@ def counts(
             return True
         if qualified and qualified <= found:  # "1,140 registered sex offenders"
             return True
+        if whole is not None and whole in found:  # "340 domestic abuse risk assessments"
+            return True  # for "DASH forms": the counted phrase is one glossary term
         if after and asked_initials and abbreviation(after[0]) == asked_initials:
             return True
         for n in range(2, len(after) + 1):  # a noun phrase after the number, ending in a plural

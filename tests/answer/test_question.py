@@ -109,6 +109,10 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
         ("How many people live in the county?", "About 600,000 people live in the county.", True),
         ("How many detective vacancies does it have?", "It had 112 vacant detective posts.", True),
         ("How many phones are queued?", "A backlog of 1,200 digital devices is queued.", True),
+        ("How many trainee constables did it recruit?", "It recruited 230 student officers.", True),
+        ("How many DASH forms await review?", "340 domestic abuse risk assessments await review.", True),
+        ("How many DA victims await review?", "340 domestic abuse cases await review.", False),
+        ("How many cases were waiting in the MASH?", "The MASH had 640 referrals waiting.", True),
         ("How many phones are queued?", "A backlog of 1,200 cases is queued.", False),
         # a number counts what is named right after it, not what follows a preposition
         (
