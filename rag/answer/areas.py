@@ -5,6 +5,7 @@ grade only when it grades an area the question asks about (``question.py``)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -57,3 +58,18 @@ def areas_in(text: str) -> frozenset[str]:
         for a in policing_areas()
         if any(held(c) for c in a.cues) or any(held(w) for w in a.words)
     )
+
+
+# "Leaving aside the investigations verdict, what other grades ...": an area set aside
+_SET_ASIDE = re.compile(
+    r"\b(?:leaving aside|setting aside|aside from|apart from|other than|except(?: for)?|besides|"
+    r"excluding|not counting|not including)\s+([^,?;]+)",
+    re.I,
+)
+
+
+def asked_areas(question: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The areas a question asks about, and those it sets aside ("apart from X")."""
+    aside = [m.group(1) for m in _SET_ASIDE.finditer(question)]
+    rest = _SET_ASIDE.sub(" ", question)
+    return areas_in(rest), frozenset().union(*(areas_in(a) for a in aside))

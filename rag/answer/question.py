@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rag.answer.areas import areas_in
+from rag.answer.areas import areas_in, asked_areas
 from rag.answer.asks import (
     ASKS,
     AUTHORSHIP,
@@ -180,8 +180,10 @@ class Question:
     def grades_asked_area(self, area: str, grade: str, idf: Mapping[str, float]) -> bool:
         """Whether a grade stated for ``area`` is the one asked about: the same area of
         policing by any of its names (``areas.py``), else one that holds the focus."""
-        asked = areas_in(self.text)
+        asked, aside = asked_areas(self.text)
         graded = areas_in(area)
+        if graded & aside:
+            return False  # "apart from investigations": not that grade
         if asked and graded:
             return bool(asked & graded)
         return self.mentions_focus(f"{area} {grade}", idf)

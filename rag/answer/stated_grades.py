@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from rag.answer.areas import areas_in
+from rag.answer.areas import areas_in, asked_areas
 from rag.answer.grade_patterns import OVERALL, GradeGroup
 from rag.answer.question import _SENTENCE_END, Question
 from rag.retrieve.evidence import Sentence
@@ -23,9 +23,11 @@ def grades_asked(question: Question, groups: Sequence[GradeGroup]) -> list[Sente
     force's grade for that area (by any of its names, ``areas.py``), one per grade stated,
     read from all the force's documents: a judgement table's row or a part's opening line
     is often not among what retrieval found, and a grade for another area never answers."""
-    asked = areas_in(question.text)
     if question.kind != "grade":
         return []
+    asked, aside = asked_areas(question.text)
+    if aside and not asked:  # "leaving aside investigations, what other grades ...?"
+        return _one_per_area(g for g in groups if not areas_in(g.area) & aside)[:MAX_AREAS]
     if not asked:
         return graded_as_asked(question, groups)
     return _one_per_area(g for g in groups if asked & areas_in(g.area))[:MAX_SENTENCES]

@@ -136,3 +136,13 @@ def test_all_its_grades_are_answered_one_sentence_per_area() -> None:
     groups = grouped(passage_grades(passages()))
     chosen = grades_asked(analyse("Give me all of the force's PEEL grades in one list."), groups)
     assert len(chosen) == len({g.area for g in groups}) >= 4
+
+
+def test_an_area_set_aside_is_not_answered_and_the_others_are() -> None:
+    groups = grouped(passage_grades(passages()))
+    asked = analyse("Leaving aside the investigations verdict, what other grades did it get?")
+    chosen = [s.text for s in grades_asked(asked, groups)]
+    assert chosen and not any("investigating crime" in t for t in chosen)
+    assert any("responding to the public" in t for t in chosen)
+    idf = BM25Index(REPORT).idf
+    assert not asked.answered_by("The force is good at investigating crime.", idf)
