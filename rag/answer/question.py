@@ -85,7 +85,7 @@ _GENERIC = frozenset(
         using used go goes going went come comes bring brings hold holds held seem seems
         try tries tried let lets able across england wales nationally country
         per someone anyone somebody anybody everyone roughly approximately around nearly
-        almost estimated estimate
+        almost estimated estimate specifically particularly particular precisely
         """
     )
 )
@@ -162,6 +162,11 @@ class Question:
             return False  # "back in 2022": a figure for 2024 is of another year
         if any(not present(u, text) for u in self.measured):
             return False  # "how much notice": a figure without notice is of something else
+        measure, among = self.rate_named
+        for named in (measure, among):
+            said = [u for u in named if known(u, idf)]
+            if said and not any(present(u, text) for u in said):
+                return False  # "the charge rate for rape": not an arrest rate, nor all crime
         said = [u for u in self.predicate if known(u, idf)]
         if said and not any(present(u, text) for u in said):
             return False  # "how many of the cases were high risk": not all the cases
@@ -199,6 +204,20 @@ class Question:
         counted = set(units(" ".join(self.counted)))
         said = units(self.text[verb.end() :])
         return tuple(u for u in said if not _generic(u) and u not in counted)
+
+    @property
+    def rate_named(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """For "what is the charge rate for rape offences?": the rate's own word ("charge")
+        and what it is a rate among ("rape"; crimes in general say nothing)."""
+        match = _RATE.search(self.text) if self.kind == "number" else None
+        if match is None:
+            return (), ()
+        measure = units(f"{match.group(1)} {match.group(2)}")
+        among = units(match.group(3) or "")
+        return (
+            tuple(u for u in measure if not _generic(u)),
+            tuple(u for u in among if not _generic(u) and u not in _ANY_CRIME),
+        )
 
     @property
     def measured(self) -> tuple[str, ...]:
@@ -243,6 +262,11 @@ class Question:
         return held > 0 and held >= share * sum(weights.values())
 
 
+_RATE = re.compile(
+    r"\b([\w'’/-]+)\s+(rate|ratio)\b(?:\s+(?:for|of|among|in|on)\s+(?:the\s+)?([^?.,;]+))?",
+    re.I,
+)
+_ANY_CRIME = frozenset(terms("crime crimes offence offences case cases incident incidents"))
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*$")
 
 # A text asked for a figure must hold at least this share of the focus (by weight): a

@@ -110,7 +110,11 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
         ("How many detective vacancies does it have?", "It had 112 vacant detective posts.", True),
         ("How many phones are queued?", "A backlog of 1,200 digital devices is queued.", True),
         ("How many trainee constables did it recruit?", "It recruited 230 student officers.", True),
-        ("How many DASH forms await review?", "340 domestic abuse risk assessments await review.", True),
+        (
+            "How many DASH forms await review?",
+            "340 domestic abuse risk assessments await review.",
+            True,
+        ),
         ("How many DA victims await review?", "340 domestic abuse cases await review.", False),
         ("How many cases were waiting in the MASH?", "The MASH had 640 referrals waiting.", True),
         ("How many phones are queued?", "A backlog of 1,200 cases is queued.", False),
@@ -406,3 +410,13 @@ def test_of_the_x_how_many_asks_a_part_of_x() -> None:
         idf,
     )  # a finding's number is its name
     assert asked.answered_by("Of them, 31 staff were in sensitive roles.", idf)
+
+
+def test_a_rate_is_answered_by_that_rate_among_the_things_asked() -> None:
+    idf = BM25Index(["charge summons rate rape domestic abuse arrest", "crimes"]).idf
+    asked = analyse("What's the force's charge rate for rape offences specifically?")
+    assert not asked.answered_by("Its charge or summons rate was 6.9 per cent.", idf)
+    assert not asked.answered_by("9 per cent of its rape investigations were held by novices.", idf)
+    assert asked.answered_by("The charge rate for rape was 4 per cent.", idf)
+    overall = analyse("What is the force's charge rate for crimes?")  # crimes in general
+    assert overall.answered_by("Its charge or summons rate was 6.9 per cent.", idf)
