@@ -127,15 +127,16 @@ def answer_items(
     Why the quotes alone: shown them among other sentences, a small local model
     (Qwen2.5-Coder-0.5B) wrote from another line a third of the time, and those answers
     were wrong more often than the quotes (dev sample: 24 of 40 cases right against 27 of
-    40 with the quotes alone; the offline engine 30)."""
+    40 with the quotes alone; the offline engine 30). Quotes that speak to a model are
+    not shown it; when only such quotes were made, the best sentences are shown instead."""
     passages = {s.passage.chunk_id: s.passage for s in sentences}
     spans: list[tuple[Passage, int, int]] = []
     for citation in offline:
         passage = passages.get(citation.chunk_id or "")
         span = span_of(citation, passage) if passage else None
-        if passage and span:
+        if passage and span and not addressed_to_a_model(passage.text[span[0] : span[1]]):
             spans.append((passage, *span))
-    if not spans:
+    if not spans:  # (also when every quote speaks to a model: those are never shown it)
         for sentence in sentences:
             passage = sentence.passage
             spans.append((passage, *with_context(passage, sentence.start, sentence.end)))
