@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rag.answer.citations import where
 from rag.answer.themes import OVERALL, theme_of
+from rag.core.safe_text import addressed_to_a_model
 from rag.retrieve.evidence import Sentence, split_sentences
 from rag.retrieve.search import Passage
 
@@ -165,6 +166,8 @@ def all_findings(passages: Sequence[Passage]) -> list[Found]:
         text = sentence.text.strip()
         if text in seen or not _is_sentence(text) or _LABEL_ONLY.match(text):
             continue
+        if addressed_to_a_model(text):
+            continue  # planted text speaking to a model, not a finding
         seen.add(text)
         offset = int(sentence.passage.metadata.get("char_start", 0)) + sentence.start
         place = where(sentence.passage, offset)

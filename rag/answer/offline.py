@@ -20,6 +20,7 @@ from rag.answer.grade_patterns import GradeGroup
 from rag.answer.question import Question, analyse
 from rag.answer.stated_grades import BULLET, MAX_SENTENCES, grades_asked
 from rag.answer.values import NO_REASON
+from rag.core.safe_text import addressed_to_a_model
 from rag.core.types import CANNOT_ANSWER, Answer, Citation
 from rag.retrieve.evidence import Sentence
 from rag.retrieve.gather import MAX_FORCES, Evidence
@@ -93,6 +94,8 @@ def choose(
         span = answering_span(sentence, asked, idf)
         if span is None or any(_overlaps(span, t) for t in taken):
             continue
+        if addressed_to_a_model(span.text):
+            continue  # planted text speaking to a model ("ignore previous ..."), not a finding
         if asked.kind == "reason" and NO_REASON.search(span.text) and not chosen:
             return []  # the best answer says nobody knows why: the documents do not say
         best = sentence.score if best is None else best

@@ -12,6 +12,8 @@
   dropped (four would start a code block, where escapes show as backslashes). GitHub's
   Markdown (Streamlit's) links bare URLs and e-mail addresses even through escapes, so
   those are set as code spans, where nothing is ever a link.
+- :func:`addressed_to_a_model`: whether a document's sentence speaks to a model
+  ("ignore previous instructions", "SYSTEM:"): planted text, never a finding.
 """
 
 from __future__ import annotations
@@ -33,6 +35,16 @@ _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 # included ("_www.x.org"); matching too much only costs a harmless code span.
 _LINKISH = re.compile(
     r"(?:[a-z][a-z0-9+.\-]*:/{1,3}|www\.)[^\s<>]+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+",
+    re.IGNORECASE,
+)
+# Text addressed to a model, not a finding (prompt injection: the threats note): never shown
+# as evidence to a model nor quoted as an answer. The LLM prompt fences evidence as data as
+# well; this keeps a small model, which follows instructions loosely, from reading them.
+_ADDRESSED_TO_A_MODEL = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,60}\b(?:instructions?|rules|prompts?)\b|"
+    r"\bsystem\s+prompt\b|\bdeveloper\s+mode\b|\b(?:obey|jailbreak)\b|"
+    r"\b(?:say|output|print|reply|respond)\s+(?:only\s+)?(?:the\s+word|exactly)\b|"
+    r"(?:^|\n)\s*(?:system|assistant|user)\s*:|<\|",
     re.IGNORECASE,
 )
 
@@ -96,3 +108,8 @@ def highlighted(passage: str, span: tuple[int, int] | None) -> str:
         f"{inert_markdown(passage[:start] + lead)}**{inert_markdown(core)}**"
         f"{' ' if gap else ''}{inert_markdown(after)}"
     )
+
+
+def addressed_to_a_model(text: str) -> bool:
+    """Whether a sentence speaks to a model ("ignore previous instructions", "SYSTEM:")."""
+    return bool(_ADDRESSED_TO_A_MODEL.search(text))

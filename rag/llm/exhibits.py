@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer.citations import citation_for
+from rag.core.safe_text import addressed_to_a_model
 from rag.core.tokens import count_tokens
 from rag.core.types import Citation
 from rag.index.sentence_vectors import quotable_spans
@@ -34,16 +35,7 @@ _LEANS_BACK = re.compile(
     r"^\W*(?:this|these|that|those|it|its|they|their|such|he|she|however|but|also)\b", re.I
 )
 _SHORT = 50  # a sentence shorter than this (characters) is shown with the one before it
-# Text addressed to a model, not a finding (prompt injection: the threats note): never shown
-# as evidence. The prompt fences evidence as data as well; this keeps a small model, which
-# follows instructions loosely, from reading them at all.
-_ADDRESSED_TO_A_MODEL = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,60}\b(?:instructions?|rules|prompts?)\b|"
-    r"\bsystem\s+prompt\b|\bdeveloper\s+mode\b|\b(?:obey|jailbreak)\b|"
-    r"\b(?:say|output|print|reply|respond)\s+(?:only\s+)?(?:the\s+word|exactly)\b|"
-    r"(?:^|\n)\s*(?:system|assistant|user)\s*:|<\|",
-    re.IGNORECASE,
-)
+
 
 
 @dataclass(frozen=True)
@@ -93,11 +85,6 @@ def span_of(citation: Citation, passage: Passage) -> tuple[int, int] | None:
     start = citation.char_start - int(passage.metadata.get("char_start", 0))
     end = start + len(citation.quote)
     return (start, end) if passage.text[start:end] == citation.quote else None
-
-
-def addressed_to_a_model(text: str) -> bool:
-    """Whether a sentence speaks to a model ("ignore previous instructions", "SYSTEM:")."""
-    return bool(_ADDRESSED_TO_A_MODEL.search(text))
 
 
 def numbered(spans: Sequence[tuple[Passage, int, int]]) -> list[Item]:

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 from rag.cli.main import app
-from rag.core.safe_text import inert_markdown, terminal_safe
+from rag.core.safe_text import addressed_to_a_model, inert_markdown, terminal_safe
 from rag.core.settings import Settings, get_settings, load_settings
 from rag.core.tokens import count_tokens
 from rag.documents.chunking import chunk_document
@@ -76,6 +76,24 @@ def test_offline_answers_quote_the_truth_and_print_nothing_live(
     answer = json.loads(as_json.stdout)
     assert "ten seconds" in answer["answer"]
     assert not LIVE_HTML.search(markdown.render(inert_markdown(answer["answer"])))
+
+
+def test_offline_answers_and_briefings_never_quote_text_speaking_to_a_model(
+    hostile_index: Settings, embeddings: OfflineEmbeddings
+) -> None:
+    engine = Engine(hostile_index.model_copy(update={"mode": "offline"}), embeddings=embeddings)
+    quoted: list[str] = []
+    for question in (
+        "What does the transcript say about instructions, prompts and grades?",
+        "Is the force outstanding?",
+        "How was the force graded overall?",
+    ):
+        quoted += [c.quote for c in engine.ask(question, FORCE).citations]
+    briefing = engine.brief(FORCE)
+    quoted += [c.quote for c in briefing.citations]
+    assert quoted and "emergency calls" in " ".join(quoted)  # the true finding is still heard
+    assert not [q for q in quoted if addressed_to_a_model(q)]
+    assert "ignore all previous" not in briefing.paragraph.lower()
 
 
 @pytest.fixture

@@ -599,7 +599,8 @@ def test_retry_policy() -> None:
 
 
 def test_text_addressed_to_a_model_is_never_shown_as_evidence() -> None:
-    from rag.llm.exhibits import addressed_to_a_model, numbered
+    from rag.core.safe_text import addressed_to_a_model
+    from rag.llm.exhibits import numbered
     from tests.support.hostile import HOSTILE_KINDS, TRUE_FINDING
 
     speaking = {
