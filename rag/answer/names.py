@@ -44,6 +44,15 @@ ROLE_ASKED = re.compile(
     re.I,
 )
 
+# "Which HMI ...", "which chief constable ...": the person holding an office the question
+# names, so only a name answers (another role, "the chief constable and her team", does
+# not). Not "which officer": a role ("the deputy chief constable") answers that.
+_WHICH_ROLE = re.compile(
+    r"\bwhich\s+(?:HMIC?|HMCIC|PF?CC|(?:chief\s+)?inspector|chief\s+constable|"
+    r"(?:police\s+and\s+crime\s+)?commissioner)\b(?!s)",
+    re.I,
+)
+
 # A rank that makes a role another person: the deputy chief constable is not the chief
 RANK = re.compile(r"\b(deputy|assistant|acting|temporary|interim|former|previous)\b", re.I)
 
@@ -56,10 +65,12 @@ def rank_held(asked: str, text: str) -> bool:
 def names_someone(text: str, asked: str = "") -> bool:
     """Whether the text says who: a person's name, or a role the question does not
     already name ("the chief constable and his team" answers "who drove it", not "who
-    is the chief constable"); for "who ... with", an organisation the question does not
-    name ("Loamshire Police")."""
+    is the chief constable"), but only a name answers "which <role>"; for "who ... with",
+    an organisation the question does not name ("Loamshire Police")."""
     if has_name(text, asked):
         return True
+    if _WHICH_ROLE.search(asked):
+        return False
     if _ASKS_PARTNER.search(asked) and any(
         m.group(0) not in asked for m in _ORGANISATION.finditer(text)
     ):

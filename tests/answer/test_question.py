@@ -197,6 +197,17 @@ def test_names() -> None:
     assert names_someone("Chief Constable Daniel Ashworth said:", "Who leads the force?")
 
 
+def test_which_office_holder_is_answered_by_a_name_not_another_role() -> None:
+    team = "The chief constable and her team have accepted our findings."
+    assert names_someone(team, "Who drove the improvement?")  # a role answers "who did it"
+    for asked in ("Which HMI fronted the findings?", "Which inspector led the inspection?"):
+        assert not names_someone(team, asked)
+        assert names_someone("HM Inspector of Constabulary Owen Tredgold said:", asked)
+    # a group or a rank is not one office: a role answers it
+    assert names_someone("The deputy chief constable leads on it.", "Which officer leads it?")
+    assert names_someone("The chief constable chairs it.", "Which inspectors were there?")
+
+
 def test_a_rank_asked_for_is_another_person() -> None:
     deputy = analyse("Who is the force's deputy chief constable?")
     assert not deputy.holds_kind("Chief Constable Marcus Threlfall has led the force since 2022.")
