@@ -80,7 +80,10 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
         "grade",
         re.compile(
             r"\b(grades?|graded|grading|ratings?|rated|judge[ds]?|judgements?|verdict)\b|"
-            r"\bhow (?:did|does|do|would|has|have|had)\b[^?]*\brate\b(?!\s+(?:of|for)\b)",
+            r"\bhow (?:did|does|do|would|has|have|had)\b[^?]*\brate\b(?!\s+(?:of|for)\b)|"
+            # "which forces are outstanding at preventing crime?": the forces given a grade
+            r"\b(?:which|what) (?:\w+ )?forces (?:are|were|got|received) (?:\w+ )?(?:outstanding|"
+            r"good|adequate|inadequate|requir\w* improvement)\b",
             re.I,
         ),
     ),

@@ -157,12 +157,12 @@ def offline_answer(
 def draft_for(
     evidence: Evidence, min_score: float, grades: Sequence[GradeGroup] = ()
 ) -> Draft:
-    """The offline answer to what retrieval found: its refusal, the force's stated grade
-    for the area asked about (``grades``: the force's, when the question asks a grade),
-    or the quoted sentences."""
+    """The offline answer to what retrieval found: its refusal, the stated grade for the
+    area asked about (``grades``: the force's, or the forces' across forces, when the
+    question asks a grade), or the quoted sentences."""
     if evidence.refusal:
         return abstain(evidence.refusal)
-    if chosen := grades_asked(analyse(evidence.question), grades):
+    if chosen := grades_asked(analyse(evidence.question), grades, evidence.per_force):
         return compose(chosen)
     return offline_answer(
         evidence.sentences,

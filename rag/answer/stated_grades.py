@@ -18,13 +18,18 @@ MAX_SENTENCES = 3  # a short answer; the citations hold the rest
 BULLET = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
 
 
-def grades_asked(question: Question, groups: Sequence[GradeGroup]) -> list[Sentence]:
+def grades_asked(
+    question: Question, groups: Sequence[GradeGroup], across_forces: bool = False
+) -> list[Sentence]:
     """For a question about the grade of an area of policing: the sentence stating the
     force's grade for that area (by any of its names, ``areas.py``), one per grade stated,
     read from all the force's documents: a judgement table's row or a part's opening line
-    is often not among what retrieval found, and a grade for another area never answers."""
+    is often not among what retrieval found, and a grade for another area never answers.
+    ``across_forces``: ``groups`` are several forces' (:func:`grades_across`)."""
     if question.kind != "grade":
         return []
+    if across_forces:
+        return grades_across(question, groups)
     asked, aside = asked_areas(question.text)
     if aside and not asked:  # "leaving aside investigations, what other grades ...?"
         return _one_per_area(g for g in groups if not areas_in(g.area) & aside)[:MAX_AREAS]
@@ -52,8 +57,8 @@ _WHICH_AREAS = re.compile(
 )
 _GRADE_ASKED = [
     ("requires improvement", re.compile(r"\brequir\w* improvement|\bneed\w* to improve", re.I)),
-    ("inadequate", re.compile(r"\binadequate\b", re.I)),
-    ("outstanding", re.compile(r"\boutstanding\b", re.I)),
+    ("inadequate", re.compile(r"\binadequate\b|\b(?:bottom|lowest|worst)\s+grade", re.I)),
+    ("outstanding", re.compile(r"\boutstanding\b|\b(?:top|highest|best)\s+grade", re.I)),
     ("adequate", re.compile(r"\badequate\b", re.I)),
     ("good", re.compile(r"\bgood\b", re.I)),
 ]
@@ -68,10 +73,15 @@ _ALL_GRADES = re.compile(
 )
 
 
+def _wanted_grade(question: str) -> str | None:
+    """The grade a question asks about ("the bottom grade" is inadequate), if any."""
+    return next((g for g, asks in _GRADE_ASKED if asks.search(question)), None)
+
+
 def graded_as_asked(question: Question, groups: Sequence[GradeGroup]) -> list[Sentence]:
     """For "which areas were graded G?": the sentence stating each area graded G; for
     "all its grades": each area's."""
-    wanted = next((g for g, asks in _GRADE_ASKED if asks.search(question.text)), None)
+    wanted = _wanted_grade(question.text)
     if wanted and _WHICH_AREAS.search(question.text):
         return _one_per_area(g for g in groups if g.grade == wanted)[:MAX_AREAS]
     if wanted is None and _ALL_GRADES.search(question.text):
@@ -80,6 +90,25 @@ def graded_as_asked(question: Question, groups: Sequence[GradeGroup]) -> list[Se
 
 
 MAX_AREAS = 8  # a PEEL inspection grades up to eight or nine areas
+MAX_FORCES = 12  # forces listed side by side in one answer
+
+
+def grades_across(question: Question, groups: Sequence[GradeGroup]) -> list[Sentence]:
+    """For "which forces were graded inadequate at investigating crime?" or "how were the
+    forces graded for it?": each force's sentence stating its grade for the area asked
+    (only the grade asked, when one is), forces in the order given. Nothing when no area
+    is asked: the forces' overall standing is not one grade to set side by side."""
+    asked, _ = asked_areas(question.text)
+    if not asked:
+        return []
+    wanted = _wanted_grade(question.text)
+    by_force: dict[str | None, list[GradeGroup]] = {}
+    for group in groups:
+        if group.area == OVERALL or not asked & areas_in(group.area):
+            continue
+        if wanted is None or group.grade == wanted:
+            by_force.setdefault(group.sentences[0].passage.force, []).append(group)
+    return [s for stated in by_force.values() for s in _one_per_area(stated)][:MAX_FORCES]
 
 
 def _readable(sentence: Sentence) -> tuple[bool, int]:

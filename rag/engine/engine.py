@@ -134,12 +134,14 @@ class Engine(Retrieval):
         return cached
 
     def asked_grades(self, evidence: Evidence) -> list[GradeGroup]:
-        """The force's stated grades when the question asks one of a single force."""
-        if evidence.force is None or evidence.refusal or evidence.per_force:
+        """The stated grades when the question asks a grade: the force's, or, across
+        forces, those of every force it names (all the indexed forces when it names none:
+        "which forces were graded inadequate at ...")."""
+        if evidence.refusal or analyse(evidence.question).kind != "grade":
             return []
-        if analyse(evidence.question).kind != "grade":
-            return []
-        return self.stated_grades(evidence.force)
+        if evidence.per_force:
+            return [g for f in evidence.named or self.forces for g in self.stated_grades(f)]
+        return self.stated_grades(evidence.force) if evidence.force else []
 
     def answer_chain(self) -> Runnable[dict[str, Any], Answer]:
         """The LangChain answer chain over this index and chat model, built once."""
@@ -150,7 +152,9 @@ class Engine(Retrieval):
 
                 if self._chat_model is None:
                     self._chat_model = make_chat_model(self.settings)
-                self._chain = answer_chain(self, self.settings, self._chat_model)
+                self._chain = answer_chain(
+                    self, self.settings, self._chat_model, self.asked_grades
+                )
             return self._chain
 
     def chat_model(self) -> BaseChatModel:

@@ -5,7 +5,8 @@ Input ``{"question": str, "force": str | None, "history": list}`` (and, optional
 searches once). Output: the :class:`~rag.core.types.Answer`. The steps:
 
 1. the retriever (:class:`~rag.retrieve.retriever.EvidenceRetriever`, a BaseRetriever)
-   finds the evidence, and the offline engine's answer to it is drafted;
+   finds the evidence, and the offline engine's answer to it is drafted (from the
+   force's stated grades when a grade is asked, as offline);
 2. a follow-up is rewritten by the model (``prompts/condense.md``) when it keeps to the
    conversation's words, and searched again;
 3. the evidence becomes numbered sentences (``rag.llm.exhibits``), the shipped
@@ -25,7 +26,7 @@ Answer as its last item.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -37,6 +38,7 @@ from langchain_core.runnables import (
     RunnablePassthrough,
 )
 
+from rag.answer.grade_patterns import GradeGroup
 from rag.answer.offline import offline_result
 from rag.core.errors import LLMError
 from rag.core.settings import Settings
@@ -48,6 +50,7 @@ from rag.llm.model_calls import Completion, complete
 from rag.llm.prompting import build_prompt, fence_safe, history_block, shipped_prompt
 from rag.llm.streaming import in_thread, stream_completion
 from rag.llm.verify import Attempt, verified_answer
+from rag.retrieve.evidence import Sentence
 from rag.retrieve.gather import Evidence, Retrieval
 from rag.retrieve.retriever import EvidenceRetriever, evidence_of
 
@@ -171,10 +174,14 @@ def answer_prompt(
     evidence: Evidence,
     offline_quotes: Sequence[Citation],
     settings: Settings,
+    graded: Sequence[Sentence] = (),
 ) -> dict[str, Any]:
     """What the model is shown: the evidence ``items`` (as many as fit the window), the
-    prompt's ``values`` and its rendered text (``prompt``, for the audit log)."""
-    items = answer_items(evidence.sentences, offline_quotes, evidence.per_force, settings.encoding)
+    prompt's ``values`` and its rendered text (``prompt``, for the audit log). ``graded``:
+    the sentences stating the grades asked, which the offline quotes may come from."""
+    items = answer_items(
+        evidence.sentences, offline_quotes, evidence.per_force, settings.encoding, graded
+    )
     values = {
         "question": fence_safe(question),
         "history": history_block(history),
@@ -188,11 +195,19 @@ def answer_prompt(
 
 
 def answer_chain(
-    retrieval: Retrieval, settings: Settings, model: BaseChatModel
+    retrieval: Retrieval,
+    settings: Settings,
+    model: BaseChatModel,
+    stated_grades: Callable[[Evidence], Sequence[GradeGroup]] | None = None,
 ) -> Runnable[dict[str, Any], Answer]:
-    """The chain over ``retrieval``'s index, answering with ``model`` (see the module)."""
+    """The chain over ``retrieval``'s index, answering with ``model`` (see the module).
+    ``stated_grades``: the stated grades a question asks about (``Engine.asked_grades``),
+    which the offline engine answers from as in offline mode."""
     retriever = EvidenceRetriever(retrieval=retrieval)
     template = shipped_prompt("answer")
+
+    def grades(state: dict[str, Any]) -> list[GradeGroup]:
+        return list(stated_grades(state["evidence"])) if stated_grades else []
 
     def start(request: dict[str, Any]) -> dict[str, Any]:
         deadline = Deadline(settings.llm_timeout_s, settings.llm_max_retries)
@@ -210,7 +225,11 @@ def answer_chain(
 
     def offline(state: dict[str, Any]) -> Answer:
         return offline_result(
-            state["question"], state["evidence"], settings.offline_min_score, state["started"]
+            state["question"],
+            state["evidence"],
+            settings.offline_min_score,
+            state["started"],
+            state["grades"],
         )
 
     def shown(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
@@ -224,7 +243,8 @@ def answer_chain(
                 evidence = search(standalone, evidence.force, None, config)
                 question = standalone
         quotes = state["offline"].citations if not state["offline"].abstained else []
-        return answer_prompt(question, history, evidence, quotes, settings)
+        graded = [s for group in state["grades"] for s in group.sentences]
+        return answer_prompt(question, history, evidence, quotes, settings, graded)
 
     def ask(state: dict[str, Any]) -> Runnable[Any, Any]:
         if not state["shown"]["items"]:
@@ -244,12 +264,19 @@ def answer_chain(
         if evidence is None:
             question, force = request["question"], request.get("force")
             evidence = search(question, force, request.get("history"), config)
-        answer = offline_result(request["question"], evidence, settings.offline_min_score, started)
+        answer = offline_result(
+            request["question"],
+            evidence,
+            settings.offline_min_score,
+            started,
+            grades({"evidence": evidence}),
+        )
         return answer.model_copy(update={"notice": f"{error} Showing the offline answer."})
 
     chain = (
         RunnableLambda(start, name="start")
         | RunnablePassthrough.assign(evidence=RunnableLambda(retrieve, name="retrieve"))
+        | RunnablePassthrough.assign(grades=RunnableLambda(grades, name="stated_grades"))
         | RunnablePassthrough.assign(offline=RunnableLambda(offline, name="offline_engine"))
         | RunnablePassthrough.assign(shown=RunnableLambda(shown, name="evidence_ids"))
         | RunnablePassthrough.assign(reply=RunnableLambda(ask, name="chat_model"))

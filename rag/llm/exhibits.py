@@ -106,6 +106,7 @@ def answer_items(
     offline: Sequence[Citation],
     per_force: bool,
     encoding: str,
+    quotable: Sequence[Sentence] = (),
 ) -> list[Item]:
     """The evidence for an answer: the offline engine's quotes alone when it answered (its
     calibrated pick of what answers); else the best-scoring sentences, within the limits
@@ -115,8 +116,9 @@ def answer_items(
     (Qwen2.5-Coder-0.5B) wrote from another line a third of the time, and those answers
     were wrong more often than the quotes (dev sample: 24 of 40 cases right against 27 of
     40 with the quotes alone; the offline engine 30). Quotes that speak to a model are
-    not shown it; when only such quotes were made, the best sentences are shown instead."""
-    passages = {s.passage.chunk_id: s.passage for s in sentences}
+    not shown it; when only such quotes were made, the best sentences are shown instead.
+    ``quotable``: more sentences the quotes may come from (the stated grades')."""
+    passages = {s.passage.chunk_id: s.passage for s in (*sentences, *quotable)}
     spans: list[tuple[Passage, int, int]] = []
     for citation in offline:
         passage = passages.get(citation.chunk_id or "")

@@ -66,6 +66,7 @@ class Evidence:
     vocabulary: Mapping[str, float] = field(default_factory=dict)
     # a document's whole text by id: whether it speaks of a thing at all (None: unknown)
     document_text: Callable[[str], str] | None = None
+    named: tuple[str, ...] = ()  # the forces the question names (or a follow-up leans on)
 
 
 def _forces_followed(history: History, known: Sequence[str]) -> list[str]:
@@ -202,4 +203,5 @@ class Retrieval:
             sentences,
             vocabulary=snap.lexicon.bm25.idf,
             document_text=snap.document_text,
+            named=tuple(named),
         )

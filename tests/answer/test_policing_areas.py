@@ -146,3 +146,45 @@ def test_an_area_set_aside_is_not_answered_and_the_others_are() -> None:
     assert any("responding to the public" in t for t in chosen)
     idf = BM25Index(REPORT).idf
     assert not asked.answered_by("The force is good at investigating crime.", idf)
+
+
+def force_passages(force: str, *texts: str) -> list[Passage]:
+    return [
+        Passage(
+            chunk_id=f"{force}:{n}",
+            text=text,
+            metadata={"document_id": force, "source": f"{force}.md", "force": force},
+        )
+        for n, text in enumerate(texts)
+    ]
+
+
+def test_across_forces_each_force_given_the_grade_asked_is_answered() -> None:
+    groups = grouped(
+        passage_grades(force_passages("Northmoor Police", *REPORT))
+        + passage_grades(
+            force_passages(
+                "Wessex Constabulary",
+                "Wessex Constabulary is inadequate at investigating crime.",
+                "It is good at responding to the public.",
+            )
+        )
+        + passage_grades(
+            force_passages("Fenmarsh Constabulary", "The force requires improvement overall.")
+        )
+    )
+
+    def forces(question: str) -> list[str | None]:
+        return [s.passage.force for s in grades_asked(analyse(question), groups, True)]
+
+    assert forces("Which forces got the bottom grade for their investigations?") == [
+        "Wessex Constabulary"
+    ]
+    assert forces("Which forces are good at investigating crime?") == ["Northmoor Police"]
+    # no grade asked: each force's grade for the area, side by side
+    assert forces("How do the forces compare on their grades for detective work?") == [
+        "Northmoor Police",
+        "Wessex Constabulary",
+    ]
+    assert forces("Which forces were graded outstanding at investigating crime?") == []
+    assert forces("Which forces were graded well overall?") == []  # no area: not one grade

@@ -147,6 +147,18 @@ def test_cross_force_question_cites_several_forces(engine: Engine) -> None:
         assert f"{citation.force}:" in answer.answer
 
 
+def test_a_grade_asked_across_forces_is_each_forces_stated_grade(engine: Engine) -> None:
+    # retrieval alone finds some forces' grade sentences; every force's stated grades answer
+    answer = engine.ask("Which forces were graded inadequate at protecting vulnerable people?")
+    assert {c.force for c in answer.citations} == {"Borsetshire Constabulary"}
+    assert "inadequate at protecting vulnerable people" in answer.citations[0].quote
+    for citation in answer.citations:
+        assert_verbatim(engine, citation)
+    named = engine.ask("Compare Wessex and Glebeshire on grades for protecting the vulnerable")
+    assert {c.force for c in named.citations} == {WESSEX, "Glebeshire Constabulary"}
+    assert all("protecting vulnerable people" in c.quote for c in named.citations)
+
+
 @pytest.mark.parametrize("force", [CAMBS, WESSEX, MIDSOMER])
 def test_force_filter_is_respected(engine: Engine, force: str) -> None:
     answer = engine.ask("How good is the force at tackling crime?", force=force)
@@ -425,3 +437,18 @@ def test_llm_one_supported_one_unsupported_sentence(llm: tuple[FakeOpenAIServer,
     assert answer.answer == f"{good.rstrip('.')} [1]."
     assert FABRICATED not in answer.answer and "[2]" not in answer.answer
     assert_verbatim(engine, citation)
+
+
+@pytest.mark.server
+def test_llm_is_shown_the_stated_grade_the_offline_engine_answers_from(
+    llm: tuple[FakeOpenAIServer, Engine],
+) -> None:
+    server, engine = llm
+    question = "Which forces were graded inadequate at protecting vulnerable people?"
+    offline = engine.ask(question, mode="offline")
+    (quote,) = [c.quote for c in offline.citations]
+    server.script(reply_json(f"Borsetshire Constabulary: {quote} [E1]"))
+    answer = engine.ask(question, mode="llm")
+    assert evidence_sent(server)["E1"] == quote  # a judgement read from all its documents
+    assert answer.mode == "llm" and [c.quote for c in answer.citations] == [quote]
+    assert_verbatim(engine, answer.citations[0])
