@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.values import SUPERLATIVE
+from rag.retrieve.asked import RECOMMENDATION_ASKED
 
 _WHAT_IS = r"what(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+"
 
@@ -87,6 +88,7 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    ("recommendation", RECOMMENDATION_ASKED),  # "what has it been told to do about it?"
     (
         "reason",
         re.compile(
@@ -96,6 +98,14 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+# What a recommendation says, in any voice: "the force should", "we expect it to", "the
+# Home Office must", "needs to"; what an answer to "what has it been told to do" holds.
+RECOMMENDS = re.compile(
+    r"\b(?:(?:should|must)(?!\s+(?:not\s+)?have\b)|needs? to|ought to|"
+    r"(?:is|are|was|were) (?:required|expected|asked) to|"
+    r"recommend\w*|(?:we|I) (?:expect|want|would like)|calls? on|ha(?:s|ve) to)\b",
+    re.I,
+)
 # a numbered finding asked about: "AFI 7", "recommendation 2"
 NUMBERED = re.compile(
     r"\b(areas? for improvement|AFI|recommendation|cause of concern)\s*(?:no\.?\s*)?(\d{1,2})\b",

@@ -24,6 +24,7 @@ from rag.answer.asks import (
     NAMED_NUMBER,
     NOT_MEASURED,
     NUMBERED,
+    RECOMMENDS,
     SUBSET,
     SUBSET_VERB,
     finding_pattern,
@@ -47,7 +48,7 @@ from rag.answer.values import (
     counts,
 )
 from rag.index.terms import nouns, terms
-from rag.retrieve.asked import defined_term
+from rag.retrieve.asked import asks_recommendation, defined_term
 from rag.retrieve.variants import (
     CONCEPT,
     derived,
@@ -96,7 +97,8 @@ class Question:
     """A question analysed: the kind of answer it wants and the units of its focus."""
 
     text: str
-    kind: str | None  # amount, duration, number, date, person, grade, reason; None: any
+    kind: str | None  # amount, duration, number, date, person, grade, reason,
+    # recommendation, ranking; None: any
     focus: tuple[str, ...]  # matching units (variants.py) of the thing asked about
     counted: tuple[str, ...] = field(default=())  # a "how many" question's counted words
     qualifier: tuple[str, ...] = field(default=())  # what qualifies them ("on the register")
@@ -105,6 +107,8 @@ class Question:
         """Whether the text holds a value of the kind asked for."""
         if self.kind is None or self.kind == "reason":
             return True  # any sentence may give a reason; explains() prefers one that says so
+        if self.kind == "recommendation":
+            return bool(RECOMMENDS.search(text))
         if self.kind == "person":
             return names_someone(text, self.text) and rank_held(self.text, text)
         text = unstated(text, self.text)
@@ -147,7 +151,7 @@ class Question:
                 rf"\b{finding_pattern(finding.group(1))}\s*{finding.group(2)}\b", text, re.I
             ):
                 return False
-        if self.kind is None or self.kind == "reason":
+        if self.kind in (None, "reason", "recommendation"):
             # the meaning score judges a sentence; a heading or title line must name it
             return _SENTENCE_END.search(text) is not None or self.mentions_focus(text, idf)
         if self.kind == "grade" and (stated := read_sentence(text)):
@@ -315,6 +319,8 @@ def analyse(question: str) -> Question:
         if (m := asks.search(question)) and m.end() > after
     ]
     kind = min(found)[2] if found else None
+    if kind == "recommendation" and not asks_recommendation(question):
+        kind = None  # "what progress on the recommendations": not what they say
     counted = tuple(counted_words(question)) if kind == "number" else ()
     qualifier = tuple(counted_qualifier(question)) if counted else ()
     wanted = (u for u in units(question) if not _generic(u) and not u.isdigit())

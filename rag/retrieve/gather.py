@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from rag.core.errors import RagError
 from rag.index.store import IndexStore
-from rag.retrieve.asked import defined_term
+from rag.retrieve.asked import RECOMMENDATION_K, defined_term, recommendation_query
 from rag.retrieve.evidence import CANDIDATE_SENTENCES, Sentence, SentenceVectors, score_sentences
 from rag.retrieve.followup import History, standalone
 from rag.retrieve.forces import forces_in, unknown_forces_in, without_forces
@@ -182,10 +182,16 @@ class Retrieval:
             if not passages:  # not national, or no national documents indexed
                 scope = None
                 passages = self.searcher.search(query, k, target, query_vector=vector)
-            if term := defined_term(topic):  # "In the PEEL programme, what is Engage?"
-                seen = {p.chunk_id for p in passages}
-                extra = self.searcher.search(term, DEFINITION_K, target, where=scope)
-                passages += [p for p in extra if p.chunk_id not in seen]
+            # "In the PEEL programme, what is Engage?"; "what was it told to do about X?"
+            wanted = (
+                (defined_term(topic), DEFINITION_K),
+                (recommendation_query(topic), RECOMMENDATION_K),
+            )
+            for extra_query, extra_k in wanted:
+                if extra_query:
+                    seen = {p.chunk_id for p in passages}
+                    extra = self.searcher.search(extra_query, extra_k, target, where=scope)
+                    passages += [p for p in extra if p.chunk_id not in seen]
         snap = self.searcher.snapshot
         sentences = score_sentences(
             searched,

@@ -49,6 +49,11 @@ IDF = CORPUS.idf
         ("What's Hollowmere's stop and search hit rate?", "number"),
         ("What were its PEEL grades?", "grade"),
         ("What is the force's total budget?", "amount"),
+        ("What has the inspectorate told the force to do about it?", "recommendation"),
+        ("What does the report recommend on vetting?", "recommendation"),
+        ("What should the Home Office do?", "recommendation"),
+        ("What progress has it made on the recommendations?", None),  # not what they say
+        ("When must the force act on the recommendation?", "date"),
     ],
 )
 def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
@@ -431,3 +436,16 @@ def test_a_rate_is_answered_by_that_rate_among_the_things_asked() -> None:
     assert asked.answered_by("The charge rate for rape was 4 per cent.", idf)
     overall = analyse("What is the force's charge rate for crimes?")  # crimes in general
     assert overall.answered_by("Its charge or summons rate was 6.9 per cent.", idf)
+
+
+def test_what_a_force_was_told_to_do_is_answered_by_what_it_should_do() -> None:
+    asked = analyse("What has the inspectorate told the force to do about missing children?")
+    idf = IDF
+    assert asked.answered_by(
+        "By 31 October 2024, the force should make sure every missing child is risk assessed.",
+        idf,
+    )
+    assert asked.answered_by("We expect the force to review its missing children cases.", idf)
+    assert not asked.answered_by("Some missing children were not looked for quickly.", idf)
+    # what should have happened in a case is a finding, not a recommendation
+    assert not asked.answered_by("Two missing children should have been found sooner.", idf)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.retrieve.asked import defined_term
+from rag.retrieve.asked import defined_term, recommendation_query
 
 
 @pytest.mark.parametrize(
@@ -21,3 +21,22 @@ from rag.retrieve.asked import defined_term
 )
 def test_defined_term(question: str, term: str | None) -> None:
     assert defined_term(question) == term
+
+
+@pytest.mark.parametrize(
+    ("question", "query"),
+    [
+        (
+            "What does the inspectorate recommend on investigations?",
+            "the force should on investigations",
+        ),
+        ("What has the force been told to do about vetting?", "the force should about vetting"),
+        ("What progress has it made on the recommendations?", None),
+        ("How many investigations were reviewed?", None),
+        ("What is the deadline for the recommendation?", None),  # a date is asked
+    ],
+)
+def test_a_recommendation_asked_for_is_searched_as_one_is_worded(
+    question: str, query: str | None
+) -> None:
+    assert recommendation_query(question) == query
