@@ -271,6 +271,7 @@ _RATE = re.compile(
     re.I,
 )
 _ANY_CRIME = frozenset(terms("crime crimes offence offences case cases incident incidents"))
+_WHAT_WAS_IT = re.compile(r"\bwhat (?:was|is|were|are|will be) (?:it|that|this|they)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*$")
 
 # A text asked for a figure must hold at least this share of the focus (by weight): a
@@ -321,6 +322,11 @@ def analyse(question: str) -> Question:
     kind = min(found)[2] if found else None
     if kind == "recommendation" and not asks_recommendation(question):
         kind = None  # "what progress on the recommendations": not what they say
+    if kind is None and _WHAT_WAS_IT.search(question):
+        # "Attendance now averages 19 minutes. What was it before?": a figure of that kind
+        kind = next(
+            (k for k in ("amount", "duration", "number") if _VALUE[k].search(question)), None
+        )
     counted = tuple(counted_words(question)) if kind == "number" else ()
     qualifier = tuple(counted_qualifier(question)) if counted else ()
     wanted = (u for u in units(question) if not _generic(u) and not u.isdigit())

@@ -54,6 +54,9 @@ IDF = CORPUS.idf
         ("What should the Home Office do?", "recommendation"),
         ("What progress has it made on the recommendations?", None),  # not what they say
         ("When must the force act on the recommendation?", "date"),
+        ("Attendance now averages 19 minutes. What was it at the last inspection?", "duration"),
+        ("It has 214 PCSOs. What was it in 2020?", "number"),
+        ("What was it like for victims?", None),  # no figure stated: none asked
     ],
 )
 def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
