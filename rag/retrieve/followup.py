@@ -14,7 +14,7 @@ History = Sequence[dict[str, str]]
 
 _ELLIPTICAL = re.compile(
     r"^\s*(and|but|also|what about|how about|what of|and what|and how|same for|why)\b"
-    r"|\b(they|their|them|it|its|this|that|these|those|there|the force)\b",
+    r"|\b(they|their|them|it|its|this|that|these|those|there|the force|he|she|him|her|his)\b",
     re.IGNORECASE,
 )
 

@@ -152,6 +152,7 @@ HISTORY = [
         "What about finances?",
         "How well do they manage offenders?",
         "Same for vetting",
+        "Did she say she would publish any figures?",  # a person of the last answer
     ],
 )
 def test_elliptical_followup_gets_previous_question(question: str) -> None:
