@@ -18,13 +18,14 @@ from rag.answer.citations import citation_for
 from rag.answer.compose import spans_for
 from rag.answer.grade_patterns import GradeGroup
 from rag.answer.question import Question, analyse
-from rag.answer.stated_grades import BULLET, MAX_SENTENCES, grades_asked
+from rag.answer.stated_grades import BULLET, MAX_SENTENCES, grades_asked, ungraded
 from rag.answer.values import NO_REASON
 from rag.core.safe_text import addressed_to_a_model
 from rag.core.types import CANNOT_ANSWER, Answer, Citation
 from rag.retrieve.evidence import Sentence
 from rag.retrieve.gather import MAX_FORCES, Evidence
 
+NO_GRADE = "the documents state no grade for this area."
 MARGIN = 0.12  # a further sentence must score within this of the best one
 
 
@@ -154,16 +155,19 @@ def offline_answer(
     return compose(chosen) if chosen else abstain()
 
 
-def draft_for(
-    evidence: Evidence, min_score: float, grades: Sequence[GradeGroup] = ()
-) -> Draft:
+def draft_for(evidence: Evidence, min_score: float, grades: Sequence[GradeGroup] = ()) -> Draft:
     """The offline answer to what retrieval found: its refusal, the stated grade for the
     area asked about (``grades``: the force's, or the forces' across forces, when the
     question asks a grade), or the quoted sentences."""
     if evidence.refusal:
         return abstain(evidence.refusal)
-    if chosen := grades_asked(analyse(evidence.question), grades, evidence.per_force):
-        return compose(chosen)
+    asked = analyse(evidence.question)
+    if chosen := grades_asked(asked, grades, evidence.per_force):
+        draft = compose(chosen)
+        if evidence.per_force:  # "compare A and B on ...": B's silence is said, not hidden
+            silent = ungraded(asked, grades, evidence.named)
+            draft.text = "\n".join([draft.text, *(f"{f}: {NO_GRADE}" for f in silent)])
+        return draft
     return offline_answer(
         evidence.sentences,
         min_score,

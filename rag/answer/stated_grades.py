@@ -73,6 +73,18 @@ _ALL_GRADES = re.compile(
 )
 
 
+def ungraded(question: Question, groups: Sequence[GradeGroup], forces: Sequence[str]) -> list[str]:
+    """Of ``forces``, those whose documents state no grade for the area asked: in a
+    comparison each force named is accounted for, silence included."""
+    asked, _ = asked_areas(question.text)
+    graded = {
+        g.sentences[0].passage.force
+        for g in groups
+        if g.area != OVERALL and asked & areas_in(g.area)
+    }
+    return [f for f in forces if f not in graded] if asked else []
+
+
 def _wanted_grade(question: str) -> str | None:
     """The grade a question asks about ("the bottom grade" is inadequate), if any."""
     return next((g for g, asks in _GRADE_ASKED if asks.search(question)), None)

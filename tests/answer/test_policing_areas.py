@@ -8,7 +8,7 @@ import pytest
 from rag.answer.areas import areas_in, parse_areas, policing_areas
 from rag.answer.grades import grade_for_theme, grouped, passage_grades
 from rag.answer.question import analyse
-from rag.answer.stated_grades import grades_asked
+from rag.answer.stated_grades import grades_asked, ungraded
 from rag.index.bm25 import BM25Index
 from rag.retrieve.search import Passage
 
@@ -188,3 +188,6 @@ def test_across_forces_each_force_given_the_grade_asked_is_answered() -> None:
     ]
     assert forces("Which forces were graded outstanding at investigating crime?") == []
     assert forces("Which forces were graded well overall?") == []  # no area: not one grade
+    named = ["Northmoor Police", "Fenmarsh Constabulary"]
+    asked = analyse("Compare Northmoor and Fenmarsh on investigating crime grades")
+    assert ungraded(asked, groups, named) == ["Fenmarsh Constabulary"]
