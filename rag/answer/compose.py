@@ -37,6 +37,28 @@ FINDING_HEADING = re.compile(
 )
 
 
+# "The force has a plan, which it calls Project Lantern ... . The plan includes ...": a
+# thing introduced ("a plan", "an investigation standards unit") and then described by
+# the next sentence, which names it again ("The plan", "The unit"). The introduction says
+# only that it exists; what it is comes next, so the two are quoted together.
+_INTRODUCED = re.compile(r"\b(?:a|an)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)")
+_NAMED_AGAIN = re.compile(r"^\W*(?:the|this)\s+([a-z]{3,})\b", re.I)
+_NOT_A_THING = frozenset({"force", "forces", "report", "inspectorate", "police", "inspection"})
+_DESCRIBED_WORDS = 45  # a longer next sentence is a new point, not the description
+
+
+def described_next(own: str, following: str) -> bool:
+    """Whether ``following`` describes a thing ``own`` introduces ("a plan" ... "The plan
+    includes ...")."""
+    again = _NAMED_AGAIN.match(following)
+    if again is None or len(following.split()) > _DESCRIBED_WORDS:
+        return False
+    noun = again.group(1).lower()
+    return noun not in _NOT_A_THING and any(
+        noun in m.group(1).lower().split() for m in _INTRODUCED.finditer(own)
+    )
+
+
 def _refers_back(text: str) -> bool:
     return bool(_REFERS_BACK.match(text) or _PRONOUN_AFTER_OPENING.match(text))
 
@@ -49,6 +71,7 @@ class Candidate:
     span: Sentence
     evidence: str
     whole_list: bool = False  # a lead-in with all its items: an answer to "what are ..."
+    described: bool = False  # a thing introduced, with the sentence describing it
 
 
 @lru_cache(maxsize=4096)
@@ -92,6 +115,9 @@ def spans_for(sentence: Sentence) -> list[Candidate]:
             out.append(Candidate(whole, whole.text, whole_list=True))
         elif not items and i + 1 < len(spans):
             out.append(joined(sentence.start, spans[i + 1][1]))
+    elif i + 1 < len(spans) and described_next(own, piece(i + 1)):
+        whole = joined(sentence.start, spans[i + 1][1])
+        out.append(replace(whole, described=True))
     elif i + 1 < len(spans) and _refers_back(piece(i + 1)):
         out.append(joined(sentence.start, spans[i + 1][1]))
     if i > 0 and refers_back:

@@ -46,7 +46,8 @@ def answering_span(
     sentence: Sentence, question: Question, idf: Mapping[str, float]
 ) -> Sentence | None:
     """The shortest span around the sentence that holds what the question asks for
-    (for a "why" question, the shortest that words a reason, if one does)."""
+    (for a "why" question, the shortest that words a reason, if one does; for a question
+    asking no kind of value, a thing introduced with the sentence describing it)."""
     fitting = [
         c
         for c in spans_for(sentence)
@@ -54,6 +55,8 @@ def answering_span(
     ]
     if question.kind == "reason":
         fitting.sort(key=lambda c: not question.explains(c.evidence))  # stable: shortest first
+    elif question.kind is None:  # "what's in the plan?": the plan with what it includes
+        fitting.sort(key=lambda c: not c.described)
     return fitting[0].span if fitting else None
 
 

@@ -3,6 +3,7 @@ continuation when it needs one, quoted verbatim; never more than the answer need
 
 from __future__ import annotations
 
+from rag.answer.compose import described_next
 from rag.answer.offline import choose, shown
 from rag.index.sentence_vectors import quotable_spans
 from rag.retrieve.evidence import Sentence
@@ -109,3 +110,26 @@ def test_a_pronoun_subject_after_an_opening_phrase_is_quoted_with_what_it_refers
     idf = {"emergency": 2.0, "non": 1.0, "line": 1.0, "averag": 1.0}
     (chosen,) = choose(sentences, 0.1, False, question, idf)
     assert chosen.text == text  # "they" are the 101 callers: the sentence before says so
+
+
+PLAN = (
+    "The force has a plan, which it calls Project Lantern, to improve its control room. "
+    "The plan includes recruiting 60 new call handlers by March 2026. "
+    "The force answers most calls quickly."
+)
+
+
+def test_a_thing_introduced_is_quoted_with_the_sentence_describing_it() -> None:
+    sentences = _sentences(["The force has a plan"], PLAN)
+    (chosen,) = choose(sentences, 0.1, False, "What is the force's control room plan?")
+    assert chosen.text.startswith("The force has a plan")
+    assert chosen.text.endswith("recruiting 60 new call handlers by March 2026.")
+    # a date asked that the introduction holds: never more than the answer needs
+    dated = PLAN.replace("control room.", "control room by 2027.")
+    (when,) = choose(_sentences(["The force has a plan"], dated), 0.1, False, "By when?")
+    assert when.text.endswith("control room by 2027.")
+    # named again only as "the force", which every sentence names: not a thing introduced
+    assert not described_next("The force has a plan.", "The force answers calls quickly.")
+    assert described_next(
+        "It set up an investigation standards unit, led by X.", "The unit audits."
+    )
