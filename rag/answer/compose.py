@@ -44,6 +44,8 @@ FINDING_HEADING = re.compile(
 _INTRODUCED = re.compile(r"\b(?:a|an)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)")
 _NAMED_AGAIN = re.compile(r"^\W*(?:the|this)\s+([a-z]{3,})\b", re.I)
 _NOT_A_THING = frozenset({"force", "forces", "report", "inspectorate", "police", "inspection"})
+_HEADLINE_WORDS = 12
+_DIGIT = re.compile(r"\d")
 _DESCRIBED_WORDS = 45  # a longer next sentence is a new point, not the description
 
 
@@ -119,7 +121,11 @@ def spans_for(sentence: Sentence) -> list[Candidate]:
         whole = joined(sentence.start, spans[i + 1][1])
         out.append(replace(whole, described=True))
     elif i + 1 < len(spans) and _refers_back(piece(i + 1)):
-        out.append(joined(sentence.start, spans[i + 1][1]))
+        whole = joined(sentence.start, spans[i + 1][1])
+        # a short headline ("The force cares about the wellbeing of its workforce.") and
+        # the sentence giving what it does ("It has trained 35 wellbeing champions ...")
+        headline = len(own.split()) <= _HEADLINE_WORDS and not _DIGIT.search(own)
+        out.append(replace(whole, described=headline and bool(_DIGIT.search(piece(i + 1)))))
     if i > 0 and refers_back:
         back = i - 1
         if bare and back > 0 and _refers_back(piece(back)):

@@ -133,3 +133,17 @@ def test_a_thing_introduced_is_quoted_with_the_sentence_describing_it() -> None:
     assert described_next(
         "It set up an investigation standards unit, led by X.", "The unit audits."
     )
+
+
+def test_a_short_headline_is_quoted_with_the_specifics_that_follow_it() -> None:
+    text = (
+        "The force cares about the wellbeing of its workforce. It has trained 35 wellbeing "
+        "champions and screens officers in high-risk roles. Sickness absence is falling."
+    )
+    sentences = _sentences(["The force cares about"], text)
+    (chosen,) = choose(sentences, 0.1, False, "What is the force doing for its staff's welfare?")
+    assert chosen.text.endswith("screens officers in high-risk roles.")
+    # a headline with no specifics after it stands alone
+    plain = text.replace("It has trained 35", "It has trained many")
+    (alone,) = choose(_sentences(["The force cares about"], plain), 0.1, False, "Welfare?")
+    assert alone.text == "The force cares about the wellbeing of its workforce."
