@@ -32,6 +32,8 @@ RECOMMENDATION_ASKED = re.compile(
     r"(?:[\w'’-]+ )?recommendations\b|"
     r"\b(?:told|asked|required|urged|directed)\b(?:\s+[\w'’]+){0,3}?\s+to\s+(?:do|make|"
     r"improve|change|put|take|act|fix|address|tackle|ensure)\b|"
+    r"\bwhat (?:more |else )?(?:does|do|did|would|will) (?:the )?(?:inspector|inspectorate|"
+    r"inspectors|HMI|she|he|they) (?:want|like)\b|"
     r"\bwhat (?:should|must)\b|\bwhat (?:does|do|did|will) (?:the |this |that |its )?"
     r"(?:force|it|they|chief constable) (?:need|have) to (?:do|change|improve)\b",
     re.I,
@@ -49,7 +51,7 @@ _ASKING = frozenset(
     what which has have had does do did will is are was were the a an inspectorate
     inspectors inspector report force it they been told asked required urged directed to
     recommend recommends recommended recommendation recommendations should must need
-    needs make
+    needs make want wants expect expects like more else she he
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 RECOMMENDATION_K = 4  # passages searched for what was recommended

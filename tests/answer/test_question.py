@@ -53,6 +53,8 @@ IDF = CORPUS.idf
         ("What does the report recommend on vetting?", "recommendation"),
         ("What should the Home Office do?", "recommendation"),
         ("What progress has it made on the recommendations?", None),  # not what they say
+        ("What more does the inspector want from the force on county lines?", "recommendation"),
+        ("What does the HMI expect to see?", None),  # an expectation, not a recommendation
         ("When must the force act on the recommendation?", "date"),
         ("Attendance now averages 19 minutes. What was it at the last inspection?", "duration"),
         ("It has 214 PCSOs. What was it in 2020?", "number"),
