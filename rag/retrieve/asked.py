@@ -30,7 +30,7 @@ def defined_term(question: str) -> str | None:
 RECOMMENDATION_ASKED = re.compile(
     r"\brecommend(?:s|ed)?\b|\b(?:what|which) (?:are |were )?(?:the |its |their )?"
     r"(?:[\w'’-]+ )?recommendations\b|"
-    r"\b(?:told|asked|required|urged|directed)\b(?:\s+[\w'’]+){0,3}?\s+to\s+(?:do|make|"
+    r"\b(?:told|tell|asked|required|urged|directed)\b(?:\s+[\w'’]+){0,3}?\s+to\s+(?:do|make|"
     r"improve|change|put|take|act|fix|address|tackle|ensure)\b|"
     r"\bwhat (?:more |else )?(?:does|do|did|would|will) (?:the )?(?:inspector|inspectorate|"
     r"inspectors|HMI|she|he|they) (?:want|like)\b|"
@@ -51,7 +51,7 @@ _ASKING = frozenset(
     what which has have had does do did will is are was were the a an inspectorate
     inspectors inspector report force it they been told asked required urged directed to
     recommend recommends recommended recommendation recommendations should must need
-    needs make want wants expect expects like more else she he
+    needs make want wants expect expects like more else she he tell
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 RECOMMENDATION_K = 4  # passages searched for what was recommended
