@@ -49,6 +49,7 @@ from rag.answer.values import (
 )
 from rag.index.terms import nouns, terms
 from rag.retrieve.asked import asks_recommendation, defined_term
+from rag.retrieve.followup import FOLLOWING
 from rag.retrieve.variants import (
     CONCEPT,
     derived,
@@ -329,7 +330,8 @@ def analyse(question: str) -> Question:
         )
     counted = tuple(counted_words(question)) if kind == "number" else ()
     qualifier = tuple(counted_qualifier(question)) if counted else ()
-    wanted = (u for u in units(question) if not _generic(u) and not u.isdigit())
+    asked = question.replace(FOLLOWING, " (")  # the joining word is nobody's topic
+    wanted = (u for u in units(asked) if not _generic(u) and not u.isdigit())
     focus = tuple(dict.fromkeys(wanted))
     return Question(question, kind, focus, counted, qualifier)
 

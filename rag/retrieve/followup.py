@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 History = Sequence[dict[str, str]]
+FOLLOWING = " (following: "  # joins a follow-up to the question it leans on
 
 _ELLIPTICAL = re.compile(
     r"^\s*(and|but|also|what about|how about|what of|and what|and how|same for|why)\b"
@@ -31,4 +32,4 @@ def standalone(question: str, history: History | None) -> str:
     previous = last_user_turn(history or [])
     if not previous or not _ELLIPTICAL.search(question):
         return question
-    return f"{question} (following: {previous})"
+    return f"{question}{FOLLOWING}{previous})"

@@ -454,3 +454,12 @@ def test_what_a_force_was_told_to_do_is_answered_by_what_it_should_do() -> None:
     assert not asked.answered_by("Some missing children were not looked for quickly.", idf)
     # what should have happened in a case is a finding, not a recommendation
     assert not asked.answered_by("Two missing children should have been found sooner.", idf)
+
+
+def test_the_word_joining_a_follow_up_to_its_question_is_not_asked_about() -> None:
+    from rag.retrieve.followup import standalone
+
+    history = [{"role": "user", "content": "What about the 999 performance?"}]
+    asked = analyse(standalone("And how much is it spending?", history))
+    assert "follow" not in asked.focus and "spend" in asked.focus
+    assert "follow" in analyse("Did the force follow up the referrals?").focus
