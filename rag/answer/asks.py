@@ -119,6 +119,9 @@ def finding_pattern(name: str) -> str:
     return re.escape(name)
 
 
+# "which neighbouring forces does it work with?": the answer is another force, named
+ASKS_FORCES = re.compile(r"\b(?:which|what)\s+(?:other\s+|[a-z]+ing\s+)?forces?\b", re.I)
+FORCE_NAMED = re.compile(r"\b(?:[A-Z][a-z]+[\s-]+)+(?:Police|Constabulary)\b")
 AUTHORSHIP = re.compile(r"\b(?:wrote|written|writes|authors?|authored|signed|by whom)\b", re.I)
 # a byline under a title ("By Sir Edmund Larkhill"), not a deadline ("By 30 June 2028, ...")
 BYLINE = re.compile(

@@ -98,6 +98,8 @@ def choose(
         span = answering_span(sentence, asked, idf)
         if span is None or any(_overlaps(span, t) for t in taken):
             continue
+        if not per_force and not asked.names_other_force(span.text, sentence.passage.force):
+            continue  # "which neighbouring forces does it work with?": another force, named
         if addressed_to_a_model(span.text):
             continue  # planted text speaking to a model ("ignore previous ..."), not a finding
         if asked.kind == "reason" and NO_REASON.search(span.text) and not chosen:

@@ -18,8 +18,10 @@ from functools import lru_cache
 from rag.answer.areas import areas_in, asked_areas
 from rag.answer.asks import (
     ASKS,
+    ASKS_FORCES,
     AUTHORSHIP,
     BYLINE,
+    FORCE_NAMED,
     HOW_MUCH,
     NAMED_NUMBER,
     NOT_MEASURED,
@@ -119,6 +121,13 @@ class Question:
             proportion_ok = bool(ASKS_SHARE.search(self.text))
             return counts(text, list(self.counted), proportion_ok, self.qualifier)
         return True
+
+    def names_other_force(self, text: str, force: str | None) -> bool:
+        """For a question about one force asking "which forces ...": whether the text
+        names a force besides it (True when no force is asked for)."""
+        if not ASKS_FORCES.search(self.text):
+            return True
+        return any(m.group(0) != force for m in FORCE_NAMED.finditer(text))
 
     @property
     def count_checked(self) -> bool:

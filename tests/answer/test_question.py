@@ -463,3 +463,12 @@ def test_the_word_joining_a_follow_up_to_its_question_is_not_asked_about() -> No
     asked = analyse(standalone("And how much is it spending?", history))
     assert "follow" not in asked.focus and "spend" in asked.focus
     assert "follow" in analyse("Did the force follow up the referrals?").focus
+
+
+def test_which_forces_a_force_works_with_is_answered_by_another_force_named() -> None:
+    asked = analyse("Which neighbouring forces does it work with?")
+    force = "Cambridgeshire Constabulary"
+    assert asked.names_other_force("It works with Bedfordshire Police and Herts.", force)
+    assert not asked.names_other_force("The chief constable and his team work hard.", force)
+    assert not asked.names_other_force("Cambridgeshire Constabulary works jointly.", force)
+    assert analyse("What does it do about county lines?").names_other_force("None.", force)
