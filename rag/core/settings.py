@@ -98,10 +98,10 @@ class Settings(BaseSettings):
     answer_tokens: int = Field(600, ge=32, description="Tokens reserved for the model's answer.")
 
     offline_min_score: float = Field(
-        0.46,
+        0.44,
         ge=0,
         le=2,
-        description="Offline engine: abstain below this evidence score (calibrated on evals/).",
+        description="Offline engine: abstain below this evidence score (evals/calibrate.py).",
     )
 
     # --- chunking --------------------------------------------------------------
