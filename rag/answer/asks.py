@@ -101,9 +101,11 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
 # What a recommendation says, in any voice: "the force should", "we expect it to", "the
 # Home Office must", "needs to"; what an answer to "what has it been told to do" holds.
 RECOMMENDS = re.compile(
-    r"\b(?:(?:should|must)(?!\s+(?:not\s+)?have\b)|needs? to|ought to|"
-    r"(?:is|are|was|were) (?:required|expected|asked) to|"
-    r"recommend\w*|(?:we|I) (?:expect|want|would like)|calls? on|ha(?:s|ve) to)\b",
+    r"\b(?:(?:should|must)(?!\s+(?:not\s+)?(?:have|be\s+(?:commended|praised|proud|"
+    r"congratulated|pleased))\b)|needs? to|ought to|(?:is|are|was|were) (?:required|expected|"
+    r"asked) to|(?:we|I) recommend|recommended that|(?:we|I) (?:expect|want|would like) "
+    r"(?:to see |the |it |forces |chief )|calls? on (?:the )?(?:force|forces|all|every|chief|"
+    r"government|home office|police)\b|ha(?:s|ve) to (?!date\b))",
     re.I,
 )
 # a numbered finding asked about: "AFI 7", "recommendation 2"
@@ -120,8 +122,20 @@ def finding_pattern(name: str) -> str:
 
 
 # "which neighbouring forces does it work with?": the answer is another force, named
-ASKS_FORCES = re.compile(r"\b(?:which|what)\s+(?:other\s+|[a-z]+ing\s+)?forces?\b", re.I)
+ASKS_FORCES = re.compile(
+    r"\b(?:which|what)\s+(?:other|neighbouring|neighboring|nearby|partner|surrounding|"
+    r"fellow|regional)\s+forces\b",
+    re.I,
+)
 FORCE_NAMED = re.compile(r"\b(?:[A-Z][a-z]+[\s-]+)+(?:Police|Constabulary)\b")
+# capitalised words before a force's name that are not part of it ("The", "Since", "National
+# Police Chiefs' Council", "the Police and Crime Commissioner")
+NOT_A_PLACE = frozenset(
+    """
+    The A An In At On By Since For From With And But Our Its National Local Police Crime
+    Fire Chief Chiefs Deputy Assistant
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
 AUTHORSHIP = re.compile(r"\b(?:wrote|written|writes|authors?|authored|signed|by whom)\b", re.I)
 # a byline under a title ("By Sir Edmund Larkhill"), not a deadline ("By 30 June 2028, ...")
 BYLINE = re.compile(

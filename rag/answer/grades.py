@@ -52,6 +52,7 @@ from rag.answer.grade_patterns import (
     tidy_area,
 )
 from rag.answer.grade_sentences import read_sentence
+from rag.core.safe_text import addressed_to_a_model
 from rag.documents.chunking import sentence_spans
 from rag.index.terms import terms
 from rag.retrieve.evidence import Sentence
@@ -178,7 +179,10 @@ def passage_grades(passages: Sequence[Passage]) -> list[tuple[Sentence, StatedGr
                 if key in seen or not _same_force(grade.subject, passage.force):
                     continue
                 seen.add(key)
-                out.append((Sentence(passage, grade.start, grade.end), grade))
+                sentence = Sentence(passage, grade.start, grade.end)
+                if addressed_to_a_model(sentence.text):
+                    continue  # planted text speaking to a model states no grade
+                out.append((sentence, grade))
     kept: set[int] = set()
     for document in {s.passage.document_id for s, _ in out}:  # each against its own table
         mine = [g for s, g in out if s.passage.document_id == document]

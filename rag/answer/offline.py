@@ -18,14 +18,20 @@ from rag.answer.citations import citation_for
 from rag.answer.compose import spans_for
 from rag.answer.grade_patterns import GradeGroup
 from rag.answer.question import Question, analyse
-from rag.answer.stated_grades import BULLET, MAX_SENTENCES, grades_asked, ungraded
+from rag.answer.stated_grades import (
+    BULLET,
+    MAX_SENTENCES,
+    asks_grade_across,
+    grades_asked,
+    ungraded,
+)
 from rag.answer.values import NO_REASON
 from rag.core.safe_text import addressed_to_a_model
 from rag.core.types import CANNOT_ANSWER, Answer, Citation
 from rag.retrieve.evidence import Sentence
 from rag.retrieve.gather import MAX_FORCES, Evidence
 
-NO_GRADE = "the documents state no grade for this area."
+NO_GRADE = "no grade for this area was found in its documents."
 MARGIN = 0.12  # a further sentence must score within this of the best one
 
 
@@ -173,6 +179,8 @@ def draft_for(evidence: Evidence, min_score: float, grades: Sequence[GradeGroup]
             silent = ungraded(asked, grades, evidence.named)
             draft.text = "\n".join([draft.text, *(f"{f}: {NO_GRADE}" for f in silent)])
         return draft
+    if evidence.per_force and grades and asks_grade_across(asked):
+        return abstain()  # no force states the grade asked: another sentence does not either
     return offline_answer(
         evidence.sentences,
         min_score,

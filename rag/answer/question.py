@@ -24,6 +24,7 @@ from rag.answer.asks import (
     FORCE_NAMED,
     HOW_MUCH,
     NAMED_NUMBER,
+    NOT_A_PLACE,
     NOT_MEASURED,
     NUMBERED,
     RECOMMENDS,
@@ -51,7 +52,6 @@ from rag.answer.values import (
 )
 from rag.index.terms import nouns, terms
 from rag.retrieve.asked import asks_recommendation, defined_term
-from rag.retrieve.followup import FOLLOWING
 from rag.retrieve.variants import (
     CONCEPT,
     derived,
@@ -127,7 +127,15 @@ class Question:
         names a force besides it (True when no force is asked for)."""
         if not ASKS_FORCES.search(self.text):
             return True
-        return any(m.group(0) != force for m in FORCE_NAMED.finditer(text))
+        own = (force or "").lower()
+        for match in FORCE_NAMED.finditer(text):
+            words = match.group(0).split()
+            while words and words[0] in NOT_A_PLACE:
+                words = words[1:]
+            name = " ".join(words).lower()
+            if len(words) >= 2 and name not in own and own not in name:
+                return True
+        return False
 
     @property
     def count_checked(self) -> bool:
@@ -281,7 +289,11 @@ _RATE = re.compile(
     re.I,
 )
 _ANY_CRIME = frozenset(terms("crime crimes offence offences case cases incident incidents"))
-_WHAT_WAS_IT = re.compile(r"\bwhat (?:was|is|were|are|will be) (?:it|that|this|they)\b", re.I)
+_WHAT_WAS_IT = re.compile(
+    r"(?<=[.!?]\s)\s*what (?:was|were) (?:it|that|this|they)\s*(?:\?|at\b|in\b|before\b|then\b|"
+    r"previously\b|last\b|when\b|a year\b)",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*$")
 
 # A text asked for a figure must hold at least this share of the focus (by weight): a
@@ -329,18 +341,17 @@ def analyse(question: str) -> Question:
         for n, (name, asks) in enumerate(ASKS)
         if (m := asks.search(question)) and m.end() > after
     ]
+    if not asks_recommendation(question):  # "what progress on the recommendations"
+        found = [f for f in found if f[2] != "recommendation"]
     kind = min(found)[2] if found else None
-    if kind == "recommendation" and not asks_recommendation(question):
-        kind = None  # "what progress on the recommendations": not what they say
-    if kind is None and _WHAT_WAS_IT.search(question):
-        # "Attendance now averages 19 minutes. What was it before?": a figure of that kind
-        kind = next(
-            (k for k in ("amount", "duration", "number") if _VALUE[k].search(question)), None
-        )
+    if kind is None and (then := _WHAT_WAS_IT.search(question)):
+        # "Attendance now averages 19 minutes. What was it before?": a figure of that kind,
+        # stated in a sentence before the question
+        stated = question[: then.start()]
+        kind = next((k for k in ("amount", "duration", "number") if _VALUE[k].search(stated)), None)
     counted = tuple(counted_words(question)) if kind == "number" else ()
     qualifier = tuple(counted_qualifier(question)) if counted else ()
-    asked = question.replace(FOLLOWING, " (")  # the joining word is nobody's topic
-    wanted = (u for u in units(asked) if not _generic(u) and not u.isdigit())
+    wanted = (u for u in units(question) if not _generic(u) and not u.isdigit())
     focus = tuple(dict.fromkeys(wanted))
     return Question(question, kind, focus, counted, qualifier)
 

@@ -85,6 +85,12 @@ def ungraded(question: Question, groups: Sequence[GradeGroup], forces: Sequence[
     return [f for f in forces if f not in graded] if asked else []
 
 
+def _wanted_grades(question: str) -> set[str]:
+    """The grades a question asks about ("the bottom grade" is inadequate; "inadequate or
+    requires improvement" both)."""
+    return {g for g, asks in _GRADE_ASKED if asks.search(question)}
+
+
 def _wanted_grade(question: str) -> str | None:
     """The grade a question asks about ("the bottom grade" is inadequate), if any."""
     return next((g for g, asks in _GRADE_ASKED if asks.search(question)), None)
@@ -113,14 +119,32 @@ def grades_across(question: Question, groups: Sequence[GradeGroup]) -> list[Sent
     asked, _ = asked_areas(question.text)
     if not asked:
         return []
-    wanted = _wanted_grade(question.text)
+    # "not graded good", "the better grade", "below good": not one grade to match, so each
+    # force's grade for the area, side by side (never only the forces with the grade named)
+    wanted = set() if _NOT_THE_GRADE.search(question.text) else _wanted_grades(question.text)
     by_force: dict[str | None, list[GradeGroup]] = {}
     for group in groups:
-        if group.area == OVERALL or not asked & areas_in(group.area):
+        if group.area == OVERALL or not group.sentences or not asked & areas_in(group.area):
             continue
-        if wanted is None or group.grade == wanted:
+        if not wanted or group.grade in wanted:
             by_force.setdefault(group.sentences[0].passage.force, []).append(group)
     return [s for stated in by_force.values() for s in _one_per_area(stated)][:MAX_FORCES]
+
+
+def asks_grade_across(question: Question) -> bool:
+    """Whether stated grades alone answer the question across forces (an area asked): if
+    no force states the grade asked, no other sentence does either."""
+    return question.kind == "grade" and bool(asked_areas(question.text)[0])
+
+
+# "which forces were not graded good", "below good", "worse than adequate": a negation or
+# comparison the grade words alone do not read
+_NOT_THE_GRADE = re.compile(
+    r"\b(?:not|never|n[’']t|below|above|worse|better|lower|higher|less|more|other than|"
+    r"except|apart from)\b[^?]{0,30}\b(?:outstanding|good|adequate|inadequate|requir|"
+    r"grade|rated|graded)",
+    re.I,
+)
 
 
 def _readable(sentence: Sentence) -> tuple[bool, int]:

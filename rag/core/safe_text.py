@@ -41,10 +41,15 @@ _LINKISH = re.compile(
 # as evidence to a model nor quoted as an answer. The LLM prompt fences evidence as data as
 # well; this keeps a small model, which follows instructions loosely, from reading them.
 _ADDRESSED_TO_A_MODEL = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,60}\b(?:instructions?|rules|prompts?)\b|"
-    r"\bsystem\s+prompt\b|\bdeveloper\s+mode\b|\b(?:obey|jailbreak)\b|"
+    # "ignore all previous instructions", "disregard your rules": not "officers ignore the
+    # rules for grading calls", a finding
+    r"\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|your|my|the|these)\s+){0,2}"
+    r"(?:(?:previous|prior|above|earlier|preceding|system|all)\s+)?(?:instructions?|prompts?)\b|"
+    r"\b(?:ignore|disregard|forget|override)\s+(?:all|any|your|my)\s+(?:(?:previous|prior|"
+    r"above|earlier)\s+)?rules\b|"
+    r"\bsystem\s+prompt\b|\bdeveloper\s+mode\b|\bjailbreak\b|\b(?:and|then)\s+obey\b|"
     r"\b(?:say|output|print|reply|respond)\s+(?:only\s+)?(?:the\s+word|exactly)\b|"
-    r"(?:^|\n)\s*(?:system|assistant|user)\s*:|<\|",
+    r"(?:^|\n)\s*(?:system|assistant)\s*:|<\|",
     re.IGNORECASE,
 )
 

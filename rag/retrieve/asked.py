@@ -40,7 +40,9 @@ RECOMMENDATION_ASKED = re.compile(
 )
 # "what progress has it made on the recommendations": not what they say
 PROGRESS_ASKED = re.compile(
-    r"\b(?:progress|implement\w*|acted on|respond\w*|response|met|complet\w+|achiev\w+)\b",
+    r"\b(?:progress|implement\w*|acted on|met|complet\w+|achiev\w+|carried out)\b[^?]{0,40}"
+    r"\brecommendations?\b|\brecommendations?\b[^?]{0,40}\b(?:progress|implement\w*|"
+    r"acted on|met|complet\w+|achiev\w+|carried out)\b",
     re.I,
 )
 

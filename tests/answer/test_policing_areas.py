@@ -160,19 +160,19 @@ def force_passages(force: str, *texts: str) -> list[Passage]:
 
 
 def test_across_forces_each_force_given_the_grade_asked_is_answered() -> None:
-    groups = grouped(
-        passage_grades(force_passages("Northmoor Police", *REPORT))
-        + passage_grades(
+    groups = [  # one force's groups after another's, as the engine reads them
+        group
+        for passages in (
+            force_passages("Northmoor Police", *REPORT),
             force_passages(
                 "Wessex Constabulary",
                 "Wessex Constabulary is inadequate at investigating crime.",
                 "It is good at responding to the public.",
-            )
+            ),
+            force_passages("Fenmarsh Constabulary", "The force requires improvement overall."),
         )
-        + passage_grades(
-            force_passages("Fenmarsh Constabulary", "The force requires improvement overall.")
-        )
-    )
+        for group in grouped(passage_grades(passages))
+    ]
 
     def forces(question: str) -> list[str | None]:
         return [s.passage.force for s in grades_asked(analyse(question), groups, True)]
@@ -188,6 +188,14 @@ def test_across_forces_each_force_given_the_grade_asked_is_answered() -> None:
     ]
     assert forces("Which forces were graded outstanding at investigating crime?") == []
     assert forces("Which forces were graded well overall?") == []  # no area: not one grade
+    # a negation or comparison is not read as the grade it names: every force's grade
+    both = ["Northmoor Police", "Wessex Constabulary"]
+    assert forces("Which forces were not graded good at investigating crime?") == both
+    assert forces("Which forces were graded below good at investigating crime?") == both
+    assert forces("Which forces are inadequate or good at investigating crime?") == [
+        "Northmoor Police",
+        "Wessex Constabulary",
+    ]
     named = ["Northmoor Police", "Fenmarsh Constabulary"]
     asked = analyse("Compare Northmoor and Fenmarsh on investigating crime grades")
     assert ungraded(asked, groups, named) == ["Fenmarsh Constabulary"]

@@ -157,9 +157,11 @@ def test_a_grade_asked_across_forces_is_each_forces_stated_grade(engine: Engine)
     named = engine.ask("Compare Wessex and Glebeshire on grades for protecting the vulnerable")
     assert {c.force for c in named.citations} == {WESSEX, "Glebeshire Constabulary"}
     assert all("protecting vulnerable people" in c.quote for c in named.citations)
+    # no force given the grade asked: no other sentence about the area answers instead
+    assert engine.ask("Which forces were graded outstanding at investigating crime?").abstained
     silent = engine.ask("Compare Wessex and Midsomer on grades for protecting the vulnerable")
     assert {c.force for c in silent.citations} == {WESSEX}  # Midsomer's documents state none
-    assert f"{MIDSOMER}: the documents state no grade for this area." in silent.answer
+    assert f"{MIDSOMER}: no grade for this area was found in its documents." in silent.answer
 
 
 @pytest.mark.parametrize("force", [CAMBS, WESSEX, MIDSOMER])
