@@ -35,6 +35,7 @@ from rag.answer.asks import (
     unstated,
 )
 from rag.answer.grade_sentences import read_sentence
+from rag.answer.matching import is_concept, known, present, present_in, weight
 from rag.answer.names import ROLE_ASKED, names_someone, rank_held
 from rag.answer.values import (
     ANY_NUMBER,
@@ -52,14 +53,7 @@ from rag.answer.values import (
 )
 from rag.index.terms import nouns, terms
 from rag.retrieve.asked import asks_recommendation, defined_term
-from rag.retrieve.variants import (
-    CONCEPT,
-    derived,
-    document_surface,
-    surface,
-    unit_stems,
-    units,
-)
+from rag.retrieve.variants import document_surface, unit_stems, units
 
 _VALUE = {
     "ranking": RANKING,
@@ -301,33 +295,6 @@ _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*$")
 # a person needs one unit of it: areas of policing are named in many ways.
 FOCUS_SHARE = 0.34
 _MEASURED = frozenset({"amount", "duration", "number", "date"})
-
-
-def is_concept(unit: str) -> bool:
-    return unit.startswith(CONCEPT)
-
-
-def present(unit: str, text: str) -> bool:
-    """Whether a unit is in the text: itself, or every word of one of its spellings
-    (a glossary phrase split or reordered: "calls to the non-emergency 101 number")."""
-    return present_in(unit, surface(text))
-
-
-def present_in(unit: str, found: frozenset[str]) -> bool:
-    if unit in found or any(all(s in found for s in sp) for sp in unit_stems(unit)):
-        return True
-    return any(d in found for d in derived(unit))
-
-
-def known(unit: str, idf: Mapping[str, float]) -> bool:
-    """Whether some spelling of the unit is in the documents' vocabulary."""
-    return any(all(s in idf for s in spelling) for spelling in unit_stems(unit))
-
-
-def weight(unit: str, idf: Mapping[str, float]) -> float:
-    """How specific a unit is: the IDF of its best-known spelling (mean over its stems)."""
-    spellings = [sp for sp in unit_stems(unit) if all(s in idf for s in sp)]
-    return max((sum(idf[s] for s in sp) / len(sp) for sp in spellings), default=0.0)
 
 
 @lru_cache(maxsize=4096)

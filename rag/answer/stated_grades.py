@@ -91,18 +91,13 @@ def _wanted_grades(question: str) -> set[str]:
     return {g for g, asks in _GRADE_ASKED if asks.search(question)}
 
 
-def _wanted_grade(question: str) -> str | None:
-    """The grade a question asks about ("the bottom grade" is inadequate), if any."""
-    return next((g for g, asks in _GRADE_ASKED if asks.search(question)), None)
-
-
 def graded_as_asked(question: Question, groups: Sequence[GradeGroup]) -> list[Sentence]:
     """For "which areas were graded G?": the sentence stating each area graded G; for
     "all its grades": each area's."""
-    wanted = _wanted_grade(question.text)
+    wanted = _wanted_grades(question.text)
     if wanted and _WHICH_AREAS.search(question.text):
-        return _one_per_area(g for g in groups if g.grade == wanted)[:MAX_AREAS]
-    if wanted is None and _ALL_GRADES.search(question.text):
+        return _one_per_area(g for g in groups if g.grade in wanted)[:MAX_AREAS]
+    if not wanted and _ALL_GRADES.search(question.text):
         return _one_per_area(groups)[:MAX_AREAS]
     return []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.question import present
+from rag.answer.matching import present
 from rag.retrieve.variants import glossary, parse_glossary, surface, units
 
 
