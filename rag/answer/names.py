@@ -86,8 +86,14 @@ def has_name(text: str, asked: str = "") -> bool:
     asked_words = {w.lower() for w in re.findall(r"[A-Za-z']+", asked)}
     for match in _CAPITALISED.finditer(text):
         words = match.group(0).split()  # at a sentence's start too: "Matt Greaves said"
-        names = [w for w in words if w.lower().strip("'") not in _NOT_NAMES]
+        names = [w for w in words if _bare(w) not in _NOT_NAMES]
         names = [w for w in names if w.lower() not in asked_words]
         if len(names) >= 2 or (names and len(words) >= 2 and words[-1] in names):
             return True
     return False
+
+
+def _bare(word: str) -> str:
+    """A word as _NOT_NAMES lists it: "Constabulary's" is "constabulary" ("Wessex
+    Constabulary's Chief Constable" names an office, not a person)."""
+    return re.sub(r"['’]s$", "", word.lower()).strip("'’")

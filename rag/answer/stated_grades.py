@@ -123,7 +123,8 @@ def grades_across(question: Question, groups: Sequence[GradeGroup]) -> list[Sent
             continue
         if not wanted or group.grade in wanted:
             by_force.setdefault(group.sentences[0].passage.force, []).append(group)
-    return [s for stated in by_force.values() for s in _one_per_area(stated)][:MAX_FORCES]
+    forces = list(by_force.values())[:MAX_FORCES]  # a force with two grades keeps both
+    return [s for stated in forces for s in _one_per_area(stated)]
 
 
 def asks_grade_across(question: Question) -> bool:

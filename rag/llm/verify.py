@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rag.answer.citations import normalise
+from rag.answer.offline import NO_GRADE
 from rag.answer.question import analyse
 from rag.core.tokens import count_tokens
 from rag.core.types import CANNOT_ANSWER, Answer, Citation, Usage
@@ -213,12 +214,19 @@ def verified_answer(
         return fallback(notice, {**counts, "usage": usage})
     return Answer(
         **base,
-        answer=completed(checked, attempt.items),
+        answer="\n".join([completed(checked, attempt.items), *silences(offline)]),
         abstained=False,
         citations=checked.citations,
         partial=partial,
         **counts,
     )
+
+
+def silences(offline: Answer) -> list[str]:
+    """The offline answer's "<force>: no grade for this area was found ..." lines: in a
+    comparison, a force whose documents grade nothing asked is accounted for, whoever
+    wrote the rest of the answer."""
+    return [line for line in offline.answer.splitlines() if line.endswith(NO_GRADE)]
 
 
 def completed(checked: Checked, items: Sequence[Item]) -> str:

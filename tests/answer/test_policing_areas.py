@@ -199,3 +199,27 @@ def test_across_forces_each_force_given_the_grade_asked_is_answered() -> None:
     named = ["Northmoor Police", "Fenmarsh Constabulary"]
     asked = analyse("Compare Northmoor and Fenmarsh on investigating crime grades")
     assert ungraded(asked, groups, named) == ["Fenmarsh Constabulary"]
+
+
+def test_the_cross_force_cap_counts_forces_not_sentences(monkeypatch) -> None:
+    import rag.answer.stated_grades as stated
+
+    groups = [
+        group
+        for passages in (
+            force_passages(
+                "Wessex Constabulary",
+                "Wessex Constabulary is inadequate at investigating crime.",
+                "Wessex Constabulary is good at investigating crime.",
+            ),
+            force_passages(
+                "Fenmarsh Constabulary", "Fenmarsh Constabulary is good at investigating crime."
+            ),
+        )
+        for group in grouped(passage_grades(passages))
+    ]
+    monkeypatch.setattr(stated, "MAX_FORCES", 1)
+    asked = analyse("How were the forces graded on investigating crime?")
+    chosen = grades_asked(asked, groups, True)
+    # the first force's two grades both shown (neither hides the other), the second force cut
+    assert [s.passage.force for s in chosen] == ["Wessex Constabulary"] * 2

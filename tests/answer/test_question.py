@@ -209,6 +209,9 @@ def test_names() -> None:
     assert not has_name("His Majesty's Inspectorate of Constabulary and Fire and Rescue Services")
     assert not has_name("Northmoor Police is good.", "Who leads Northmoor Police?")
     assert names_someone("Chief Constable Daniel Ashworth said:", "Who leads the force?")
+    # a force's office, possessive: no person is named
+    assert not has_name("Wessex Constabulary's Chief Constable welcomed the report.")
+    assert has_name("Wessex Constabulary's Chief Constable, Ann Hale, welcomed it.")
 
 
 def test_which_office_holder_is_answered_by_a_name_not_another_role() -> None:

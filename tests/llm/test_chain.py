@@ -439,3 +439,17 @@ def test_across_forces_each_quote_the_model_left_out_names_its_force(engine: Eng
     assert result.mode == "llm" and len(result.citations) == len(offline.citations)
     for citation in result.citations[1:]:
         assert f"{citation.force}: “" in result.answer
+
+
+def test_a_comparison_says_which_forces_documents_grade_nothing_asked(engine: Engine) -> None:
+    question = "Compare Wessex and Midsomer on grades for protecting the vulnerable"
+    silent = "Midsomer Constabulary: no grade for this area was found in its documents."
+    assert silent in engine.ask(question, mode="offline").answer
+
+    def graded(e: dict[str, str]) -> str:
+        key, line = next((k, s) for k, s in e.items() if "protecting vulnerable people" in s)
+        return answer(f"{line} [{key}].")
+
+    result = ask(engine, fake(graded), question, force=None)
+    assert result.mode == "llm" and result.notice is None
+    assert result.answer.endswith(silent)  # the model's answer, then the force not graded
