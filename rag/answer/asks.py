@@ -38,7 +38,10 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bhow long\b|\bhow many (?:seconds|minutes|hours|days|weeks|months|years)\b|"
             rf"\b{_WHAT_IS}(?:the |its |their )?(?:average|typical|median|mean)\s+"
-            r"(?:time|wait|delay)\b",
+            r"(?:time|wait|delay)\b|"
+            # "what's the typical turnaround for ...", "what is the waiting time"
+            rf"\b{_WHAT_IS}(?:the |its |their )?(?:[\w'’-]+ ){{0,3}}?(?:turnaround|waiting time|"
+            r"time taken|time it takes)\b",
             re.I,
         ),
     ),
@@ -51,7 +54,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"rate|amount|total) of)\b|"
             # "what's the charge rate", "what is the force's 999 answer rate": a figure
             rf"\b{_WHAT_IS}(?:the |its |their )?(?:[\w'’/-]+ ){{0,5}}?"
-            r"(?:rate|ratio|percentage|proportion|average|median|level|size|total)\b"
+            r"(?:rate|ratio|percentage|proportion|average|median|level|size|total|volume|"
+            r"count|headcount|tally)\b"
             r"(?! of (?:concern|confidence|detail|service|support|improvement)\b)",
             re.I,
         ),
@@ -81,6 +85,12 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
         "grade",
         re.compile(
             r"\b(grades?|graded|grading|ratings?|rated|judge[ds]?|judgements?|verdict)\b|"
+            # "what did it score on ...", "in which areas did it earn a 'good'"
+            r"\bwhat (?:did|does|do|has|have) (?:[\w'’-]+ ){0,3}score\b|"
+            r"\b(?:earn|earned|earns|get|got|gets|receive[ds]?|achieve[ds]?|awarded|given)\s+"
+            r"(?:a|an|the)\s+['‘\"“]?(?:outstanding|good|adequate|inadequate|"
+            r"requires improvement)\b['’\"”]?(?=\s*(?:[?.,;]|$|from|at|for|in|on|overall|"
+            r"grade|rating)\b|\s*[?.,;]|\s*$)|"
             r"\bhow (?:did|does|do|would|has|have|had)\b[^?]*\brate\b(?!\s+(?:of|for)\b)|"
             # "which forces are outstanding at preventing crime?": the forces given a grade
             r"\b(?:which|what) (?:\w+ )?forces (?:are|were|got|received) (?:\w+ )?(?:outstanding|"

@@ -46,6 +46,8 @@ from rag.answer.values import (
     MONEY,
     RANKING,
     REASON,
+    SHARE,
+    SHARE_ASKED,
     abbreviation,
     counted_qualifier,
     counted_words,
@@ -111,6 +113,8 @@ class Question:
         text = unstated(text, self.text)
         if _VALUE[self.kind].search(text) is None:
             return False
+        if self.kind == "number" and _only_a_share(self.text) and not SHARE.search(text):
+            return False  # "what proportion ...": a count of the whole is not the share
         if self.count_checked:
             proportion_ok = bool(ASKS_SHARE.search(self.text))
             return counts(text, list(self.counted), proportion_ok, self.qualifier)
@@ -321,6 +325,19 @@ def analyse(question: str) -> Question:
     wanted = (u for u in units(question) if not _generic(u) and not u.isdigit())
     focus = tuple(dict.fromkeys(wanted))
     return Question(question, kind, focus, counted, qualifier)
+
+
+_ANOTHER_ASK = re.compile(
+    r"(?:,|\b(?:or|and))\s+(?:how|what|which|who|when|were|was|did|do|does|is|are|has|have)\b",
+    re.I,
+)
+
+
+def _only_a_share(question: str) -> bool:
+    """Whether a question asks for a share and nothing else ("what proportion of victims
+    withdrew, or were officers dismissed?" also asks a count)."""
+    asked = SHARE_ASKED.search(question)
+    return bool(asked) and not _ANOTHER_ASK.search(question, asked.end())
 
 
 def _generic(unit: str) -> bool:

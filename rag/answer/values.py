@@ -94,6 +94,19 @@ _LABEL = re.compile(
 _YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
 _COUNT = re.compile(rf"£?\d[\d,.]*%?|{NUMBER_WORDS}", re.I)
 ASKS_SHARE = re.compile(r"percentage|proportion|share|fraction|how often", re.I)
+# "what proportion of ...", "what percentage": a share is asked, and only a share answers
+# (a count of all of them, "almost 1,900 wanted suspects", says nothing of the part asked)
+SHARE_ASKED = re.compile(
+    r"\b(?:what|which|the|a|its|their)\s+(?:\w+\s+)?(?:percentage|proportion|share|fraction)"
+    r"\b|\bwhat per ?cent\b|\bhow many in (?:every|each)\b",
+    re.I,
+)
+SHARE = re.compile(
+    rf"\d\s?%|\bper ?cent\b|\b(?:\d[\d,]*|{NUMBER_WORDS})\s+(?:in|out of|of (?:the|its|their|"
+    rf"these|those)(?:\s+\w+)?)\s+(?:\d[\d,]*|{NUMBER_WORDS}|every|each)\b|\b(?:half|halves|"
+    r"thirds?|quarters?|fifths?|tenths?|majority|minority)\b",
+    re.I,
+)
 _PROPORTION = re.compile(r"^(?:in|out|per|percent)$", re.I)
 
 

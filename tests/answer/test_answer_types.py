@@ -66,3 +66,38 @@ def test_a_verb_after_how_many_means_the_count_was_named_before() -> None:
     assert counted_words("Of the files sampled, how many showed no sign of a check?") == []
     assert counted_words("How many reported crimes were solved?") == ["reported", "crimes"]
     assert counted_words("What is the number of sick days per officer?") == ["sick", "days"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "answers"),
+    [
+        ("Almost 1,900 wanted suspects had not been arrested, some for more than a year.", False),
+        ("It manages around 280 offenders who commit the most neighbourhood crime.", False),
+        ("Of these suspects, 12 per cent had been wanted for more than a year.", True),
+        ("In 41 of the 100 investigations we reviewed, victims were not updated.", True),
+        ("One in three wanted suspects had been wanted for more than a year.", True),
+        ("About half of them had been wanted for more than a year.", True),
+    ],
+)
+def test_a_share_asked_is_answered_only_by_a_share(sentence: str, answers: bool) -> None:
+    question = "What proportion of wanted suspects have been at large for over a year?"
+    assert answers_type(question, sentence) is answers
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What's the annual volume of 999 calls coming into the force?", "number"),
+        ("What is the headcount of its neighbourhood teams?", "number"),
+        ("What's the typical turnaround for examining a seized phone?", "duration"),
+        ("What is the waiting time for a device to be examined?", "duration"),
+        ("What did the force score on treating the public fairly?", "grade"),
+        ("In which areas did it earn a 'good' from inspectors?", "grade"),
+        ("Was it given an inadequate rating?", "grade"),
+        ("Did the report get a good press?", None),  # a grade word, no grade asked
+    ],
+)
+def test_the_kind_asked_by_other_wordings(question: str, kind: str | None) -> None:
+    from rag.answer.question import analyse
+
+    assert analyse(question).kind == kind
