@@ -113,7 +113,7 @@ def test_the_head_record_is_never_a_document(indexed: Settings) -> None:
     store = store_of(indexed)
     assert HEAD_ID not in {r.source for r in store.documents()}
     assert store.document(HEAD_ID) is None
-    assert len(store.documents()) == len(store.live_documents()) == 7
+    assert len(store.documents()) == len(store.live_documents()) == 8
 
 
 def test_many_records_are_read_in_pages(indexed: Settings) -> None:
