@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.values import SUPERLATIVE
+from rag.index.terms import terms
 from rag.retrieve.asked import RECOMMENDATION_ASKED
 
 _WHAT_IS = r"what(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+"
@@ -249,3 +250,18 @@ def period_stated(question: str, text: str) -> bool:
     if ASKED_PRIOR_INSPECTION.search(question) and not PRIOR_STATED.search(text):
         return False
     return not ASKED_EARLIER.search(question) or EARLIER_STATED.search(text) is not None
+
+
+# "what is the charge rate for rape offences?": the rate's own word and what it is
+# a rate among (crimes in general say nothing)
+RATE = re.compile(
+    r"\b([\w'’/-]+)\s+(rate|ratio)\b(?:\s+(?:for|of|among|in|on)\s+(?:the\s+)?([^?.,;]+))?",
+    re.I,
+)
+ANY_CRIME = frozenset(terms("crime crimes offence offences case cases incident incidents"))
+# "Attendance now averages 19 minutes. What was it before?": a figure of the kind stated
+WHAT_WAS_IT = re.compile(
+    r"(?<=[.!?]\s)\s*what (?:was|were) (?:it|that|this|they)\s*(?:\?|at\b|in\b|before\b|then\b|"
+    r"previously\b|last\b|when\b|a year\b)",
+    re.I,
+)

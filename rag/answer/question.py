@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from rag.answer.areas import areas_in, asked_areas
 from rag.answer.asks import (
+    ANY_CRIME,
     ASKS,
     ASKS_FORCES,
     AUTHORSHIP,
@@ -27,9 +28,11 @@ from rag.answer.asks import (
     NOT_A_PLACE,
     NOT_MEASURED,
     NUMBERED,
+    RATE,
     RECOMMENDS,
     SUBSET,
     SUBSET_VERB,
+    WHAT_WAS_IT,
     finding_pattern,
     period_stated,
     unstated,
@@ -37,6 +40,7 @@ from rag.answer.asks import (
 from rag.answer.grade_sentences import read_sentence
 from rag.answer.matching import is_concept, known, present, present_in, weight
 from rag.answer.names import ROLE_ASKED, names_someone, rank_held
+from rag.answer.question_words import generic
 from rag.answer.values import (
     ANY_NUMBER,
     ASKS_SHARE,
@@ -47,15 +51,15 @@ from rag.answer.values import (
     RANKING,
     REASON,
     SHARE,
-    SHARE_ASKED,
     abbreviation,
     counted_qualifier,
     counted_words,
     counts,
+    only_a_share,
 )
-from rag.index.terms import nouns, terms
+from rag.index.terms import nouns
 from rag.retrieve.asked import asks_recommendation, defined_term
-from rag.retrieve.variants import document_surface, unit_stems, units
+from rag.retrieve.variants import document_surface, units
 
 _VALUE = {
     "ranking": RANKING,
@@ -65,31 +69,6 @@ _VALUE = {
     "date": DATE,
     "grade": GRADE,
 }
-
-# Words that say what kind of answer is wanted, or that every question about an
-# inspection uses: they are never the thing asked about.
-_GENERIC = frozenset(
-    terms(
-        """
-        many much long often far quickly big large high low number percentage proportion
-        share figure amount sum total grade graded grading rating rated rate judge judged
-        judgement verdict date year deadline name named person people reason reasons cause
-        why come whose inspect inspected inspection inspectorate hmicfrs find found finding
-        findings think view views make made get got give given describe described mention
-        mentioned anything something things thing well do doing done area areas aspect
-        aspects performance perform performing happen happened see saw feel felt
-        comment comments state stated according current currently latest recent recently
-        know known look looked like way ways kind sort exactly actually really his majesty
-        majesty's majestys receive received get gets getting take takes taking taken took
-        put puts keep keeps kept show shows showed need needs needed want wants use uses
-        using used go goes going went come comes bring brings hold holds held seem seems
-        try tries tried let lets able across england wales nationally country
-        per someone anyone somebody anybody everyone roughly approximately around nearly
-        almost estimated estimate specifically particularly particular precisely
-        """
-    )
-)
-
 
 @dataclass(frozen=True)
 class Question:
@@ -113,7 +92,7 @@ class Question:
         text = unstated(text, self.text)
         if _VALUE[self.kind].search(text) is None:
             return False
-        if self.kind == "number" and _only_a_share(self.text) and not SHARE.search(text):
+        if self.kind == "number" and only_a_share(self.text) and not SHARE.search(text):
             return False  # "what proportion ...": a count of the whole is not the share
         if self.count_checked:
             proportion_ok = bool(ASKS_SHARE.search(self.text))
@@ -223,20 +202,20 @@ class Question:
             return ()
         counted = set(units(" ".join(self.counted)))
         said = units(self.text[verb.end() :])
-        return tuple(u for u in said if not _generic(u) and u not in counted)
+        return tuple(u for u in said if not generic(u) and u not in counted)
 
     @property
     def rate_named(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """For "what is the charge rate for rape offences?": the rate's own word ("charge")
         and what it is a rate among ("rape"; crimes in general say nothing)."""
-        match = _RATE.search(self.text) if self.kind == "number" else None
+        match = RATE.search(self.text) if self.kind == "number" else None
         if match is None:
             return (), ()
         measure = units(f"{match.group(1)} {match.group(2)}")
         among = units(match.group(3) or "")
         return (
-            tuple(u for u in measure if not _generic(u)),
-            tuple(u for u in among if not _generic(u) and u not in _ANY_CRIME),
+            tuple(u for u in measure if not generic(u)),
+            tuple(u for u in among if not generic(u) and u not in ANY_CRIME),
         )
 
     @property
@@ -282,16 +261,6 @@ class Question:
         return held > 0 and held >= share * sum(weights.values())
 
 
-_RATE = re.compile(
-    r"\b([\w'’/-]+)\s+(rate|ratio)\b(?:\s+(?:for|of|among|in|on)\s+(?:the\s+)?([^?.,;]+))?",
-    re.I,
-)
-_ANY_CRIME = frozenset(terms("crime crimes offence offences case cases incident incidents"))
-_WHAT_WAS_IT = re.compile(
-    r"(?<=[.!?]\s)\s*what (?:was|were) (?:it|that|this|they)\s*(?:\?|at\b|in\b|before\b|then\b|"
-    r"previously\b|last\b|when\b|a year\b)",
-    re.I,
-)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*$")
 
 # A text asked for a figure must hold at least this share of the focus (by weight): a
@@ -315,37 +284,15 @@ def analyse(question: str) -> Question:
     if not asks_recommendation(question):  # "what progress on the recommendations"
         found = [f for f in found if f[2] != "recommendation"]
     kind = min(found)[2] if found else None
-    if kind is None and (then := _WHAT_WAS_IT.search(question)):
-        # "Attendance now averages 19 minutes. What was it before?": a figure of that kind,
-        # stated in a sentence before the question
+    if kind is None and (then := WHAT_WAS_IT.search(question)):
+        # "... averages 19 minutes. What was it before?": a figure of the kind stated before
         stated = question[: then.start()]
         kind = next((k for k in ("amount", "duration", "number") if _VALUE[k].search(stated)), None)
     counted = tuple(counted_words(question)) if kind == "number" else ()
     qualifier = tuple(counted_qualifier(question)) if counted else ()
-    wanted = (u for u in units(question) if not _generic(u) and not u.isdigit())
+    wanted = (u for u in units(question) if not generic(u) and not u.isdigit())
     focus = tuple(dict.fromkeys(wanted))
     return Question(question, kind, focus, counted, qualifier)
-
-
-_ANOTHER_ASK = re.compile(
-    r"(?:,|\b(?:or|and))\s+(?:how|what|which|who|when|were|was|did|do|does|is|are|has|have)\b",
-    re.I,
-)
-
-
-def _only_a_share(question: str) -> bool:
-    """Whether a question asks for a share and nothing else ("what proportion of victims
-    withdrew, or were officers dismissed?" also asks a count)."""
-    asked = SHARE_ASKED.search(question)
-    return bool(asked) and not _ANOTHER_ASK.search(question, asked.end())
-
-
-def _generic(unit: str) -> bool:
-    """A word every inspection question uses, or a concept spelt by one ("the
-    inspectorate" for HMICFRS: the author of every document, not a topic of one)."""
-    if unit in _GENERIC:
-        return True
-    return is_concept(unit) and any(len(sp) == 1 and sp[0] in _GENERIC for sp in unit_stems(unit))
 
 
 def answers_type(question: str, sentence: str) -> bool:

@@ -107,24 +107,34 @@ MAX_FORCES = 12  # forces listed side by side in one answer
 
 
 def grades_across(question: Question, groups: Sequence[GradeGroup]) -> list[Sentence]:
-    """For "which forces were graded inadequate at investigating crime?" or "how were the
-    forces graded for it?": each force's sentence stating its grade for the area asked
-    (only the grade asked, when one is), forces in the order given. Nothing when no area
-    is asked: the forces' overall standing is not one grade to set side by side."""
+    """For "which forces were graded inadequate at investigating crime?", "how were the
+    forces graded for it?" or "which forces got an overall grade?": each force's sentence
+    stating its grade for the area asked, or its overall grade (only the grade asked, when
+    one is), forces in the order given. Nothing when neither an area nor "overall" is
+    asked: the forces' standing in general is not one grade to set side by side."""
     asked, _ = asked_areas(question.text)
-    if not asked:
-        return []
+    overall = not asked and bool(_OVERALL.search(question.text))
+    if not asked and (not overall or _JUDGED.search(question.text)):
+        return []  # "graded well overall": a judgement no one grade word matches
     # "not graded good", "the better grade", "below good": not one grade to match, so each
     # force's grade for the area, side by side (never only the forces with the grade named)
     wanted = set() if _NOT_THE_GRADE.search(question.text) else _wanted_grades(question.text)
     by_force: dict[str | None, list[GradeGroup]] = {}
     for group in groups:
-        if group.area == OVERALL or not group.sentences or not asked & areas_in(group.area):
+        if not group.sentences or (group.area == OVERALL) != overall:
+            continue
+        if not overall and not asked & areas_in(group.area):
             continue
         if not wanted or group.grade in wanted:
             by_force.setdefault(group.sentences[0].passage.force, []).append(group)
     forces = list(by_force.values())[:MAX_FORCES]  # a force with two grades keeps both
+    if overall:
+        return [min(g.sentences, key=_readable) for stated in forces for g in stated]
     return [s for stated in forces for s in _one_per_area(stated)]
+
+
+_OVERALL = re.compile(r"\boverall\b", re.I)
+_JUDGED = re.compile(r"\b(?:well|badly|poorly|highly|strongly|weakly|favourably)\b", re.I)
 
 
 def asks_grade_across(question: Question) -> bool:

@@ -107,6 +107,19 @@ SHARE = re.compile(
     r"thirds?|quarters?|fifths?|tenths?|majority|minority)\b",
     re.I,
 )
+_ANOTHER_ASK = re.compile(
+    r"(?:,|\b(?:or|and))\s+(?:how|what|which|who|when|were|was|did|do|does|is|are|has|have)\b",
+    re.I,
+)
+
+
+def only_a_share(question: str) -> bool:
+    """Whether a question asks for a share and nothing else ("what proportion of victims
+    withdrew, or were officers dismissed?" also asks a count)."""
+    asked = SHARE_ASKED.search(question)
+    return bool(asked) and not _ANOTHER_ASK.search(question, asked.end())
+
+
 _PROPORTION = re.compile(r"^(?:in|out|per|percent)$", re.I)
 
 

@@ -223,3 +223,21 @@ def test_the_cross_force_cap_counts_forces_not_sentences(monkeypatch) -> None:
     chosen = grades_asked(asked, groups, True)
     # the first force's two grades both shown (neither hides the other), the second force cut
     assert [s.passage.force for s in chosen] == ["Wessex Constabulary"] * 2
+
+
+def test_across_forces_an_overall_grade_asked_is_each_forces_stated_overall_grade() -> None:
+    groups = [
+        group
+        for passages in (
+            force_passages("Northmoor Police", *REPORT),  # grades areas, states no overall
+            force_passages("Fenmarsh Constabulary", "The force requires improvement overall."),
+            force_passages("Wessex Constabulary", "I judge Wessex Constabulary good overall."),
+        )
+        for group in grouped(passage_grades(passages))
+    ]
+    asked = analyse("Which forces received an overall grade, and what were they?")
+    chosen = grades_asked(asked, groups, True)
+    assert [s.passage.force for s in chosen] == ["Fenmarsh Constabulary", "Wessex Constabulary"]
+    assert all("overall" in s.text for s in chosen)
+    good = grades_asked(analyse("Which forces were graded good overall?"), groups, True)
+    assert [s.passage.force for s in good] == ["Wessex Constabulary"]

@@ -1,0 +1,41 @@
+"""The words every question about an inspection uses ("how many", "the inspectorate",
+"found", "performance"): they say what kind of answer is wanted or are common to all
+questions, so they are never the thing a question asks about (its focus)."""
+
+from __future__ import annotations
+
+from rag.answer.matching import is_concept
+from rag.index.terms import terms
+from rag.retrieve.variants import unit_stems
+
+# Words that say what kind of answer is wanted, or that every question about an
+# inspection uses: they are never the thing asked about.
+GENERIC = frozenset(
+    terms(
+        """
+        many much long often far quickly big large high low number percentage proportion
+        share figure amount sum total grade graded grading rating rated rate judge judged
+        judgement verdict date year deadline name named person people reason reasons cause
+        why come whose inspect inspected inspection inspectorate hmicfrs find found finding
+        findings think view views make made get got give given describe described mention
+        mentioned anything something things thing well do doing done area areas aspect
+        aspects performance perform performing happen happened see saw feel felt
+        comment comments state stated according current currently latest recent recently
+        know known look looked like way ways kind sort exactly actually really his majesty
+        majesty's majestys receive received get gets getting take takes taking taken took
+        put puts keep keeps kept show shows showed need needs needed want wants use uses
+        using used go goes going went come comes bring brings hold holds held seem seems
+        try tries tried let lets able across england wales nationally country
+        per someone anyone somebody anybody everyone roughly approximately around nearly
+        almost estimated estimate specifically particularly particular precisely
+        """
+    )
+)
+
+
+def generic(unit: str) -> bool:
+    """A word every inspection question uses, or a concept spelt by one ("the
+    inspectorate" for HMICFRS: the author of every document, not a topic of one)."""
+    if unit in GENERIC:
+        return True
+    return is_concept(unit) and any(len(sp) == 1 and sp[0] in GENERIC for sp in unit_stems(unit))
