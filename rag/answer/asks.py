@@ -90,8 +90,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"\bwhat (?:did|does|do|has|have) (?:[\w'’-]+ ){0,3}score\b|"
             r"\b(?:earn|earned|earns|get|got|gets|receive[ds]?|achieve[ds]?|awarded|given)\s+"
             r"(?:a|an|the)\s+['‘\"“]?(?:outstanding|good|adequate|inadequate|"
-            r"requires improvement)\b['’\"”]?(?=\s*(?:[?.,;]|$|from|at|for|in|on|overall|"
-            r"grade|rating)\b|\s*[?.,;]|\s*$)|"
+            r"requires improvement)\b['’\"”]?(?=\s*(?:[?.,;]|$)|\s+(?:from|at|for|in|on|"
+            r"overall|grade|rating)\b)|"
             r"\bhow (?:did|does|do|would|has|have|had)\b[^?]*\brate\b(?!\s+(?:of|for)\b)|"
             # "which forces are outstanding at preventing crime?": the forces given a grade
             r"\b(?:which|what) (?:\w+ )?forces (?:are|were|got|received) (?:\w+ )?(?:outstanding|"
