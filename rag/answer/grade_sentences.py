@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rag.answer.areas import areas_in
 from rag.answer.grade_patterns import (
     ADVERBS,
     AREA_END,
@@ -79,8 +80,18 @@ def _areas_after(text: str, at: int, stops: Sequence[int]) -> list[str] | None:
         listed = re.split(r"[.;]", listed)[0]
         items = re.split(r",\s+(?:and\s+)?|\s+and\s+(?=\w+ing\b)", listed)
         return [tidy_area(i) for i in items if tidy_area(i)]
-    parts = AREA_SPLIT.split(area_text)
-    return [tidy_area(AREA_PREP.sub("", p)) for p in parts if tidy_area(AREA_PREP.sub("", p))]
+    parts = [tidy_area(AREA_PREP.sub("", p)) for p in AREA_SPLIT.split(area_text)]
+    return [a for p in parts if p for a in _listed_areas(p)]
+
+
+def _listed_areas(area: str) -> list[str]:
+    """ "investigating crime, preventing crime and managing offenders": three areas, when
+    each item names an area of policing; "identifying and protecting vulnerable people" and
+    "building, supporting and protecting the workforce" stay one."""
+    items = _split_listed(area)
+    if len(items) > 1 and all(i and areas_in(i) for i in items):
+        return items
+    return [area]
 
 
 def _overall_follows(text: str, at: int) -> bool:
