@@ -23,11 +23,16 @@ _NOT_NAMES = frozenset(
 
 
 _ROLES = re.compile(
-    r"\b(chief constable|deputy chief constable|chief officers?|senior leaders?|leadership team|"
+    r"\b(?:chief constable|deputy chief constable|chief officer|senior leader|leadership team|"
     r"police and crime commissioner|commissioner|mayor|chief inspector|inspector of "
-    r"constabulary|superintendent)\b",
+    r"constabulary|superintendent)s?\b",
     re.I,
 )
+
+
+def _role(match: re.Match[str]) -> str:
+    """A role as named, singular: "chief constables" is the role "chief constable"."""
+    return re.sub(r"(?<!s)s$", "", match.group(0).lower())
 
 
 _ORGANISATION = re.compile(
@@ -76,8 +81,8 @@ def names_someone(text: str, asked: str = "") -> bool:
     ):
         return True
     # "Who is the PFCC?": a role the question names in short is named all the same
-    asked_roles = {m.group(0).lower() for m in _ROLES.finditer(expanded(asked))}
-    return any(m.group(0).lower() not in asked_roles for m in _ROLES.finditer(text))
+    asked_roles = {_role(m) for m in _ROLES.finditer(expanded(asked))}
+    return any(_role(m) not in asked_roles for m in _ROLES.finditer(text))
 
 
 def has_name(text: str, asked: str = "") -> bool:

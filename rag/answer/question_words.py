@@ -8,8 +8,9 @@ from rag.answer.matching import is_concept
 from rag.index.terms import terms
 from rag.retrieve.variants import unit_stems
 
-# Words that say what kind of answer is wanted, or that every question about an
-# inspection uses: they are never the thing asked about.
+# Words that say what kind of answer is wanted, that every question about an
+# inspection uses, or that frame the request ("for a briefing:", "please tell me"):
+# they are never the thing asked about.
 GENERIC = frozenset(
     terms(
         """
@@ -28,6 +29,7 @@ GENERIC = frozenset(
         try tries tried let lets able across england wales nationally country
         per someone anyone somebody anybody everyone roughly approximately around nearly
         almost estimated estimate specifically particularly particular precisely
+        brief briefing briefings please tell quick
         """
     )
 )

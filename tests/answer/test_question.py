@@ -225,6 +225,20 @@ def test_which_office_holder_is_answered_by_a_name_not_another_role() -> None:
     assert names_someone("The chief constable chairs it.", "Which inspectors were there?")
 
 
+def test_a_role_asked_in_the_plural_is_still_asked() -> None:
+    # "who are the chief constables": "the chief constable" is the role asked, not a name
+    asked = "Who are the chief constables quoted in the coverage?"
+    assert not names_someone('"I will be asking the chief constable," he said.', asked)
+    assert names_someone("Chief Constable Rebecca Hollins said the force agreed.", asked)
+    assert names_someone("The chief constables agreed.", "Who drove the improvement?")
+
+
+def test_words_framing_the_request_are_not_a_focus() -> None:
+    focus = analyse("For a briefing: how long do officers take to get to emergencies?").focus
+    assert not any(u.startswith("brief") for u in focus)
+    assert "tell" not in analyse("Please tell me how many PCSOs it has.").focus
+
+
 def test_a_rank_asked_for_is_another_person() -> None:
     deputy = analyse("Who is the force's deputy chief constable?")
     assert not deputy.holds_kind("Chief Constable Marcus Threlfall has led the force since 2022.")
