@@ -147,6 +147,25 @@ NOT_A_PLACE = frozenset(
     Fire Chief Chiefs Deputy Assistant
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
+# "which forces ...?", "name the forces that ...": the answer is forces, named
+WHICH_FORCES = re.compile(
+    r"\b(?:which|what)\s+(?:[\w'’-]+\s+)?forces\b|\bname\s+(?:the\s+)?forces\b", re.I
+)
+
+
+def forces_named(text: str) -> list[str]:
+    """The forces a text names ("Kent Police"), without the words before a name that are
+    not part of it ("Since Kent Police" is Kent Police; "National Police" is no force)."""
+    out = []
+    for match in FORCE_NAMED.finditer(text):
+        words = match.group(0).split()
+        while words and words[0] in NOT_A_PLACE:
+            words = words[1:]
+        if len(words) >= 2:
+            out.append(" ".join(words))
+    return out
+
+
 AUTHORSHIP = re.compile(r"\b(?:wrote|written|writes|authors?|authored|signed|by whom)\b", re.I)
 # a byline under a title ("By Sir Edmund Larkhill"), not a deadline ("By 30 June 2028, ...")
 BYLINE = re.compile(

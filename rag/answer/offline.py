@@ -104,6 +104,8 @@ def choose(
         span = answering_span(sentence, asked, idf)
         if span is None or any(_overlaps(span, t) for t in taken):
             continue
+        if sentence.passage.force is None and not asked.names_forces_asked(span.text):
+            continue  # "which forces ...?": a national report's "in six forces" names none
         if not per_force and not asked.names_other_force(span.text, sentence.passage.force):
             continue  # "which neighbouring forces does it work with?": another force, named
         if addressed_to_a_model(span.text):

@@ -22,10 +22,8 @@ from rag.answer.asks import (
     ASKS_FORCES,
     AUTHORSHIP,
     BYLINE,
-    FORCE_NAMED,
     HOW_MUCH,
     NAMED_NUMBER,
-    NOT_A_PLACE,
     NOT_MEASURED,
     NUMBERED,
     RATE,
@@ -33,7 +31,9 @@ from rag.answer.asks import (
     SUBSET,
     SUBSET_VERB,
     WHAT_WAS_IT,
+    WHICH_FORCES,
     finding_pattern,
+    forces_named,
     period_stated,
     unstated,
 )
@@ -105,14 +105,14 @@ class Question:
         if not ASKS_FORCES.search(self.text):
             return True
         own = (force or "").lower()
-        for match in FORCE_NAMED.finditer(text):
-            words = match.group(0).split()
-            while words and words[0] in NOT_A_PLACE:
-                words = words[1:]
-            name = " ".join(words).lower()
-            if len(words) >= 2 and name not in own and own not in name:
-                return True
-        return False
+        return any(
+            n.lower() not in own and own not in n.lower() for n in forces_named(text)
+        )
+
+    def names_forces_asked(self, text: str) -> bool:
+        """For "which forces ...?": whether a text from no single force's document names
+        a force (True when forces are not asked for)."""
+        return not WHICH_FORCES.search(self.text) or bool(forces_named(text))
 
     @property
     def count_checked(self) -> bool:

@@ -497,3 +497,11 @@ def test_which_forces_a_force_works_with_is_answered_by_another_force_named() ->
     assert analyse("Which force does the chief constable lead?").names_other_force("X.", force)
     assert analyse("What force-wide training is there?").names_other_force("X.", force)
     assert analyse("What does it do about county lines?").names_other_force("None.", force)
+
+
+def test_which_forces_is_answered_only_by_forces_named() -> None:
+    asked = analyse("Which forces did the national report name as lacking vetting?")
+    assert not asked.names_forces_asked("In six forces, we found staff without vetting.")
+    assert asked.names_forces_asked("Since Kent Police and Essex Police lacked vetting, ...")
+    assert not asked.names_forces_asked("The National Police Chiefs' Council agreed.")
+    assert analyse("How many forces lacked vetting?").names_forces_asked("In six forces.")
