@@ -12,6 +12,7 @@ import streamlit as st
 from rag.app import resources
 from rag.core.safe_text import inert_markdown
 from rag.core.settings import Settings
+from rag.evaluation.data import DEFAULT_BRIEFINGS, DEFAULT_DATASET, load_briefings, load_cases
 from rag.evaluation.gate import load_floors
 from rag.evaluation.records import METRICS, TAG_METRICS, EvalRun
 from rag.evaluation.report import compare_runs, default_baseline, fmt, load_run, why_failed
@@ -27,8 +28,19 @@ def baseline_for(mode: str) -> EvalRun | None:
 
 @st.cache_resource(show_spinner=False)
 def model_run_lock() -> threading.Lock:
-    """One model evaluation at a time in this process: each one is 244 paid calls."""
+    """One model evaluation at a time in this process: each one is hundreds of paid calls."""
     return threading.Lock()
+
+
+# What the page runs: the shipped reference questions and briefing set
+DATASET, BRIEFINGS = DEFAULT_DATASET, DEFAULT_BRIEFINGS
+
+
+def model_calls() -> tuple[int, int, int]:
+    """What a model run sends: the questions, the briefings, and at most how many calls
+    in all (each question and briefing once, and a judge's two scorings of each answer)."""
+    questions, briefings = len(load_cases(DATASET)), len(load_briefings(BRIEFINGS))
+    return questions, briefings, questions + briefings + 2 * questions
 
 
 def metrics_table(run: EvalRun, baseline: EvalRun | None, label: str) -> pd.DataFrame:
@@ -94,7 +106,12 @@ def run_evaluation(settings: Settings, mode: str) -> None:
     with resources.progress_bar("Evaluating") as progress, resources.friendly("The evaluation"):
         # the judge is a model too: only when the user chose the model
         st.session_state["eval_run"] = run_suite(
-            settings, mode=mode, progress=progress, judge=mode == "llm"
+            settings,
+            DATASET,
+            mode=mode,
+            progress=progress,
+            briefings_path=BRIEFINGS,
+            judge=mode == "llm",
         )
 
 
@@ -114,9 +131,11 @@ def render() -> None:
     )  # fmt: skip
     confirmed = True
     if mode == "llm":  # a fresh, unticked box after each run: every paid run is confirmed
+        questions, briefings, calls = model_calls()
         confirmed = st.checkbox(
-            "Send the 122 questions to the model, and a judge model's 122 scorings: this "
-            "costs what 244 model calls cost.",
+            f"Send the {questions} questions and {briefings} briefings to the model, and each "
+            f"answer to a judge model for two scorings: up to {calls:,} model calls, and "
+            "what they cost.",
             key=f"eval_confirm_{st.session_state.get('eval_runs', 0)}",
         )
     clicked = st.button(

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from rag.core.safe_text import inert_markdown
 from rag.core.settings import get_settings
 from rag.core.types import CANNOT_ANSWER
-from rag.evaluation.data import DEFAULT_DATASET, load_cases
+from rag.evaluation.data import DEFAULT_BRIEFINGS, DEFAULT_DATASET, load_briefings, load_cases
 from rag.index.opening import open_read_store
 from tests.support import ROOT, clear_user_settings, copy_corpus
 
@@ -396,18 +396,34 @@ def test_documents_seeded_from_outside_the_working_directory_get_short_names(
 
 @pytest.mark.server
 def test_a_model_evaluation_needs_a_confirmation_and_runs_one_at_a_time(app_env: Path) -> None:
-    """244 paid calls: the button waits for a tick, and while another user's model run holds
-    the lock a second one is refused with a message, sending nothing (a review finding)."""
+    """Hundreds of paid calls: the box says how many, the button waits for a tick, and while
+    another user's model run holds the lock a second one is refused with a message, sending
+    nothing (a review finding)."""
+    from rag.app import evaluation_page
     from rag.app.evaluation_page import model_run_lock
     from tests.support.fake_openai_server import FakeOpenAIServer
 
+    cases = load_cases(DEFAULT_DATASET)
+    briefings = load_briefings(DEFAULT_BRIEFINGS)
     with FakeOpenAIServer() as server, pytest.MonkeyPatch.context() as mp:
         mp.setenv("OPENAI_BASE_URL", server.base_url)
         mp.setenv("RAG_CHAT_MODEL", "fake-chat")
         get_settings.cache_clear()
         at = started("rag/app/views/evaluation.py")
         at.radio(key="eval_mode").set_value("llm").run()
-        assert "244 model calls" in at.checkbox(key="eval_confirm_0").label
+        label = at.checkbox(key="eval_confirm_0").label
+        calls = len(cases) + len(briefings) + 2 * len(cases)  # a judge scores each answer twice
+        assert f"{len(cases)} questions and {len(briefings)} briefings" in label, label
+        assert f"up to {calls:,} model calls" in label, label
+        # the run itself on a few of the questions and one briefing: the flow is the test
+        small = app_env / "small-reference.jsonl"
+        lines = DEFAULT_DATASET.read_text(encoding="utf-8").splitlines()
+        small.write_text("\n".join(lines[:6]) + "\n", encoding="utf-8")
+        one = app_env / "one-briefing.jsonl"
+        first = DEFAULT_BRIEFINGS.read_text(encoding="utf-8").splitlines()[0]
+        one.write_text(first + "\n", encoding="utf-8")
+        mp.setattr(evaluation_page, "DATASET", small)
+        mp.setattr(evaluation_page, "BRIEFINGS", one)
         run_button = next(b for b in at.button if b.label == "Run the evaluation")
         assert run_button.disabled
         at.checkbox(key="eval_confirm_0").check().run()
