@@ -30,7 +30,9 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:[\w'’-]+ ){0,3}?"
             r"(?:budget|costs?|spending|funding|overspend|underspend|deficit|shortfall|"
             r"(?:funding|budget|financial) gap)\b|"
-            r"(?:£|\b(?:budget|savings?|funding|costs?)\b)[^?]*\bhow much\b",
+            r"(?:£|\b(?:budget|savings?|funding|costs?)\b)[^?]*\bhow much\b|"
+            # "what savings has it made?", "what efficiency savings are planned?"
+            r"^\W*(?:and\s+)?what\s+(?:[\w'’-]+\s+)?savings\b",
             re.I,
         ),
     ),

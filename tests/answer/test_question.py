@@ -49,6 +49,8 @@ IDF = CORPUS.idf
         ("What's Hollowmere's stop and search hit rate?", "number"),
         ("What were its PEEL grades?", "grade"),
         ("What is the force's total budget?", "amount"),
+        ("What savings has the force made?", "amount"),
+        ("What did the savings plan say about staff?", None),  # a plan, not a sum
         ("What has the inspectorate told the force to do about it?", "recommendation"),
         ("What does the report recommend on vetting?", "recommendation"),
         ("What should the Home Office do?", "recommendation"),
