@@ -38,7 +38,7 @@ from rag.answer.asks import (
     unstated,
 )
 from rag.answer.grade_sentences import read_sentence
-from rag.answer.matching import is_concept, known, present, present_in, weight
+from rag.answer.matching import is_concept, known, present, weight
 from rag.answer.names import ROLE_ASKED, names_someone, rank_held
 from rag.answer.question_words import generic
 from rag.answer.values import (
@@ -59,7 +59,7 @@ from rag.answer.values import (
 )
 from rag.index.terms import nouns
 from rag.retrieve.asked import asks_recommendation, defined_term
-from rag.retrieve.variants import document_surface, units
+from rag.retrieve.variants import document_concepts, units
 
 _VALUE = {
     "ranking": RANKING,
@@ -242,8 +242,8 @@ class Question:
         if not concepts:
             return True
         either = re.search(r"\bor\b", self.text, re.I)  # "vetting or corruption": one will do
-        found = document_surface(text)
-        return (any if either else all)(present_in(u, found) for u in concepts)
+        found = document_concepts(text)
+        return (any if either else all)(u in found for u in concepts)
 
     def explains(self, text: str) -> bool:
         """Whether the text words a reason ("because", "limited by", "a lack of")."""

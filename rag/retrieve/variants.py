@@ -107,11 +107,31 @@ def expanded(question: str) -> str:
     return f"{question} ({'; '.join(extra)})" if extra else question
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n")
+
+
 @lru_cache(maxsize=64)
-def document_surface(text: str) -> frozenset[str]:
-    """:func:`surface` of a whole document, cached apart: a few large texts, reused by
+def document_concepts(text: str) -> frozenset[str]:
+    """The glossary concepts a whole document uses: a spelling written out, or all its
+    words within one sentence ("calls to the non-emergency 101 number"). Not all its
+    words anywhere in the document: a long report has "public" and "order" somewhere
+    without ever speaking of public order. Cached apart: a few large texts, reused by
     every question, must not crowd the sentence cache (nor be held by it)."""
-    return surface.__wrapped__(text)
+    found: set[str] = set()
+    where: dict[str, set[int]] = {}  # unit -> the sentences holding it
+    for n, sentence in enumerate(s for s in _SENTENCE_BREAK.split(text) if s.strip()):
+        for unit in surface.__wrapped__(sentence):
+            where.setdefault(unit, set()).add(n)
+    found = {u for u in where if u.startswith(CONCEPT)}
+
+    def in_one_sentence(spelling: tuple[str, ...]) -> bool:
+        held = [where.get(s, set()) for s in spelling]
+        return all(held) and bool(set.intersection(*held))
+
+    for key, spelt in glossary().spellings.items():
+        if key not in found and any(in_one_sentence(sp) for sp in spelt):
+            found.add(key)
+    return frozenset(found)
 
 
 def unit_stems(unit: str) -> tuple[tuple[str, ...], ...]:

@@ -258,6 +258,17 @@ def test_a_document_that_never_uses_a_term_of_art_does_not_speak_of_it() -> None
     assert analyse("How well does it treat the public?").terms_of_art_in(document)
 
 
+def test_a_term_of_art_is_used_within_one_sentence_not_across_a_document() -> None:
+    # a long report has "public" and "order", "road" and "safety" somewhere
+    report = "It treats the public fairly. Its order of priorities is clear. Road crime fell."
+    assert not analyse("How does it police protests and public order?").terms_of_art_in(report)
+    assert not analyse("What about road safety?").terms_of_art_in(report)
+    # a spelling split within a sentence is still that term ("101 call")
+    split = "Calls to the non-emergency 101 number wait too long."
+    assert analyse("How long do 101 calls wait?").terms_of_art_in(split)
+    assert analyse("Is public order policing good?").terms_of_art_in("Order in public: good.")
+
+
 def test_a_figure_the_question_states_does_not_answer_it() -> None:
     question = analyse("Of the savings of £2.1 billion, how much must forces find in year one?")
     assert question.kind == "amount"
