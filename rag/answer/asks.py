@@ -59,7 +59,10 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b{_WHAT_IS}(?:the |its |their )?(?:[\w'’/-]+ ){{0,5}}?"
             r"(?:rate|ratio|percentage|proportion|average|median|level|size|total|volume|"
             r"count|headcount|tally)\b"
-            r"(?! of (?:concern|confidence|detail|service|support|improvement)\b)",
+            r"(?! of (?:concern|confidence|detail|service|support|improvement)\b)|"
+            # "what caseload per investigator", "what ceiling on officers per sergeant": a ratio
+            r"\bwhat\s+(?:[\w'’-]+\s+){0,3}?per\s+(?!cent\b)[\w'’-]+|"
+            r"\bwhat\s+(?:[\w'’-]+\s+)?(?:caseload|workload|ceiling|cap|quota|threshold)s?\b",
             re.I,
         ),
     ),
@@ -119,6 +122,19 @@ RECOMMENDS = re.compile(
     r"asked) to|(?:we|I) recommend|recommended that|(?:we|I) (?:expect|want|would like) "
     r"(?:to see |the |it |forces |chief )|calls? on (?:the )?(?:force|forces|all|every|chief|"
     r"government|home office|police)\b|ha(?:s|ve) to (?!date\b))",
+    re.I,
+)
+# a figure asked as a target ("what caseload has it been told to get down to?", "what
+# ceiling does the inspector want written into a standard?"): a figure found today is not it
+TARGET_ASKED = re.compile(
+    r"\b(?:told|asked|required|expected|urged|wants?|wanted|recommend\w*)\b[^?]{0,40}?\b(?:to\s+"
+    r"(?:get|bring|cut|reduce|reach|keep|hit|meet)\b|written\b|set\b)|\btarget(?:s|ed)?\b",
+    re.I,
+)
+# what states a target: a recommendation, or a target, limit or aim named
+TARGET = re.compile(
+    rf"{RECOMMENDS.pattern}|\b(?:target|aim|goal|limit|ceiling|cap|maximum|no more than|"
+    r"at most|at least|standard)\b",
     re.I,
 )
 # a numbered finding asked about: "AFI 7", "recommendation 2"

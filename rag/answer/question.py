@@ -30,6 +30,8 @@ from rag.answer.asks import (
     RECOMMENDS,
     SUBSET,
     SUBSET_VERB,
+    TARGET,
+    TARGET_ASKED,
     WHAT_WAS_IT,
     WHICH_FORCES,
     finding_pattern,
@@ -45,6 +47,7 @@ from rag.answer.values import (
     ANY_NUMBER,
     ASKS_SHARE,
     DATE,
+    DATED,
     DURATION,
     GRADE,
     MONEY,
@@ -90,6 +93,10 @@ class Question:
         if self.kind == "person":
             return names_someone(text, self.text) and rank_held(self.text, text)
         text = unstated(text, self.text)
+        if self.kind == "number":
+            text = DATED.sub(" ", text)  # "by 30 September 2026" is not the figure asked
+            if TARGET_ASKED.search(self.text) and not TARGET.search(text):
+                return False  # "what has it been told to get it down to?": a target's figure
         if _VALUE[self.kind].search(text) is None:
             return False
         if self.kind == "number" and only_a_share(self.text) and not SHARE.search(text):

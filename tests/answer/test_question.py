@@ -50,6 +50,9 @@ IDF = CORPUS.idf
         ("What were its PEEL grades?", "grade"),
         ("What is the force's total budget?", "amount"),
         ("What savings has the force made?", "amount"),
+        ("What caseload per investigator is it working to?", "number"),  # a ratio
+        ("What ceiling on officers per sergeant is proposed?", "number"),
+        ("What does the force do per shift to check on officers?", None),
         ("What did the savings plan say about staff?", None),  # a plan, not a sum
         ("What has the inspectorate told the force to do about it?", "recommendation"),
         ("What does the report recommend on vetting?", "recommendation"),
@@ -518,3 +521,19 @@ def test_which_forces_is_answered_only_by_forces_named() -> None:
     assert asked.names_forces_asked("Since Kent Police and Essex Police lacked vetting, ...")
     assert not asked.names_forces_asked("The National Police Chiefs' Council agreed.")
     assert analyse("How many forces lacked vetting?").names_forces_asked("In six forces.")
+
+
+def test_a_date_is_not_the_number_asked() -> None:
+    asked = analyse("What caseload per investigator should the force aim for?")
+    assert not asked.holds_kind("By 30 September 2026, the force should reduce caseloads.")
+    assert asked.holds_kind("By 30 September 2026, it should hold caseloads to 12 each.")
+
+
+def test_a_figure_asked_as_a_target_is_a_target() -> None:
+    asked = analyse("What caseload has the force been told to get down to?")
+    assert not asked.holds_kind("Detectives each held an average of 21 investigations.")
+    assert asked.holds_kind("The force should reduce caseloads to no more than 12 each.")
+    # a figure not asked as a target is any figure of the thing
+    assert analyse("What caseload do detectives carry?").holds_kind(
+        "Detectives each held an average of 21 investigations."
+    )
