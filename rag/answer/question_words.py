@@ -29,7 +29,8 @@ GENERIC = frozenset(
         try tries tried let lets able across england wales nationally country
         per someone anyone somebody anybody everyone roughly approximately around nearly
         almost estimated estimate specifically particularly particular precisely
-        brief briefing briefings please tell quick
+        brief briefing briefings please tell quick spoke speak speaks spoken talked
+        paper newspaper article story coverage
         """
     )
 )

@@ -140,13 +140,29 @@ def unit_stems(unit: str) -> tuple[tuple[str, ...], ...]:
 
 
 _DOUBLED = re.compile(r"([bdfglmnprt])\1$")
+# Irregular verbs the light stemmer cannot meet: "how long without hearing" is answered by
+# "heard nothing for eight months", "how much did it spend" by "it spent".
+_IRREGULAR = """
+    hear heard | tell told | find found | make made | meet met | lead led | hold held |
+    take took taken | give gave given | keep kept | seek sought | catch caught |
+    bring brought | spend spent | pay paid | sell sold | build built | leave left |
+    lose lost | fall fell fallen | rise rose risen | begin began begun | send sent |
+    choose chose chosen | write wrote written | run ran | see saw seen | know knew known |
+    grow grew grown | speak spoke spoken | think thought | buy bought | feel felt |
+    go went gone | fight fought | teach taught | break broke broken | steal stole stolen
+"""
+_FORMS: dict[str, tuple[str, ...]] = {}
+for _group in _IRREGULAR.split("|"):
+    _stems = tuple(dict.fromkeys(stem(w) for w in _group.split()))
+    for _s in _stems:
+        _FORMS[_s] = tuple(o for o in _stems if o != _s)
 
 
 def derived(stem_: str) -> tuple[str, ...]:
     """Other stems of the same word, for matching only ("planning" -> "plan", "financial"
     -> "financ" as in "finances"): the light stemmer keeps a doubled consonant and the
     adjective's ending. Short stems get none ("special" is not "spec")."""
-    out = []
+    out = list(_FORMS.get(stem_, ()))
     if _DOUBLED.search(stem_) and len(stem_) >= 5:
         out.append(stem_[:-1])
     if stem_.endswith("ial") and len(stem_) >= 8:
