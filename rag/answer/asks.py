@@ -124,19 +124,6 @@ RECOMMENDS = re.compile(
     r"government|home office|police)\b|ha(?:s|ve) to (?!date\b))",
     re.I,
 )
-# a figure asked as a target ("what caseload has it been told to get down to?", "what
-# ceiling does the inspector want written into a standard?"): a figure found today is not it
-TARGET_ASKED = re.compile(
-    r"\b(?:told|asked|required|expected|urged|wants?|wanted|recommend\w*)\b[^?]{0,40}?\b(?:to\s+"
-    r"(?:get|bring|cut|reduce|reach|keep|hit|meet)\b|written\b|set\b)|\btarget(?:s|ed)?\b",
-    re.I,
-)
-# what states a target: a recommendation, or a target, limit or aim named
-TARGET = re.compile(
-    rf"{RECOMMENDS.pattern}|\b(?:target|aim|goal|limit|ceiling|cap|maximum|no more than|"
-    r"at most|at least|standard)\b",
-    re.I,
-)
 # a numbered finding asked about: "AFI 7", "recommendation 2"
 NUMBERED = re.compile(
     r"\b(areas? for improvement|AFI|recommendation|cause of concern)\s*(?:no\.?\s*)?(\d{1,2})\b",

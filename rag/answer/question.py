@@ -30,48 +30,27 @@ from rag.answer.asks import (
     RECOMMENDS,
     SUBSET,
     SUBSET_VERB,
-    TARGET,
-    TARGET_ASKED,
     WHAT_WAS_IT,
     WHICH_FORCES,
     finding_pattern,
     forces_named,
     period_stated,
-    unstated,
 )
+from rag.answer.figures import VALUE, holds_value
 from rag.answer.grade_sentences import read_sentence
 from rag.answer.matching import is_concept, known, present, weight
 from rag.answer.names import ROLE_ASKED, names_someone, rank_held
 from rag.answer.question_words import generic
 from rag.answer.values import (
-    ANY_NUMBER,
-    ASKS_SHARE,
-    DATE,
-    DATED,
-    DURATION,
-    GRADE,
-    MONEY,
-    RANKING,
     REASON,
-    SHARE,
     abbreviation,
     counted_qualifier,
     counted_words,
-    counts,
-    only_a_share,
 )
 from rag.index.terms import nouns
 from rag.retrieve.asked import asks_recommendation, defined_term
 from rag.retrieve.variants import document_concepts, units
 
-_VALUE = {
-    "ranking": RANKING,
-    "amount": MONEY,
-    "duration": DURATION,
-    "number": ANY_NUMBER,
-    "date": DATE,
-    "grade": GRADE,
-}
 
 @dataclass(frozen=True)
 class Question:
@@ -92,19 +71,8 @@ class Question:
             return bool(RECOMMENDS.search(text))
         if self.kind == "person":
             return names_someone(text, self.text) and rank_held(self.text, text)
-        text = unstated(text, self.text)
-        if self.kind == "number":
-            text = DATED.sub(" ", text)  # "by 30 September 2026" is not the figure asked
-            if TARGET_ASKED.search(self.text) and not TARGET.search(text):
-                return False  # "what has it been told to get it down to?": a target's figure
-        if _VALUE[self.kind].search(text) is None:
-            return False
-        if self.kind == "number" and only_a_share(self.text) and not SHARE.search(text):
-            return False  # "what proportion ...": a count of the whole is not the share
-        if self.count_checked:
-            proportion_ok = bool(ASKS_SHARE.search(self.text))
-            return counts(text, list(self.counted), proportion_ok, self.qualifier)
-        return True
+        counted = list(self.counted) if self.count_checked else None
+        return holds_value(self.kind, self.text, text, counted, self.qualifier)
 
     def names_other_force(self, text: str, force: str | None) -> bool:
         """For a question about one force asking "which forces ...": whether the text
@@ -294,7 +262,7 @@ def analyse(question: str) -> Question:
     if kind is None and (then := WHAT_WAS_IT.search(question)):
         # "... averages 19 minutes. What was it before?": a figure of the kind stated before
         stated = question[: then.start()]
-        kind = next((k for k in ("amount", "duration", "number") if _VALUE[k].search(stated)), None)
+        kind = next((k for k in ("amount", "duration", "number") if VALUE[k].search(stated)), None)
     counted = tuple(counted_words(question)) if kind == "number" else ()
     qualifier = tuple(counted_qualifier(question)) if counted else ()
     wanted = (u for u in units(question) if not generic(u) and not u.isdigit())

@@ -37,16 +37,6 @@ ANY_NUMBER = re.compile(
     r"quarter|third)\b",
     re.I,
 )
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-)
-# a date or a year ("by 30 September 2026", "in March 2024", "since 2015"): never the
-# figure a "how many" or "what number" question asks for
-DATED = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+(?:19|20)\d\d)?|{_MONTH}\s+"
-    rf"(?:\d{{1,2}},?\s+)?(?:19|20)\d\d|(?:19|20)\d\d(?:[/–-]\d\d(?!\d))?)\b",
-    re.I,
-)
 DURATION = re.compile(
     rf"\b{_NUMBER}\s+(?:more\s+|full\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"
     r"|\b(?:hours|days|weeks|months|years)\b",

@@ -1,0 +1,79 @@
+"""Whether a text holds a value of the kind a question asks for (an amount, a duration, a
+number, a date, a grade, a ranking): not a figure the question states itself, not a date
+for a number, a share where only a share is asked, a target where a target is asked, and a
+number seen to count what a "how many" question counts. Read by ``question.py``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.answer.asks import RECOMMENDS, unstated
+from rag.answer.values import (
+    ANY_NUMBER,
+    ASKS_SHARE,
+    DATE,
+    DURATION,
+    GRADE,
+    MONEY,
+    RANKING,
+    SHARE,
+    counts,
+    only_a_share,
+)
+
+VALUE = {
+    "ranking": RANKING,
+    "amount": MONEY,
+    "duration": DURATION,
+    "number": ANY_NUMBER,
+    "date": DATE,
+    "grade": GRADE,
+}
+
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+)
+# a date or a year ("by 30 September 2026", "in March 2024", "since 2015"): never the
+# figure a "how many" or "what number" question asks for
+DATED = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+(?:19|20)\d\d)?|{_MONTH}\s+"
+    rf"(?:\d{{1,2}},?\s+)?(?:19|20)\d\d|(?:19|20)\d\d(?:[/–-]\d\d(?!\d))?)\b",
+    re.I,
+)
+# a figure asked as a target ("what caseload has it been told to get down to?", "what
+# ceiling does the inspector want written into a standard?"): a figure found today is not it
+TARGET_ASKED = re.compile(
+    r"\b(?:told|asked|required|expected|urged|wants?|wanted|recommend\w*)\b[^?]{0,40}?\b(?:to\s+"
+    r"(?:get|bring|cut|reduce|reach|keep|hit|meet)\b|written\b|set\b)|\btarget(?:s|ed)?\b",
+    re.I,
+)
+# what states a target: a recommendation, or a target, limit or aim named
+TARGET = re.compile(
+    rf"{RECOMMENDS.pattern}|\b(?:target|aim|goal|limit|ceiling|cap|maximum|no more than|"
+    r"at most|at least|standard)\b",
+    re.I,
+)
+
+
+def holds_value(
+    kind: str,
+    question: str,
+    text: str,
+    counted: list[str] | None = None,
+    qualifier: Sequence[str] = (),
+) -> bool:
+    """Whether ``text`` holds a value of ``kind`` answering ``question``; ``counted``: the
+    words a "how many" question counts, when a number must be seen to count them."""
+    text = unstated(text, question)
+    if kind == "number":
+        text = DATED.sub(" ", text)  # "by 30 September 2026" is not the figure asked
+        if TARGET_ASKED.search(question) and not TARGET.search(text):
+            return False  # "what has it been told to get it down to?": a target's figure
+    if VALUE[kind].search(text) is None:
+        return False
+    if kind == "number" and only_a_share(question) and not SHARE.search(text):
+        return False  # "what proportion ...": a count of the whole is not the share
+    if counted is not None:
+        return counts(text, counted, bool(ASKS_SHARE.search(question)), qualifier)
+    return True
