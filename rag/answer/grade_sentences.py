@@ -8,15 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.answer.areas import areas_in
 from rag.answer.grade_patterns import (
     ADVERBS,
     AREA_END,
-    AREA_PREP,
-    AREA_SPLIT,
     BE,
     CLOSE,
-    COUNT,
     FORCE_NAME,
     GRADE,
     GRADE_NOUN_AFTER,
@@ -46,6 +42,7 @@ from rag.answer.grade_patterns import (
     canonical_grade,
     tidy_area,
 )
+from rag.answer.graded_areas import areas_after, split_listed
 
 
 def _clause_start(text: str, at: int) -> int:
@@ -58,40 +55,6 @@ def _window(text: str, at: int, words: int = 7) -> str:
     """Up to ``words`` words before ``at``, within its clause."""
     clause = text[_clause_start(text, at) : at]
     return " ".join(clause.split()[-words:])
-
-
-def _areas_after(text: str, at: int, stops: Sequence[int]) -> list[str] | None:
-    """The areas named after a grade that ends at ``at``: "at X", "at X and at Y", or a
-    count with a list ("in two areas: X, and Y"). None when no area follows."""
-    rest = text[at:]
-    quote = re.match(rf"^{CLOSE}", rest)
-    if quote:
-        rest, at = rest[quote.end() :], at + quote.end()
-    prep = re.match(r"^\s+(?:at|in|for)\s+", rest, re.I)
-    if not prep:
-        return None
-    start = at + prep.end()
-    limit = min([s for s in stops if s > start] + [len(text)])
-    segment = text[start:limit]
-    end = AREA_END.search(segment)
-    area_text = segment[: end.start()] if end else segment
-    if COUNT.match(area_text.strip()) and end and segment[end.start() :].lstrip().startswith(":"):
-        listed = segment[end.end() :]
-        listed = re.split(r"[.;]", listed)[0]
-        items = re.split(r",\s+(?:and\s+)?|\s+and\s+(?=\w+ing\b)", listed)
-        return [tidy_area(i) for i in items if tidy_area(i)]
-    parts = [tidy_area(AREA_PREP.sub("", p)) for p in AREA_SPLIT.split(area_text)]
-    return [a for p in parts if p for a in _listed_areas(p)]
-
-
-def _listed_areas(area: str) -> list[str]:
-    """ "investigating crime, preventing crime and managing offenders": three areas, when
-    each item names an area of policing; "identifying and protecting vulnerable people" and
-    "building, supporting and protecting the workforce" stay one."""
-    items = _split_listed(area)
-    if len(items) > 1 and all(i and areas_in(i) for i in items):
-        return items
-    return [area]
 
 
 def _overall_follows(text: str, at: int) -> bool:
@@ -167,7 +130,7 @@ def read_sentence(text: str, in_list: bool = False, alone: bool = False) -> list
             re.I,
         )
         if item:
-            areas = _areas_after(body, item.end("grade"), [])
+            areas = areas_after(body, item.end("grade"), [])
             grade = canonical_grade(item.group("grade"))
             if grade and areas:
                 found += [(a, grade, None) for a in areas if not VAGUE.match(a)]
@@ -259,7 +222,7 @@ def _sentence_grades(text: str) -> list[tuple[str, str, str | None]]:
         # "Its performance in A, B and C is 'adequate'": the areas come first
         performance = PERFORMANCE.search(text[:word_start])
         if performance:
-            areas = _split_listed(performance.group("areas"))
+            areas = split_listed(performance.group("areas"))
             out += [(a, grade, None) for a in areas if a and not VAGUE.match(a)]
             accepted.append(m.end())
             continue
@@ -267,11 +230,11 @@ def _sentence_grades(text: str) -> list[tuple[str, str, str | None]]:
         if not licensed:
             continue
         end = m.end("grade")
-        areas = _areas_after(text, end, [s for s in starts if s > m.start()])
+        areas = areas_after(text, end, [s for s in starts if s > m.start()])
         if areas is None:
             noun = GRADE_NOUN_AFTER.match(text[end:])  # "a 'good' rating for X"
             if noun:
-                areas = _areas_after(text, end + noun.end(), [])
+                areas = areas_after(text, end + noun.end(), [])
             elif _overall_follows(text, end) or (
                 _clause_ends(text, end) and _overall_statement(text, word_start)
             ):
@@ -281,13 +244,6 @@ def _sentence_grades(text: str) -> list[tuple[str, str, str | None]]:
         accepted.append(m.end())  # "adequate in four areas": stated, but not where
         out += [(a, grade, subject) for a in areas if not VAGUE.match(a)]
     return out
-
-
-def _split_listed(areas: str) -> list[str]:
-    """ "investigating crime, responding to the public and developing a positive
-    workplace": three areas (a list of "-ing" phrases)."""
-    items = re.split(r",\s+(?:and\s+)?(?=\w+ing\b)|\s+and\s+(?=\w+ing\b)", areas)
-    return [tidy_area(i) for i in items]
 
 
 def _overall_statement(text: str, at: int) -> bool:
