@@ -16,7 +16,7 @@ from rag.app.reader import FOCUS_KEY, Focus, focus_page, pages, quote_span, read
 from rag.core.safe_text import highlighted, inert_markdown
 from rag.documents.loading import SUPPORTED_SUFFIXES
 from rag.ingest.discovery import IngestReport
-from rag.ingest.pipeline import remove_sources
+from rag.ingest.removal import remove_sources
 
 UPLOAD_PREFIX = "uploads/"
 _UNSAFE = re.compile(r"[^\w.() \-]+")

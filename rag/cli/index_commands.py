@@ -83,7 +83,7 @@ def remove(
     as_json: JsonOpt = False,
 ) -> None:
     """Remove documents (and all their chunks) from the index."""
-    from rag.ingest.pipeline import remove_sources
+    from rag.ingest.removal import remove_sources
 
     results = remove_sources(documents, settings())
     removed = [r for r in results if not isinstance(r, RagError)]

@@ -17,7 +17,8 @@ from rag.index.embeddings import DIMENSION, MODEL_NAME
 from rag.index.opening import open_store
 from rag.index.registry import CHUNK_IDS, DocumentRecord, StoredParagraphs, source_key
 from rag.index.store import HEAD_ID, IndexStore
-from rag.ingest.pipeline import ingest_paths, remove_sources
+from rag.ingest.pipeline import ingest_paths
+from rag.ingest.removal import remove_sources
 
 
 def store_of(settings: Settings) -> IndexStore:

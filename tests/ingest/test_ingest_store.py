@@ -11,7 +11,8 @@ from langchain_core.embeddings import Embeddings
 from rag.core.errors import IndexMismatch
 from rag.core.settings import Settings
 from rag.index.opening import open_store
-from rag.ingest.pipeline import Ingester, ingest_paths, remove_sources
+from rag.ingest.pipeline import Ingester, ingest_paths
+from rag.ingest.removal import remove_sources
 
 
 class CountingEmbeddings(Embeddings):

@@ -15,7 +15,8 @@ from langchain_tests.integration_tests import RetrieversIntegrationTests
 from rag.core.settings import Settings
 from rag.index.store import IndexStore
 from rag.index.terms import terms
-from rag.ingest.pipeline import ingest_paths, remove_sources
+from rag.ingest.pipeline import ingest_paths
+from rag.ingest.removal import remove_sources
 from rag.retrieve.retriever import HybridRetriever
 from rag.retrieve.search import RRF_K, HybridSearcher, Passage
 from tests.support import FICTIONAL

@@ -20,7 +20,8 @@ from rag.index.doctor import run_doctor
 from rag.index.lexical_store import generation
 from rag.index.opening import lexical_folder
 from rag.index.store import IndexStore
-from rag.ingest.pipeline import ingest_paths, remove_sources
+from rag.ingest.pipeline import ingest_paths
+from rag.ingest.removal import remove_sources
 from rag.retrieve.search import CANDIDATES
 from tests.support import FICTIONAL, SHIPPED
 
