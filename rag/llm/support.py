@@ -135,11 +135,18 @@ def polarities(text: str) -> dict[str, set[bool]]:
 
 
 def check_support(
-    claim: str, evidence: Sequence[str], min_term_share: float = MIN_TERM_SHARE
+    claim: str, evidence: Sequence[str], min_term_share: float = MIN_TERM_SHARE, asked: str = ""
 ) -> Support:
     """Whether ``claim`` (one sentence, markers removed) says only what ``evidence`` says.
     A rewritten question may word things its own way (``min_term_share=0``): its numbers,
-    grades, names and polarity must still come from the conversation."""
+    grades, names and polarity must still come from the conversation.
+
+    ``asked``: the question. A claim that states a figure or a grade its evidence holds
+    (one the question does not state) may name what the question names ("Operation
+    Kestrel cost £640,000" for "how much did Operation Kestrel cost?" from "The programme
+    cost £640,000"): the fact is checked, the name is the asker's. The question's other
+    words are not evidence: "devices in the queue for over a year" restates a qualifier
+    the evidence gives only to some of them."""
     cited = " \n ".join(evidence)
     if not claim.strip() or not cited.strip():
         return Support(False, "cites no evidence")
@@ -152,6 +159,10 @@ def check_support(
     if missing:
         return Support(False, f"states the grade {missing[0]!r}, which its evidence does not")
     have = surface(cited)
+    if asked and _states_a_fact(claim, cited, asked):
+        named = " ".join(_proper_names(asked))  # the question's, restated around the fact
+        have = have | surface(named)
+        cited = f"{cited} \n {named}"
     lowered = cited.casefold()
     for name in names(claim):
         known = re.search(rf"(?<!\w){re.escape(name.casefold())}", lowered)
@@ -162,7 +173,7 @@ def check_support(
         share = sum(u in have for u in key) / len(key)
         if share < min_term_share:
             return Support(False, f"only {share:.0%} of its key terms are in its evidence")
-    claimed, stated = polarities(claim), polarities(cited)
+    claimed, stated = polarities(claim), polarities(" \n ".join(evidence))
     for unit, negated in claimed.items():
         if unit in REPORTING or unit not in stated:
             continue
@@ -170,3 +181,18 @@ def check_support(
             how = "negates" if True in negated else "asserts"
             return Support(False, f"{how} {unit!r} where its evidence does the opposite")
     return Support(True)
+
+
+def _states_a_fact(claim: str, cited: str, asked: str) -> bool:
+    """Whether the claim states a figure or grade of its evidence that the question does
+    not state itself (a restated question is no fact)."""
+    figures = (numbers(claim) & numbers(cited)) - numbers(asked)
+    graded = (grades(claim) & grades(cited)) - grades(asked)
+    return bool(figures or graded)
+
+
+def _proper_names(text: str) -> list[str]:
+    """The names a text uses, but its first word: a question's opening capital
+    ("Nationally, how many ...") names nothing."""
+    first = re.match(r"\W*([\w'’-]+)", text)
+    return [n for i, n in enumerate(names(text)) if i or not first or n != first.group(1)]

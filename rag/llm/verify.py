@@ -87,7 +87,7 @@ def sentences_of(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(moved) if s.strip()]
 
 
-def attribute(claim: str, items: Sequence[Item]) -> Item | None:
+def attribute(claim: str, items: Sequence[Item], asked: str = "") -> Item | None:
     """The shown evidence sentence that supports ``claim`` on its own (the one sharing most
     of its terms), for a sentence that cites none, or cites what does not support it.
 
@@ -97,7 +97,9 @@ def attribute(claim: str, items: Sequence[Item]) -> Item | None:
     wanted = set(units(claim)) - REPORTING
     if not wanted:  # "...", "Yes.": nothing to find its evidence by
         return None
-    supporting = [item for item in items if check_support(claim, [item.support]).supported]
+    supporting = [
+        item for item in items if check_support(claim, [item.support], asked=asked).supported
+    ]
     if not supporting:
         return None
     return max(supporting, key=lambda item: len(wanted & set(units(item.text))))
@@ -109,7 +111,9 @@ def _why(verdict: Support | None, ids: Sequence[int]) -> str:
     return f"cites E{ids[0]}, which was not shown" if ids else "cites no evidence"
 
 
-def check_answer(text: str, items: Sequence[Item]) -> Checked:
+def check_answer(text: str, items: Sequence[Item], asked: str = "") -> Checked:
+    """Each sentence of the model's answer checked against what it cites (``asked``: the
+    question, whose words a sentence stating a checked fact may restate)."""
     by_number = {int(item.id[1:]): item for item in items}
     out = Checked()
     kept: list[str] = []
@@ -120,9 +124,10 @@ def check_answer(text: str, items: Sequence[Item]) -> Checked:
             ids = ids_in(sentences[index + 1])
         shown = [by_number[i] for i in ids if i in by_number]
         claim = claim_of(sentence)
-        verdict = check_support(claim, [item.support for item in shown]) if shown else None
+        supports = [item.support for item in shown]
+        verdict = check_support(claim, supports, asked=asked) if shown else None
         if verdict is None or not verdict.supported:
-            found = attribute(claim, items) if claim else None
+            found = attribute(claim, items, asked) if claim else None
             if found is None:
                 unknown = [i for i in own if i not in by_number]
                 out.removed.append((claim, _why(verdict, ids)))
@@ -187,7 +192,7 @@ def verified_answer(
             notice = "The model gave no answer from the quotes found; the offline answer is shown."
             return fallback(notice, {"usage": usage})
         return Answer(**base, answer=CANNOT_ANSWER, abstained=True, partial=partial)
-    checked = check_answer(text, attempt.items)
+    checked = check_answer(text, attempt.items, attempt.question)
     counts = {"dropped_citations": checked.dropped, "unsupported_sentences": len(checked.removed)}
     if not checked.citations:
         why = checked.removed[0][1] if checked.removed else "no answer text"

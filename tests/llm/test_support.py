@@ -108,3 +108,41 @@ def test_a_link_or_markup_is_never_supported_even_when_its_evidence_holds_it(cla
 def test_comparisons_with_angle_brackets_are_not_markup() -> None:
     claim = "Times fell below 10 minutes, which is <15."
     assert check_support(claim, [claim]).supported
+
+
+def test_a_claim_stating_a_checked_fact_may_name_what_the_question_names() -> None:
+    evidence = ["The programme cost £640,000 over two years."]
+    asked = "How much did Operation Kestrel cost?"
+    claim = "Operation Kestrel cost £640,000 over two years."
+    assert not check_support(claim, evidence).supported  # "Operation Kestrel" is not there
+    assert check_support(claim, evidence, asked=asked).supported
+    # no figure or grade of the evidence: the question's words are not evidence
+    bare = ["The force does not manage registered sex offenders well enough."]
+    restated = "Sex offenders in the county are being properly supervised."
+    question = "Are sex offenders in the county being properly supervised?"
+    assert not check_support(restated, bare, asked=question).supported
+    # the question's own figure is no fact of the evidence
+    calls = ["It answered 71 per cent of 999 calls, against a standard of 90 per cent."]
+    assert not check_support(
+        "Kestrel answered 90 per cent of its calls.",
+        calls,
+        asked="Did Operation Kestrel answer 90 per cent of its calls?",
+    ).supported
+    # the question's other words are not evidence: a qualifier it asks about stays unsaid
+    devices = ["More than 25,000 devices were waiting, some for more than a year."]
+    assert not check_support(
+        "Nationally, 25,000 seized devices sat in the examination queue for over a year.",
+        devices,
+        asked="Nationally, how many seized devices sat in the examination queue for over a year?",
+    ).supported
+    # a question's opening capital is no name
+    waiting = ["Forces said more than 25,000 digital devices were waiting to be examined."]
+    assert not check_support(
+        "Nationally, 25,000 digital devices were queued for inspection.",
+        waiting,
+        asked="Nationally, how many digital devices were queued?",
+    ).supported
+    # the polarity is still the evidence's, whatever the question words
+    assert not check_support(
+        "The programme did not cost £640,000.", evidence, asked=asked
+    ).supported
