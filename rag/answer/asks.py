@@ -32,7 +32,7 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:funding|budget|financial) gap)\b|"
             r"(?:£|\b(?:budget|savings?|funding|costs?)\b)[^?]*\bhow much\b|"
             # "what savings has it made?", "what efficiency savings are planned?"
-            r"^\W*(?:and\s+)?what\s+(?:[\w'’-]+\s+)?savings\b",
+            r"(?:^|[:?]\s)\W*(?:and\s+)?what\s+(?:[\w'’-]+\s+)?savings\b(?!\s+plans?\b)",
             re.I,
         ),
     ),
@@ -61,8 +61,10 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"count|headcount|tally)\b"
             r"(?! of (?:concern|confidence|detail|service|support|improvement)\b)|"
             # "what caseload per investigator", "what ceiling on officers per sergeant": a ratio
-            r"\bwhat\s+(?:[\w'’-]+\s+){0,3}?per\s+(?!cent\b)[\w'’-]+|"
-            r"\bwhat\s+(?:[\w'’-]+\s+)?(?:caseload|workload|ceiling|cap|quota|threshold)s?\b",
+            r"\bwhat\s+(?:[\w'’-]+\s+){0,2}?(?:caseloads?|ceiling|limit|ratio|number|cost|"
+            r"spend(?:ing)?|officers|cases|investigations|hours)\s+(?:[\w'’-]+\s+){0,3}?per\s+"
+            r"(?!cent\b)[\w'’-]+|"
+            r"\bwhat\s+(?:[\w'’-]+\s+)?(?:caseload|ceiling|quota|threshold)s?\b",
             re.I,
         ),
     ),
@@ -149,12 +151,16 @@ FORCE_NAMED = re.compile(r"\b(?:[A-Z][a-z]+[\s-]+)+(?:Police|Constabulary)\b")
 NOT_A_PLACE = frozenset(
     """
     The A An In At On By Since For From With And But Our Its National Local Police Crime
-    Fire Chief Chiefs Deputy Assistant
+    Fire Chief Chiefs Deputy Assistant Many All Some Every Each Most Several Other Two Three
+    Four Five Six Special Home Office Neighbourhood Transport Military
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 # "which forces ...?", "name the forces that ...": the answer is forces, named
 WHICH_FORCES = re.compile(
-    r"\b(?:which|what)\s+(?:[\w'’-]+\s+)?forces\b|\bname\s+(?:the\s+)?forces\b", re.I
+    r"\b(?:which|what)\s+(?:(?!(?:do|does|did|should|must|can|could|will|would|are|were|is|"
+    r"was|have|has|had|need|needs|might|may)\b)[\w'’-]+\s+)?forces\b|"
+    r"\bname\s+(?:the\s+)?forces\b",
+    re.I,
 )
 
 
@@ -163,6 +169,8 @@ def forces_named(text: str) -> list[str]:
     not part of it ("Since Kent Police" is Kent Police; "National Police" is no force)."""
     out = []
     for match in FORCE_NAMED.finditer(text):
+        if re.match(r"\s+and\s+Crime\b", text[match.end() :]):
+            continue  # "Police and Crime Commissioners": an office, not a force
         words = match.group(0).split()
         while words and words[0] in NOT_A_PLACE:
             words = words[1:]

@@ -31,27 +31,28 @@ VALUE = {
     "grade": GRADE,
 }
 
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_MONTH = (  # capitalised, as documents write them: "40 may leave" is no date
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)"
 )
 # a date or a year ("by 30 September 2026", "in March 2024", "since 2015"): never the
 # figure a "how many" or "what number" question asks for
 DATED = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+(?:19|20)\d\d)?|{_MONTH}\s+"
-    rf"(?:\d{{1,2}},?\s+)?(?:19|20)\d\d|(?:19|20)\d\d(?:[/–-]\d\d(?!\d))?)\b",
-    re.I,
+    rf"(?:\d{{1,2}},?\s+)?(?:19|20)\d\d|(?:19|20)\d\d(?:[/–-]\d\d(?!\d))?)\b"
 )
 # a figure asked as a target ("what caseload has it been told to get down to?", "what
-# ceiling does the inspector want written into a standard?"): a figure found today is not it
+# ceiling does the inspector want written into a standard?"): a figure found today is
+# not it. Not "how many of its targets did it meet?"
 TARGET_ASKED = re.compile(
     r"\b(?:told|asked|required|expected|urged|wants?|wanted|recommend\w*)\b[^?]{0,40}?\b(?:to\s+"
-    r"(?:get|bring|cut|reduce|reach|keep|hit|meet)\b|written\b|set\b)|\btarget(?:s|ed)?\b",
+    r"(?:get|bring|cut|reduce|reach|keep|hit|meet)\b|written\b|set\b)",
     re.I,
 )
-# what states a target: a recommendation, or a target, limit or aim named
+# what states a target: a recommendation, or a target, limit or aim with its figure
 TARGET = re.compile(
-    rf"{RECOMMENDS.pattern}|\b(?:target|aim|goal|limit|ceiling|cap|maximum|no more than|"
-    r"at most|at least|standard)\b",
+    rf"{RECOMMENDS.pattern}|\b(?:targets?|aims?|goals?|limits?|ceilings?|caps?|maximum)\b"
+    r"[^.;]{0,40}?\d|\b(?:no more than|at most|down to)\s+\d",
     re.I,
 )
 

@@ -40,7 +40,7 @@ from rag.answer.figures import VALUE, holds_value
 from rag.answer.grade_sentences import read_sentence
 from rag.answer.matching import is_concept, known, present, weight
 from rag.answer.names import ROLE_ASKED, names_someone, rank_held
-from rag.answer.question_words import generic
+from rag.answer.question_words import generic, unframed
 from rag.answer.values import (
     REASON,
     abbreviation,
@@ -265,7 +265,7 @@ def analyse(question: str) -> Question:
         kind = next((k for k in ("amount", "duration", "number") if VALUE[k].search(stated)), None)
     counted = tuple(counted_words(question)) if kind == "number" else ()
     qualifier = tuple(counted_qualifier(question)) if counted else ()
-    wanted = (u for u in units(question) if not generic(u) and not u.isdigit())
+    wanted = (u for u in units(unframed(question)) if not generic(u) and not u.isdigit())
     focus = tuple(dict.fromkeys(wanted))
     return Question(question, kind, focus, counted, qualifier)
 

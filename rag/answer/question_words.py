@@ -4,13 +4,15 @@ questions, so they are never the thing a question asks about (its focus)."""
 
 from __future__ import annotations
 
+import re
+
 from rag.answer.matching import is_concept
 from rag.index.terms import terms
 from rag.retrieve.variants import unit_stems
 
 # Words that say what kind of answer is wanted, that every question about an
-# inspection uses, or that frame the request ("for a briefing:", "please tell me"):
-# they are never the thing asked about.
+# inspection uses, or that report speech ("spoke to", like "said"): they are never the
+# thing asked about.
 GENERIC = frozenset(
     terms(
         """
@@ -29,8 +31,7 @@ GENERIC = frozenset(
         try tries tried let lets able across england wales nationally country
         per someone anyone somebody anybody everyone roughly approximately around nearly
         almost estimated estimate specifically particularly particular precisely
-        brief briefing briefings please tell quick spoke speak speaks spoken talked
-        paper newspaper article story coverage
+        please spoke speak speaks spoken talked
         """
     )
 )
@@ -42,3 +43,20 @@ def generic(unit: str) -> bool:
     if unit in GENERIC:
         return True
     return is_concept(unit) and any(len(sp) == 1 and sp[0] in GENERIC for sp in unit_stems(unit))
+
+
+# How a request is framed, not what it asks: "For a briefing: ...", "for the board
+# paper, ...", "the paper spoke to ...", "in the press coverage of ..." ("How good are its
+# shift briefings?" keeps its briefings)
+FRAMING = re.compile(
+    r"^\W*for\s+(?:a|an|my|our|the|this|next\s+week's)\s+(?:[\w'’-]+\s+){0,2}?(?:briefing|"
+    r"brief|paper|note|report|meeting|board|panel|committee)s?\b[^:,]{0,30}[:,]|"
+    r"\b(?:the|this|that)\s+(?:news\s*)?(?:paper|newspaper|article|story|piece)\b|"
+    r"\b(?:in\s+)?the\s+(?:press|news|media)\s+coverage\s+of\b",
+    re.I,
+)
+
+
+def unframed(question: str) -> str:
+    """The question without the words that frame the request."""
+    return FRAMING.sub(" ", question)

@@ -5,6 +5,7 @@ charts, and which cases a change fixed or broke."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -37,10 +38,17 @@ DATASET, BRIEFINGS = DEFAULT_DATASET, DEFAULT_BRIEFINGS
 
 
 def model_calls() -> tuple[int, int, int]:
-    """What a model run sends: the questions, the briefings, and at most how many calls
-    in all (each question and briefing once, and a judge's two scorings of each answer)."""
-    questions, briefings = len(load_cases(DATASET)), len(load_briefings(BRIEFINGS))
-    return questions, briefings, questions + briefings + 2 * questions
+    """What a model run sends: the questions, the briefings, and about how many calls in
+    all (each question and briefing once, a follow-up's rewrite, and a judge's two
+    scorings of each answer; retries come on top)."""
+    return _model_calls(DATASET, BRIEFINGS)
+
+
+@st.cache_data(show_spinner=False)
+def _model_calls(dataset: Path, briefings_path: Path) -> tuple[int, int, int]:
+    cases, briefings = load_cases(dataset), len(load_briefings(briefings_path))
+    rewrites = sum(1 for c in cases if c.history)
+    return len(cases), briefings, len(cases) + rewrites + briefings + 2 * len(cases)
 
 
 def metrics_table(run: EvalRun, baseline: EvalRun | None, label: str) -> pd.DataFrame:
@@ -134,8 +142,8 @@ def render() -> None:
         questions, briefings, calls = model_calls()
         confirmed = st.checkbox(
             f"Send the {questions} questions and {briefings} briefings to the model, and each "
-            f"answer to a judge model for two scorings: up to {calls:,} model calls, and "
-            "what they cost.",
+            f"answer to a judge model for two scorings: about {calls:,} model calls (more if "
+            "the server asks for retries), and what they cost.",
             key=f"eval_confirm_{st.session_state.get('eval_runs', 0)}",
         )
     clicked = st.button(

@@ -116,6 +116,7 @@ class CheckedAnswer(Runnable[dict[str, Any], Answer | str]):
             return offline
         attempt = Attempt(
             question=state["shown"]["question"],
+            asked=state["question"],  # the user's own words, not a rewrite by the model
             items=state["shown"]["items"],
             prompt=state["shown"]["prompt"],
             completion=reply,

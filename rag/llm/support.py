@@ -11,6 +11,9 @@ each one is about):
   another spelling of a policing term the evidence uses (``rag/retrieve/glossary.txt``);
 - most of its **key terms** are there (stemmed content words and glossary terms;
   at least :data:`MIN_TERM_SHARE` of them, reporting words such as "said" aside);
+- a name the question uses counts as the evidence's when the claim also states a figure
+  of that evidence and drops no name the evidence uses (the asker's name for
+  "the programme", see :func:`check_support`);
 - it holds no link, URL or markup (an answer never needs one; a planted link stays
   inside its verbatim quote);
 - its **polarity** matches: a term the claim negates ("not good", "does not
@@ -141,8 +144,9 @@ def check_support(
     A rewritten question may word things its own way (``min_term_share=0``): its numbers,
     grades, names and polarity must still come from the conversation.
 
-    ``asked``: the question. A claim that states a figure or a grade its evidence holds
-    (one the question does not state) may name what the question names ("Operation
+    ``asked``: the user's question. A claim that states a figure its evidence holds (one
+    the question does not state), and drops no name the evidence uses, may name what the
+    question names ("Operation
     Kestrel cost £640,000" for "how much did Operation Kestrel cost?" from "The programme
     cost £640,000"): the fact is checked, the name is the asker's. The question's other
     words are not evidence: "devices in the queue for over a year" restates a qualifier
@@ -184,11 +188,28 @@ def check_support(
 
 
 def _states_a_fact(claim: str, cited: str, asked: str) -> bool:
-    """Whether the claim states a figure or grade of its evidence that the question does
-    not state itself (a restated question is no fact)."""
-    figures = (numbers(claim) & numbers(cited)) - numbers(asked)
-    graded = (grades(claim) & grades(cited)) - grades(asked)
-    return bool(figures or graded)
+    """Whether the claim states a figure of its evidence that the question does not state
+    itself (a restated question is no fact), about what the evidence does not name
+    otherwise: "Operation Kestrel cost £640,000" from "Operation Falcon cost
+    £640,000" swaps the thing named. A year, "999", "101" or a figure under ten is too
+    common to tie a claim to its evidence."""
+    figures = {
+        n
+        for n in (numbers(claim) & numbers(cited)) - numbers(asked)
+        if not _COMMON_FIGURE.fullmatch(n)
+    }
+    if not figures:
+        return False
+    claimed = {n.casefold() for n in names(claim)}
+    said = _FORCE_LABEL.sub("", cited)  # the force it is about may go unsaid
+    return all(n.casefold() in claimed for n in names(said))
+
+
+_COMMON_FIGURE = re.compile(r"\d|(?:19|20)\d\d|999|101")
+# an evidence line's "<Force>: " label (``Item.support``)
+_FORCE_LABEL = re.compile(
+    r"(?m)^\s*(?:[A-Z][\w'’&-]*\s+){1,5}(?:Police|Constabulary)[^:\n]{0,20}:\s"
+)
 
 
 def _proper_names(text: str) -> list[str]:

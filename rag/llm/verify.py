@@ -152,6 +152,7 @@ class Attempt:
     completion: Completion
     encoding: str
     started: float
+    asked: str = ""  # the user's own question (``question`` may be the model's rewrite)
 
 
 def usage_of(attempt: Attempt) -> Usage:
@@ -192,7 +193,7 @@ def verified_answer(
             notice = "The model gave no answer from the quotes found; the offline answer is shown."
             return fallback(notice, {"usage": usage})
         return Answer(**base, answer=CANNOT_ANSWER, abstained=True, partial=partial)
-    checked = check_answer(text, attempt.items, attempt.question)
+    checked = check_answer(text, attempt.items, attempt.asked)
     counts = {"dropped_citations": checked.dropped, "unsupported_sentences": len(checked.removed)}
     if not checked.citations:
         why = checked.removed[0][1] if checked.removed else "no answer text"

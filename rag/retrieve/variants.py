@@ -107,7 +107,8 @@ def expanded(question: str) -> str:
     return f"{question} ({'; '.join(extra)})" if extra else question
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n")
+# sentences, and paragraphs or list items: a hard-wrapped line is not a sentence's end
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
 
 
 @lru_cache(maxsize=64)
@@ -117,7 +118,6 @@ def document_concepts(text: str) -> frozenset[str]:
     words anywhere in the document: a long report has "public" and "order" somewhere
     without ever speaking of public order. Cached apart: a few large texts, reused by
     every question, must not crowd the sentence cache (nor be held by it)."""
-    found: set[str] = set()
     where: dict[str, set[int]] = {}  # unit -> the sentences holding it
     for n, sentence in enumerate(s for s in _SENTENCE_BREAK.split(text) if s.strip()):
         for unit in surface.__wrapped__(sentence):
@@ -143,9 +143,9 @@ _DOUBLED = re.compile(r"([bdfglmnprt])\1$")
 # Irregular verbs the light stemmer cannot meet: "how long without hearing" is answered by
 # "heard nothing for eight months", "how much did it spend" by "it spent".
 _IRREGULAR = """
-    hear heard | tell told | find found | make made | meet met | lead led | hold held |
+    hear heard | tell told | find found | make made | hold held |
     take took taken | give gave given | keep kept | seek sought | catch caught |
-    bring brought | spend spent | pay paid | sell sold | build built | leave left |
+    bring brought | spend spent | pay paid | sell sold | build built |
     lose lost | fall fell fallen | rise rose risen | begin began begun | send sent |
     choose chose chosen | write wrote written | run ran | see saw seen | know knew known |
     grow grew grown | speak spoke spoken | think thought | buy bought | feel felt |

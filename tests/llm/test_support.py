@@ -128,12 +128,30 @@ def test_a_claim_stating_a_checked_fact_may_name_what_the_question_names() -> No
         calls,
         asked="Did Operation Kestrel answer 90 per cent of its calls?",
     ).supported
+    # the evidence names something else: the question's name is a swap, not a restatement
+    for swapped, said, question in (
+        ("Operation Kestrel cost £640,000.", "Operation Falcon cost £640,000.", asked),
+        (
+            "Kent Police has 3,200 officers.",
+            "Essex Police has 3,200 officers.",
+            "How many officers does Kent Police have?",
+        ),
+        (  # a year or a small number ties nothing
+            "In 2023 Operation Kestrel cost one million.",
+            "In 2023 the force spent one million.",
+            "What did Operation Kestrel cost?",
+        ),
+    ):
+        assert not check_support(swapped, [said], asked=question).supported, swapped
+    # the force an evidence line is about may go unsaid
+    labelled = ["Wyvernshire Constabulary: The programme cost £640,000 over two years."]
+    assert check_support(claim, labelled, asked=asked).supported
     # the question's other words are not evidence: a qualifier it asks about stays unsaid
     devices = ["More than 25,000 devices were waiting, some for more than a year."]
     assert not check_support(
-        "Nationally, 25,000 seized devices sat in the examination queue for over a year.",
+        "25,000 seized devices sat in the examination queue for over a year.",
         devices,
-        asked="Nationally, how many seized devices sat in the examination queue for over a year?",
+        asked="How many seized devices sat in the examination queue for over a year?",
     ).supported
     # a question's opening capital is no name
     waiting = ["Forces said more than 25,000 digital devices were waiting to be examined."]

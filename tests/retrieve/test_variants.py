@@ -50,6 +50,12 @@ def test_a_term_is_found_under_another_spelling(asked: str, text: str) -> None:
     assert all(present(unit, text) for unit in units(asked)), (units(asked), surface(text))
 
 
+def test_irregular_forms_that_are_other_words_do_not_meet() -> None:
+    # "left the force" is not "sick leave", "the Met" is not "met"
+    assert not present(units("left")[0], "42 officers were on long-term sick leave.")
+    assert not present(units("met")[0], "It will meet the standard next year.")
+
+
 @pytest.mark.parametrize(
     ("asked", "text"),
     [
