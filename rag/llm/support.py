@@ -146,11 +146,10 @@ def check_support(
 
     ``asked``: the user's question. A claim that states a figure its evidence holds (one
     the question does not state), and drops no name the evidence uses, may name what the
-    question names ("Operation
-    Kestrel cost £640,000" for "how much did Operation Kestrel cost?" from "The programme
-    cost £640,000"): the fact is checked, the name is the asker's. The question's other
-    words are not evidence: "devices in the queue for over a year" restates a qualifier
-    the evidence gives only to some of them."""
+    question names ("Operation Kestrel cost £640,000" for "how much did Operation Kestrel
+    cost?" from "The programme cost £640,000"): the fact is checked, the name is the
+    asker's. The question's other words are not evidence: "devices in the queue for over a
+    year" restates a qualifier the evidence gives only to some of them."""
     cited = " \n ".join(evidence)
     if not claim.strip() or not cited.strip():
         return Support(False, "cites no evidence")

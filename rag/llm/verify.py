@@ -113,7 +113,7 @@ def _why(verdict: Support | None, ids: Sequence[int]) -> str:
 
 def check_answer(text: str, items: Sequence[Item], asked: str = "") -> Checked:
     """Each sentence of the model's answer checked against what it cites (``asked``: the
-    question, whose words a sentence stating a checked fact may restate)."""
+    user's question, whose names a sentence stating a checked figure may use)."""
     by_number = {int(item.id[1:]): item for item in items}
     out = Checked()
     kept: list[str] = []

@@ -151,11 +151,18 @@ _IRREGULAR = """
     grow grew grown | speak spoke spoken | think thought | buy bought | feel felt |
     go went gone | fight fought | teach taught | break broke broken | steal stole stolen
 """
-_FORMS: dict[str, tuple[str, ...]] = {}
-for _group in _IRREGULAR.split("|"):
-    _stems = tuple(dict.fromkeys(stem(w) for w in _group.split()))
-    for _s in _stems:
-        _FORMS[_s] = tuple(o for o in _stems if o != _s)
+
+
+def _forms(table: str) -> dict[str, tuple[str, ...]]:
+    """Each stem of the table -> the other stems of its word."""
+    out: dict[str, tuple[str, ...]] = {}
+    for group in table.split("|"):
+        stems = tuple(dict.fromkeys(stem(w) for w in group.split()))
+        out |= {s: tuple(o for o in stems if o != s) for s in stems}
+    return out
+
+
+_FORMS = _forms(_IRREGULAR)
 
 
 def derived(stem_: str) -> tuple[str, ...]:
