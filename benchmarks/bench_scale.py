@@ -177,7 +177,7 @@ def environment(source: Path = ROOT, **values: str) -> dict[str, str]:
 
 
 def measure_size(
-    size: int, tmp: Path, runs: int, questions: int, before: Path | None
+    size: int, tmp: Path, runs: int, questions: int, before: Path | None, served: bool = True
 ) -> dict[str, Any]:
     from benchmarks.bench_query import build_index, sentence_vectors
     from rag.core.settings import load_settings
@@ -200,9 +200,12 @@ def measure_size(
         out["local_before"] = {"cold": cold(env, runs), "warm": warm(env, questions)}
         shutil.rmtree(old, ignore_errors=True)
 
-    served = tmp / f"served-{size}"
-    shutil.copytree(cached, served, ignore=shutil.ignore_patterns("lexical"))
-    server = ChromaServer(served)
+    if not served:
+        shutil.rmtree(local, ignore_errors=True)
+        return out
+    served_dir = tmp / f"served-{size}"
+    shutil.copytree(cached, served_dir, ignore=shutil.ignore_patterns("lexical"))
+    server = ChromaServer(served_dir)
     try:
         client = tmp / f"client-{size}"  # a new machine: no BM25 files yet
         env = environment(RAG_CHROMA_URL=server.url, RAG_INDEX_DIR=str(client))
@@ -223,7 +226,7 @@ def measure_size(
             out["server_before"] = {"cold": cold(env, runs), "warm": warm(env, questions)}
     finally:
         server.stop()
-    shutil.rmtree(served, ignore_errors=True)
+    shutil.rmtree(served_dir, ignore_errors=True)
     shutil.rmtree(local, ignore_errors=True)
     return out
 
@@ -292,7 +295,11 @@ def main() -> None:
     sizes: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="rag-bench-scale-") as tmp:
         for size in args.sizes:
-            sizes[str(size)] = measure_size(size, Path(tmp), args.runs, args.questions, args.before)
+            # a smoke test starts one server, at the last size: the path runs, no growth
+            served = not args.quick or size == args.sizes[-1]
+            sizes[str(size)] = measure_size(
+                size, Path(tmp), args.runs, args.questions, args.before, served
+            )
             for mode in [m for m in MODES if m in sizes[str(size)]]:
                 m = sizes[str(size)][mode]
                 answer = m["warm"]["answer_ms"]
@@ -306,7 +313,7 @@ def main() -> None:
     growth, projection = growth_and_projection(sizes)
     targets = []
     for name, g in list(growth.items())[:1]:  # the issue's: from about 1k to about 10k chunks
-        for mode in ("local", "server"):
+        for mode in [m for m in ("local", "server") if m in g]:
             targets.append(
                 target(
                     f"cold peak RSS growth {name} {mode}",

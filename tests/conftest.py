@@ -18,6 +18,21 @@ from rag.index.embeddings import OfflineEmbeddings
 from tests.support import copy_corpus, free_port
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Evaluation indexes kept for this run only (never the developer's ~/.cache/rag): the
+    first evaluation of the run builds the corpus's index, later ones copy it, as a user's
+    second `rag eval` does (rag/evaluation/index_cache.py)."""
+    import tempfile
+
+    os.environ["RAG_CACHE_DIR"] = tempfile.mkdtemp(prefix="rag-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    shutil.rmtree(os.environ.pop("RAG_CACHE_DIR", ""), ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def embeddings() -> OfflineEmbeddings:
     """One real offline model for the whole run (loading it takes a second)."""

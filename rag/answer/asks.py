@@ -145,6 +145,18 @@ ASKS_FORCES = re.compile(
     r"fellow|regional)\s+forces\b",
     re.I,
 )
+# "how does it work with neighbouring forces?": the answer is about other forces, named
+# or spoken of as such, not about its neighbours or its partners in general
+WITH_FORCES = re.compile(
+    r"\bwith\s+(?:its\s+|the\s+)?(?:other|neighbouring|neighboring|nearby|partner|surrounding|"
+    r"fellow|regional)\s+forces\b",
+    re.I,
+)
+SPEAKS_OF_FORCES = re.compile(
+    r"\b(?:other|neighbouring|neighboring|nearby|partner|surrounding|fellow|regional|two|three|"
+    r"four|five|six)\s+(?:police\s+)?forces\b|\b(?:bi|tri|multi)-force\b|\bforces in the region\b",
+    re.I,
+)
 FORCE_NAMED = re.compile(r"\b(?:[A-Z][a-z]+[\s-]+)+(?:Police|Constabulary)\b")
 # capitalised words before a force's name that are not part of it ("The", "Since", "National
 # Police Chiefs' Council", "the Police and Crime Commissioner")

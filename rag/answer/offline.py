@@ -106,6 +106,8 @@ def choose(
             continue
         if sentence.passage.force is None and not asked.names_forces_asked(span.text):
             continue  # "which forces ...?": a national report's "in six forces" names none
+        if per_force and not asked.picks_out_force(span.text, idf):
+            continue  # "which forces lack vetting?": not each force's best sentence
         if not per_force and not asked.names_other_force(span.text, sentence.passage.force):
             continue  # "which neighbouring forces does it work with?": another force, named
         if addressed_to_a_model(span.text):

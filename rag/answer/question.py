@@ -28,10 +28,12 @@ from rag.answer.asks import (
     NUMBERED,
     RATE,
     RECOMMENDS,
+    SPEAKS_OF_FORCES,
     SUBSET,
     SUBSET_VERB,
     WHAT_WAS_IT,
     WHICH_FORCES,
+    WITH_FORCES,
     finding_pattern,
     forces_named,
     period_stated,
@@ -77,17 +79,26 @@ class Question:
     def names_other_force(self, text: str, force: str | None) -> bool:
         """For a question about one force asking "which forces ...": whether the text
         names a force besides it (True when no force is asked for)."""
-        if not ASKS_FORCES.search(self.text):
+        asks = ASKS_FORCES.search(self.text)
+        if not asks and not WITH_FORCES.search(self.text):
             return True
         own = (force or "").lower()
-        return any(
-            n.lower() not in own and own not in n.lower() for n in forces_named(text)
-        )
+        if any(n.lower() not in own and own not in n.lower() for n in forces_named(text)):
+            return True
+        return not asks and SPEAKS_OF_FORCES.search(text) is not None
 
     def names_forces_asked(self, text: str) -> bool:
         """For "which forces ...?": whether a text from no single force's document names
         a force (True when forces are not asked for)."""
         return not WHICH_FORCES.search(self.text) or bool(forces_named(text))
+
+    def picks_out_force(self, text: str, idf: Mapping[str, float]) -> bool:
+        """For "which forces ...?" asking no kind of value: whether a force's text speaks
+        of what sets the forces asked apart (True when forces are not asked for). A force's
+        best sentence on the broad topic does not put it among them."""
+        return self.kind is not None or not WHICH_FORCES.search(self.text) or (
+            self.mentions_focus(text, idf)
+        )
 
     @property
     def count_checked(self) -> bool:

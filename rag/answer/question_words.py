@@ -52,7 +52,13 @@ FRAMING = re.compile(
     r"^\W*for\s+(?:a|an|my|our|the|this|next\s+week's)\s+(?:[\w'’-]+\s+){0,2}?(?:briefing|"
     r"brief|paper|note|report|meeting|board|panel|committee)s?\b[^:,]{0,30}[:,]|"
     r"\b(?:the|this|that)\s+(?:news\s*)?(?:paper|newspaper|article|story|piece)\b|"
-    r"\b(?:in\s+)?the\s+(?:press|news|media)\s+coverage\s+of\b",
+    r"\b(?:in\s+)?the\s+(?:press|news|media)\s+coverage\s+of\b|"
+    # the document itself ("the annual assessment mentions ...", "the State of Policing
+    # report"): where the answer is, not what it is about
+    r"\b(?:the|this|that|its|their)\s+(?:(?:latest|last|recent|new|national|annual|full|"
+    r"main|inspectorate's|inspectorate’s|watchdog's|watchdog’s|HMICFRS|PEEL)\s+)+"
+    r"(?:assessment|report|review)s?\b|"
+    r"\b(?:the\s+)?State\s+of\s+Policing(?:\s+(?:report|assessment))?\b",
     re.I,
 )
 

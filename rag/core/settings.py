@@ -5,6 +5,7 @@ Every module takes a :class:`Settings`; nothing else reads the environment.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -53,6 +54,13 @@ class Settings(BaseSettings):
         None,
         description="Directory of the BM25 index files (default: index_dir/lexical; with a "
         "Chroma server, one folder per server under it, built from the server on first use).",
+    )
+    cache_dir: Path | None = Field(
+        default_factory=lambda: Path(
+            os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "rag"
+        ),
+        description="Where built evaluation indexes are kept for the next `rag eval` "
+        "(blank: none kept).",
     )
     data_dir: Path = Field(
         Path("data"), description="Documents the app ingests on first start if the index is empty."
@@ -124,6 +132,14 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        """``RAG_CACHE_DIR=`` keeps nothing."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
 
     @field_validator("openai_api_key", mode="before")
     @classmethod

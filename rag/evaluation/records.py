@@ -168,6 +168,7 @@ class RunMeta(BaseModel):
     embedding: str = ""
     offline_min_score: float | None = None
     index_s: float = 0.0
+    index_cached: bool = False  # copied from the index built before (index_cache.py)
     elapsed_s: float = 0.0
     notes: list[str] = Field(default_factory=list)
 

@@ -217,7 +217,9 @@ def markdown_report(
         f"chat model: {meta.chat_model or 'none (offline engine)'}; "
         f"RAG_OFFLINE_MIN_SCORE={meta.offline_min_score}.",
         f"- Faithfulness and relevance: {judged}.",
-        f"- Took {meta.elapsed_s:.1f} s ({meta.index_s:.1f} s building the temporary index).",
+        f"- Took {meta.elapsed_s:.1f} s ({meta.index_s:.1f} s "
+        + ("copying the cached" if meta.index_cached else "building the temporary")
+        + " index).",
         *[f"- Note: {n}" for n in meta.notes],
         "",
         "## Metrics",
@@ -265,8 +267,13 @@ def markdown_report(
         cells = " | ".join(fmt(m, figures.get(m)) for m in _TAG_COLUMNS)
         lines.append(f"| {tag} | {int(figures.get('cases') or 0)} | {cells} |")
     if run.briefings:
-        lines += ["", "## Briefings", "", "| Force | Coverage | Paragraph | Missed findings |",
-                  "|---|---|---|---|"]
+        lines += [
+            "",
+            "## Briefings",
+            "",
+            "| Force | Coverage | Paragraph | Missed findings |",
+            "|---|---|---|---|",
+        ]
         for b in run.briefings:
             missed = [f for f, ok in zip(b.findings, b.covered, strict=True) if not ok]
             lines.append(

@@ -42,6 +42,7 @@ from rag.evaluation.data import (
     load_briefings,
     load_cases,
 )
+from rag.evaluation.index_cache import evaluation_index
 from rag.evaluation.records import (
     BriefingRecord,
     CaseRecord,
@@ -64,18 +65,33 @@ Progress = Callable[[int, int, str], None]
 
 
 def build_engine(settings: Settings, corpus: Sequence[Path], workdir: Path) -> Engine:
-    """A fresh index of the evaluation corpus in ``workdir`` (never the user's index)."""
+    """An index of the evaluation corpus in ``workdir`` (never the user's index): built,
+    or copied from the one built before from the same corpus and ingest code."""
+    return _evaluation_engine(settings, corpus, workdir)[0]
 
+
+def _evaluation_engine(
+    settings: Settings, corpus: Sequence[Path], workdir: Path
+) -> tuple[Engine, bool]:
     eval_settings = settings.model_copy(
-        update={"index_dir": workdir / "index", "chroma_url": None, "collection": "evaluation"}
+        update={
+            "index_dir": workdir / "index",
+            "lexical_dir": None,
+            "chroma_url": None,
+            "collection": "evaluation",
+        }
     )
-    report = ingest_paths(list(corpus), eval_settings)
-    rejected = [d for d in report.documents if d.status == "rejected"]
-    if rejected:
-        raise BadDataset(
-            f"Evaluation corpus file {rejected[0].source} was rejected: {rejected[0].error}"
-        )
-    return Engine(eval_settings)
+
+    def build(index_dir: Path) -> None:
+        report = ingest_paths(list(corpus), eval_settings)
+        rejected = [d for d in report.documents if d.status == "rejected"]
+        if rejected:
+            raise BadDataset(
+                f"Evaluation corpus file {rejected[0].source} was rejected: {rejected[0].error}"
+            )
+
+    cached = evaluation_index(eval_settings, corpus, eval_settings.index_dir, build)
+    return Engine(eval_settings), cached
 
 
 def answer_case(engine: Engine, case: EvalCase, mode: str) -> CaseResult:
@@ -183,7 +199,7 @@ def run_suite(
     with tempfile.TemporaryDirectory(prefix="rag-eval-") as tmp:
         if progress:
             progress(0, total, "building the evaluation index")
-        engine = build_engine(settings, corpus, Path(tmp))
+        engine, cached = _evaluation_engine(settings, corpus, Path(tmp))
         engine.ask("warm-up question about integrity", mode="offline")  # loads the model
         index_s = time.perf_counter() - started
         records: list[CaseRecord] = []
@@ -224,6 +240,7 @@ def run_suite(
         ),
         offline_min_score=settings.offline_min_score,
         index_s=round(index_s, 2),
+        index_cached=cached,
         elapsed_s=round(time.perf_counter() - started, 2),
         notes=notes,
     )

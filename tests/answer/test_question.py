@@ -8,6 +8,7 @@ import pytest
 from rag.answer.names import has_name, names_someone
 from rag.answer.question import analyse
 from rag.index.bm25 import BM25Index
+from rag.retrieve.variants import surface
 
 CORPUS = BM25Index(
     [
@@ -250,6 +251,12 @@ def test_words_framing_the_request_are_not_a_focus() -> None:
     assert not any(u.startswith(("paper", "spok")) for u in spoke)
     # the same words asked about are the focus
     assert any(u.startswith("brief") for u in analyse("How good are its shift briefings?").focus)
+    # the document asked of is where the answer is, not what it is about
+    national = analyse("The annual assessment says six forces lack vetting. Which are they?")
+    assert not any(u.startswith(("annual", "assess")) for u in national.focus)
+    titled = analyse("What did the State of Policing report say about sergeants?").focus
+    assert not any(u.startswith(("state", "report")) for u in titled)
+    assert "assessment" in analyse("How good are its risk assessments?").focus
 
 
 def test_a_rank_asked_for_is_another_person() -> None:
@@ -526,6 +533,30 @@ def test_which_forces_a_force_works_with_is_answered_by_another_force_named() ->
     assert analyse("Which force does the chief constable lead?").names_other_force("X.", force)
     assert analyse("What force-wide training is there?").names_other_force("X.", force)
     assert analyse("What does it do about county lines?").names_other_force("None.", force)
+
+
+def test_working_with_other_forces_is_answered_by_other_forces_not_other_partners() -> None:
+    asked = analyse("How does the force work with neighbouring forces?")
+    force = "Wessex Constabulary"
+    assert not asked.names_other_force(
+        "I commend its work with housing providers and with their neighbours.", force
+    )
+    assert not asked.names_other_force("Wessex Constabulary works with the council.", force)
+    assert asked.names_other_force("It shares a firearms unit with Loamshire Police.", force)
+    assert asked.names_other_force("It shares a dog unit with two neighbouring forces.", force)
+    assert asked.names_other_force("A tri-force collaboration runs its firearms unit.", force)
+
+
+def test_which_forces_is_answered_by_forces_that_speak_of_it() -> None:
+    asked = analyse("Which forces have trouble with vetting?")
+    idf = dict.fromkeys(surface("vetting trouble demand the force"), 2.0)
+    assert asked.picks_out_force("Its vetting backlog has grown to 900 files.", idf)
+    assert not asked.picks_out_force("The force understands the demand it faces.", idf)
+    # asking a kind of value (a grade, a number), the value's check decides instead
+    graded = analyse("Which forces were graded inadequate at investigating crime?")
+    assert graded.picks_out_force("The force understands the demand it faces.", idf)
+    # not a "which forces" question: comparing forces on a theme quotes each one's best
+    assert analyse("How do the forces compare on vetting?").picks_out_force("X.", idf)
 
 
 def test_which_forces_is_answered_only_by_forces_named() -> None:

@@ -19,7 +19,7 @@ def test_every_benchmark_runs_in_quick_mode(
 ) -> None:
     monkeypatch.setenv("RAG_BENCH_RESULTS", str(tmp_path))
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--quick"],
+        [sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--quick", "--jobs", "2"],
         cwd=ROOT,
         capture_output=True,
         text=True,
