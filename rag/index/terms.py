@@ -52,13 +52,23 @@ def stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
+# "spends £600 million a year on IT": the abbreviation, not the pronoun "it" (a stopword),
+# unless the words around it are capitals too ("IT IS", a heading in capitals)
+_IT = re.compile(r"(?<![A-Z][\s-])(?<![A-Z])\bIT\b(?![\s-]*[A-Z]{2})")
+IT_TERM = "ict"  # information technology, as the glossary spells it
+
+
+def _words(text: str) -> list[str]:
+    if "IT" in text:
+        text = _IT.sub(IT_TERM, text)
+    return [w.removesuffix("'s") for w in _WORD.findall(text.lower())]
+
+
 def terms(text: str) -> list[str]:
     """Content terms of a text, stemmed, stopwords dropped."""
-    words = (w.removesuffix("'s") for w in _WORD.findall(text.lower()))
-    return [stem(w) for w in words if w not in STOPWORDS]
+    return [stem(w) for w in _words(text) if w not in STOPWORDS]
 
 
 def nouns(text: str) -> list[str]:
     """Like ``terms``, but the inspection's own words stay: what a count may count."""
-    words = (w.removesuffix("'s") for w in _WORD.findall(text.lower()))
-    return [stem(w) for w in words if w not in ENGLISH_STOPWORDS]
+    return [stem(w) for w in _words(text) if w not in ENGLISH_STOPWORDS]

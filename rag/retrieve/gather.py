@@ -34,7 +34,8 @@ _CROSS_FORCE = re.compile(
 # no single force give (a force's own figure is not the national one)
 _NATIONAL = re.compile(
     r"\b(nationally|national picture|across (?:england and wales|the country|all forces|"
-    r"the police service)|in england and wales|the country as a whole|the service as a whole)\b",
+    r"the police service)|in england and wales|the country as a whole|"
+    r"the (?:police )?service as a whole|policing as a whole|all 43 (?:police )?forces)\b",
     re.IGNORECASE,
 )
 # Weaker cues of the national picture: they give way to a cross-force question ("which

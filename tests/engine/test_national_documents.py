@@ -71,6 +71,20 @@ def test_a_national_question_is_answered_from_the_national_document_only(engine:
 @pytest.mark.parametrize(
     "question",
     [
+        "How well does the police service as a whole protect vulnerable people?",
+        "How well do all 43 forces protect vulnerable people?",
+    ],
+)
+def test_the_service_as_a_whole_is_the_national_picture(engine: Engine, question: str) -> None:
+    # the transcript speaks of its force's vulnerable people; the national page does not,
+    # and one force's sentences never stand in for the service as a whole
+    answer = engine.ask(question, mode="offline")
+    assert all(c.force is None for c in answer.citations), answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "How does the force protect vulnerable people, in the national assessment?",
         "Why does HM Chief Inspector of Constabulary think emergency calls matter?",
     ],

@@ -60,6 +60,21 @@ def test_stopwords_and_domain_words_are_dropped() -> None:
     assert {"the", "police", "inspector", "report"} <= STOPWORDS
 
 
+def test_the_abbreviation_it_is_a_term_and_the_pronoun_is_not() -> None:
+    # "on IT" is information technology, as the glossary spells it; "It is" is a stopword
+    assert terms("The service spends £600 million a year on IT.") == [
+        "servic",
+        "spend",
+        "600",
+        "million",
+        "year",
+        "ict",
+    ]
+    assert terms("Its IT-enabled change programme") == ["ict", "enabl", "chang", "programm"]
+    assert terms("It is good. It said it would.") == ["good"]
+    assert terms("WHAT IT IS") == []  # a heading in capitals: the pronoun
+
+
 def test_terms_lowercase_and_keep_numbers_and_order() -> None:
     assert terms("Backlog of LAPTOPS awaiting examination, 2021") == [
         "backlog",
