@@ -73,6 +73,14 @@ _LINK_OR_MARKUP = re.compile(
     r"\b(?:https?|javascript|data|file|ftp):|\bwww\.|\]\(|!\[|<\s*/?\s*[a-z][\w-]*[\s>/]",
     re.IGNORECASE,
 )
+# Adverbs between a negation and what it negates ("do not yet have", "is not always
+# recorded"): negated themselves, but they do not use up the negation's reach.
+_DEGREE = frozenset(
+    """
+    yet always fully consistently properly currently still really quite entirely
+    sufficiently effectively routinely systematically adequately clearly
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
 _CLAUSE_END = re.compile(r"[,;:.!?]|\b(?:but|although|though|however|whereas|while)\b", re.I)
 
 
@@ -133,7 +141,8 @@ def polarities(text: str) -> dict[str, set[bool]]:
             continue
         for unit in found:
             out.setdefault(unit, set()).add(scope_left > 0)
-        scope_left = max(0, scope_left - 1)
+        if word.group(0).lower() not in _DEGREE:  # "not yet have a full ...": scope kept
+            scope_left = max(0, scope_left - 1)
     return out
 
 

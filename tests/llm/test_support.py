@@ -87,6 +87,10 @@ def test_the_parts_it_reads() -> None:
     marks = polarities("The force is not good at crime, but it is good at safety.")
     assert marks["good"] == {True, False}  # negated in the first clause only
     assert marks["crim"] == {True} and marks["safety"] == {False}  # stems
+    # an adverb after the negation ("not yet", "not always") does not use up its reach
+    late = polarities("They do not yet have a comprehensive understanding of the benefits.")
+    assert late["benefit"] == {True}
+    assert polarities("It does not have a plan to recruit officers or staff.")["staff"] == {False}
 
 
 @pytest.mark.parametrize(

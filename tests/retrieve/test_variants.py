@@ -44,6 +44,9 @@ def test_a_line_with_nothing_to_match_is_refused_with_its_line_number() -> None:
         ("it spends", "it spent £3 million"),  # irregular forms meet
         ("crime fell", "crime has fallen"),
         ("motorways", "its roads policing unit"),
+        ("how disproportionate", "black people are 5.2 times more likely than white people"),
+        ("racial disparity", "the disproportionate use of stop and search"),
+        ("IT spending", "it spends £600 million a year on information technology"),
     ],
 )
 def test_a_term_is_found_under_another_spelling(asked: str, text: str) -> None:
@@ -63,6 +66,7 @@ def test_irregular_forms_that_are_other_words_do_not_meet() -> None:
         ("domestic abuse", "abuse of position for a sexual purpose"),
         ("stop and search", "the force's use of force"),
         ("special constables", "a spectrum of crime"),  # a short stem derives nothing
+        ("IT", "It is more likely than not"),  # the pronoun is not the abbreviation
     ],
 )
 def test_a_different_thing_is_not_a_variant(asked: str, text: str) -> None:
