@@ -302,6 +302,14 @@ RATE = re.compile(
     r"\b([\w'’/-]+)\s+(rate|ratio)\b(?:\s+(?:for|of|among|in|on)\s+(?:the\s+)?([^?.,;]+))?",
     re.I,
 )
+# "how many officers per sergeant?", "crimes for every 1,000 people": what the figure is
+# per (a period is checked apart, "per cent" is a share, "per head" any count of people)
+PER = re.compile(
+    r"\b(?:per|for\s+(?:each|every)|to\s+(?:each|every))\s+(?:(?:\d[\d,]*|one|a|an)\s+)?"
+    r"(?!(?:cent|centage|head|capita|people|persons|population|residents|year|annum|month|"
+    r"week|day|hour)s?\b)([a-z][\w'’-]+)",
+    re.I,
+)
 ANY_CRIME = frozenset(terms("crime crimes offence offences case cases incident incidents"))
 # "Attendance now averages 19 minutes. What was it before?": a figure of the kind stated
 WHAT_WAS_IT = re.compile(

@@ -26,6 +26,7 @@ from rag.answer.asks import (
     NAMED_NUMBER,
     NOT_MEASURED,
     NUMBERED,
+    PER,
     RATE,
     RECOMMENDS,
     SPEAKS_OF_FORCES,
@@ -152,6 +153,10 @@ class Question:
             said = [u for u in named if known(u, idf)]
             if said and not any(present(u, text) for u in said):
                 return False  # "the charge rate for rape": not an arrest rate, nor all crime
+        for per in PER.finditer(self.text) if self.kind == "number" else ():
+            said = [u for u in units(per.group(1)) if known(u, idf)]
+            if said and not any(present(u, text) for u in said):
+                return False  # "officers per sergeant": a figure without sergeants is not it
         said = [u for u in self.predicate if known(u, idf)]
         if said and not any(present(u, text) for u in said):
             return False  # "how many of the cases were high risk": not all the cases

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from rag.index.terms import nouns, stem, terms
-from rag.retrieve.variants import CONCEPT, derived, units
+from rag.retrieve.variants import CONCEPT, derived, glossary, units
 
 NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -137,16 +137,35 @@ def abbreviation(word: str) -> str | None:
     return letters.lower() if len(letters) >= 2 and letters.isupper() else None
 
 
+def _term_continued(words: list[str], following: list[str]) -> list[str]:
+    """The words after a plural that complete a policing term with it ("areas" "for
+    improvement", "causes" "of concern"): the term is what is counted, not "areas"."""
+    concepts, own = glossary().concepts, terms(" ".join(words))
+    for end in range(len(following), 0, -1):
+        longer = terms(" ".join(words + following[:end]))
+        if (
+            own  # "how many forces does the PEEL ...": forces are counted, not PEEL
+            and longer[: len(own)] == own
+            and len(longer) > len(own)
+            and terms(following[end - 1])
+            and tuple(longer) in concepts
+        ):
+            return following[:end]
+    return []
+
+
 def counted_words(question: str) -> list[str]:
     """The words of the noun phrase a "how many" question counts (empty: no count asked).
     It ends at a function word or its first plural ("police community support officers")."""
     match = _HOW_MANY.search(question)
     words: list[str] = []
-    for word in _WORD.findall(match.group(1)) if match else []:
+    phrase = _WORD.findall(match.group(1)) if match else []
+    for n, word in enumerate(phrase):
         if word.lower() in _FUNCTION_WORDS or (words and word.lower().endswith(("ed", "ing"))):
             break  # "how many staff lacked ...": the phrase ends before its verb
         words.append(word)
         if _plural(word) or len(words) >= 5:
+            words += _term_continued(words, phrase[n + 1 : n + 4])
             break
     if words and words[0].lower().endswith("ed") and not any(_plural(w) for w in words):
         return []  # "out of the files, how many showed no sign ...": counted before the verb

@@ -62,6 +62,19 @@ def test_counted_terms() -> None:
     assert counts("There are 12 PCSOs.", ["PCSOs"])
 
 
+def test_a_policing_term_after_the_plural_is_what_is_counted() -> None:
+    # "areas for improvement" are counted, not areas: "eight areas of policing" is not it
+    counted = counted_words("Typically, how many areas for improvement does a force get?")
+    assert counted == ["areas", "for", "improvement"]
+    assert not counts("HMICFRS assessed the force in eight areas of policing.", counted)
+    assert counts("The report set out nine areas for improvement.", counted)
+    # words after the plural that are no term with it are not counted
+    assert counted_words("How many PCSOs for each ward?") == ["PCSOs"]
+    assert counted_words("How many officers from other forces?") == ["officers"]
+    assert counted_words("How many forces does the PEEL programme cover?") == ["forces"]
+    assert counted_words("How many forces' PEEL inspections were used?") == ["forces"]
+
+
 def test_a_verb_after_how_many_means_the_count_was_named_before() -> None:
     assert counted_words("Of the files sampled, how many showed no sign of a check?") == []
     assert counted_words("How many reported crimes were solved?") == ["reported", "crimes"]

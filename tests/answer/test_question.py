@@ -500,6 +500,16 @@ def test_a_rate_is_answered_by_that_rate_among_the_things_asked() -> None:
     assert overall.answered_by("Its charge or summons rate was 6.9 per cent.", idf)
 
 
+def test_a_figure_per_something_is_answered_by_a_figure_of_that_something() -> None:
+    idf = BM25Index(["officers sergeants supervise vetting chief crimes people"]).idf
+    asked = analyse("How many officers per sergeant does the standard allow?")
+    assert not asked.answered_by("Every chief constable should vet its 1,200 officers.", idf)
+    assert asked.answered_by("Sergeants supervised as many as 15 officers each.", idf)
+    # per person, per cent, per year: no one word has to be there
+    crimes = analyse("How many crimes per 1,000 people were recorded?")
+    assert crimes.answered_by("It recorded 74 crimes for every 1,000 residents.", idf)
+
+
 def test_what_a_force_was_told_to_do_is_answered_by_what_it_should_do() -> None:
     asked = analyse("What has the inspectorate told the force to do about missing children?")
     idf = IDF
