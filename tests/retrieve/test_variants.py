@@ -47,6 +47,8 @@ def test_a_line_with_nothing_to_match_is_refused_with_its_line_number() -> None:
         ("how disproportionate", "black people are 5.2 times more likely than white people"),
         ("racial disparity", "the disproportionate use of stop and search"),
         ("IT spending", "it spends £600 million a year on information technology"),
+        ("in the towns and cities", "response times in its urban areas"),
+        ("youngsters", "children who go missing from home"),
     ],
 )
 def test_a_term_is_found_under_another_spelling(asked: str, text: str) -> None:
