@@ -134,8 +134,10 @@ class Question:
             ):
                 return False
         if self.kind in (None, "reason", "recommendation"):
-            # the meaning score judges a sentence; a heading or title line must name it
-            return _SENTENCE_END.search(text) is not None or self.mentions_focus(text, idf)
+            # the meaning score judges a sentence; a heading or title line must name it,
+            # and never words a reason ("PEEL 2027-29: how we inspect" says no why)
+            ended = _SENTENCE_END.search(text) is not None
+            return ended or (self.kind != "reason" and self.mentions_focus(text, idf))
         if self.kind == "grade" and (stated := read_sentence(text)):
             # the area graded must be the one asked about: "adequate at leadership. This
             # part looks at how they plan the workforce" does not grade the workforce

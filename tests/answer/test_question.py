@@ -350,6 +350,11 @@ def test_a_title_line_answers_only_if_it_names_the_thing_asked() -> None:
     assert not asked.answered_by(title, IDF)
     assert asked.answered_by("Investigating crime", IDF)  # a heading that names it
     assert asked.answered_by("Its supervision of cases is weak.", IDF)  # a sentence: scored
+    # a title never words a reason, even one naming the thing asked
+    why = analyse("Why does the force investigate crime so slowly?")
+    assert why.kind == "reason"
+    assert not why.answered_by("Investigating crime", IDF)
+    assert why.answered_by("It investigates crime slowly because it lacks detectives.", IDF)
 
 
 def test_the_inspectorate_wording_of_a_graded_area_is_a_grade() -> None:
