@@ -31,6 +31,8 @@ DOMAIN_WORDS = frozenset(
 STOPWORDS = ENGLISH_STOPWORDS | DOMAIN_WORDS
 
 
+# Singular nouns ending in "s": "summons" is no plural, so "summonsed" meets it
+_SINGULAR_IN_S = frozenset({"summons", "news", "series", "species"})
 _SIBILANT_PLURAL = ("sses", "xes", "zes", "ches", "shes")
 
 
@@ -38,7 +40,7 @@ _SIBILANT_PLURAL = ("sses", "xes", "zes", "ches", "shes")
 def stem(word: str) -> str:
     """A deliberately light suffix stripper: enough to match plurals and verb forms.
     A final 'e' goes too, so crime/crimes and investigate/investigated meet."""
-    if word.endswith("ss") or len(word) < 5:
+    if word.endswith("ss") or len(word) < 5 or word in _SINGULAR_IN_S:
         return word
     if word.endswith("ies"):
         word = word[:-3] + "y"

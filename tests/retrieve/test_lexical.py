@@ -60,6 +60,13 @@ def test_stopwords_and_domain_words_are_dropped() -> None:
     assert {"the", "police", "inspector", "report"} <= STOPWORDS
 
 
+def test_a_singular_noun_ending_in_s_meets_its_verb() -> None:
+    # "charged or summonsed" and "a charge or summons": one term, not "summon" and "summons"
+    assert stem("summonsed") == stem("summons") == "summons"
+    assert stem("news") == "news"
+    assert stem("promised") == stem("promise")  # a verb in -sed keeps meeting its noun
+
+
 def test_the_abbreviation_it_is_a_term_and_the_pronoun_is_not() -> None:
     # "on IT" is information technology, as the glossary spells it; "It is" is a stopword
     assert terms("The service spends £600 million a year on IT.") == [
