@@ -71,3 +71,31 @@ def recommendation_query(question: str) -> str | None:
         return None
     rest = [w for w in re.findall(r"[\w'’-]+", question) if w.lower() not in _ASKING]
     return " ".join(["the force should", *rest])
+
+
+# "Which HMI led it?", "who is the PCC?": the answer is often a short line naming the
+# office-holder ("His Majesty's Inspector of Constabulary Owen Tredgold said:"), which a
+# search by the question's topic does not reach. Searched as such lines are worded.
+_WHO = re.compile(r"\bwho\b|\bwhich\s+(?:HMI|inspector|chief|commissioner|PCC)\b", re.I)
+_OFFICES = (
+    (
+        re.compile(
+            r"\bHMIs?\b|\bHM\s+inspector|\binspector\s+of\s+constabulary|\binspector\b", re.I
+        ),
+        "His Majesty's Inspector of Constabulary said",
+    ),
+    (re.compile(r"\bchief\s+constable\b", re.I), "Chief Constable said"),
+    (
+        re.compile(r"\bPCCs?\b|\bpolice\s+and\s+crime\s+commissioner", re.I),
+        "the Police and Crime Commissioner said",
+    ),
+)
+OFFICE_K = 2  # passages searched for the line naming an office-holder
+
+
+def office_query(question: str) -> str | None:
+    """For a question asking who holds an office: a search worded as the line naming
+    them is; else None."""
+    if not _WHO.search(question):
+        return None
+    return next((query for office, query in _OFFICES if office.search(question)), None)

@@ -16,7 +16,13 @@ from langchain_core.embeddings import Embeddings
 
 from rag.core.errors import RagError
 from rag.index.store import IndexStore
-from rag.retrieve.asked import RECOMMENDATION_K, defined_term, recommendation_query
+from rag.retrieve.asked import (
+    OFFICE_K,
+    RECOMMENDATION_K,
+    defined_term,
+    office_query,
+    recommendation_query,
+)
 from rag.retrieve.evidence import CANDIDATE_SENTENCES, Sentence, SentenceVectors, score_sentences
 from rag.retrieve.followup import History, standalone
 from rag.retrieve.forces import forces_in, unknown_forces_in, without_forces
@@ -187,6 +193,7 @@ class Retrieval:
             wanted = (
                 (defined_term(topic), DEFINITION_K),
                 (recommendation_query(topic), RECOMMENDATION_K),
+                (office_query(topic), OFFICE_K),
             )
             for extra_query, extra_k in wanted:
                 if extra_query:

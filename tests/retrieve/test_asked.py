@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.retrieve.asked import defined_term, recommendation_query
+from rag.retrieve.asked import defined_term, office_query, recommendation_query
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,14 @@ def test_a_recommendation_asked_for_is_searched_as_one_is_worded(
     question: str, query: str | None
 ) -> None:
     assert recommendation_query(question) == query
+
+
+def test_a_question_asking_who_holds_an_office_also_searches_for_its_named_line() -> None:
+    assert office_query("Which HMI fronted the findings?") == (
+        "His Majesty's Inspector of Constabulary said"
+    )
+    assert office_query("Who is the force's chief constable?") == "Chief Constable said"
+    assert office_query("Who is Northmoor's PCC?") == "the Police and Crime Commissioner said"
+    # not asking who, or no office named: no extra search
+    assert office_query("What did the chief constable say about vetting?") is None
+    assert office_query("Who was let down by the force?") is None
