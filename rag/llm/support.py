@@ -73,6 +73,15 @@ _LINK_OR_MARKUP = re.compile(
     r"\b(?:https?|javascript|data|file|ftp):|\bwww\.|\]\(|!\[|<\s*/?\s*[a-z][\w-]*[\s>/]",
     re.IGNORECASE,
 )
+# Words that only date or head a line ("31 March 2026: 12 months to ...: Published: ..."):
+# a claim made of these and figures alone copies a document's furniture, says no finding.
+_DATING = frozenset(
+    terms(
+        "january february march april may june july august september october november "
+        "december year years month months week weeks day days date published updated "
+        "period quarter financial"
+    )
+)
 # Adverbs between a negation and what it negates ("do not yet have", "is not always
 # recorded"): negated themselves, but they do not use up the negation's reach.
 _DEGREE = frozenset(
@@ -181,6 +190,8 @@ def check_support(
         if not known and not set(units(name)) <= have:
             return Support(False, f"names {name!r}, which its evidence does not")
     key = [u for u in dict.fromkeys(units(claim)) if u not in REPORTING]
+    if key and all(u in _DATING or u[0].isdigit() for u in key):
+        return Support(False, "states only dates and figures, no finding")
     if key:
         share = sum(u in have for u in key) / len(key)
         if share < min_term_share:

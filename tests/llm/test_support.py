@@ -168,3 +168,15 @@ def test_a_claim_stating_a_checked_fact_may_name_what_the_question_names() -> No
     assert not check_support(
         "The programme did not cost £640,000.", evidence, asked=asked
     ).supported
+
+
+def test_a_claim_of_dates_and_figures_alone_is_no_finding() -> None:
+    # a small model copied a report's furniture, every figure in its lines: not an answer
+    evidence = ["Published: 2 December 2025", "The figures cover the 12 months to 31 March 2025."]
+    claim = "31 March 2026: 12 months to 31 March 2025: Published: 2 December 2025."
+    verdict = check_support(claim, [*evidence, "By 31 March 2026, it should act."])
+    assert not verdict.supported and "only dates and figures" in (verdict.reason or "")
+    # a finding with its date is still one
+    assert check_support(
+        "By 31 March 2026, it should act.", ["By 31 March 2026, it should act."]
+    ).supported
