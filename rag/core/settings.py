@@ -133,18 +133,11 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
-    @field_validator("cache_dir", mode="before")
+    @field_validator("openai_api_key", "cache_dir", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
-        """``RAG_CACHE_DIR=`` keeps nothing."""
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
-
-    @field_validator("openai_api_key", mode="before")
-    @classmethod
-    def _key(cls, value: object) -> object:
-        """An empty key (``OPENAI_API_KEY=``) is no key: it must not switch on LLM mode."""
+        """A blank value is none: an empty key (``OPENAI_API_KEY=``, as in many .env
+        templates) must not switch on LLM mode; ``RAG_CACHE_DIR=`` keeps nothing."""
         if isinstance(value, str) and not value.strip():
             return None
         return value

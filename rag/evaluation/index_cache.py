@@ -115,4 +115,16 @@ def evaluation_index(
             staging.rename(kept)  # atomic: a concurrent run sees all of it or none
         except OSError:  # another run kept the same index first
             shutil.rmtree(staging, ignore_errors=True)
+        _prune(kept.parent)
     return False
+
+
+KEEP = 3  # indexes kept: each edit of the ingest code makes a new one (about 10 MB each)
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the :data:`KEEP` newest kept indexes (a staging copy of a run that
+    died is old too, and goes with them)."""
+    entries = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -72,3 +72,24 @@ def test_a_blank_cache_setting_is_no_cache(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.delenv("RAG_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
     assert load_settings(_env_file=None).cache_dir == Path("/somewhere/rag")
+
+
+def test_only_the_newest_indexes_are_kept(settings: Settings, tmp_path: Path) -> None:
+    import os
+
+    from rag.evaluation.index_cache import KEEP
+
+    settings = settings.model_copy(update={"cache_dir": tmp_path / "cache"})
+    kept = tmp_path / "cache" / "eval-index"
+    kept.mkdir(parents=True)
+    for n in range(KEEP + 2):  # older indexes, and a run's staging copy left behind
+        (kept / f"old-{n}").mkdir()
+        os.utime(kept / f"old-{n}", (n, n))
+
+    def build(index_dir: Path) -> None:
+        index_dir.mkdir(parents=True)
+
+    assert not evaluation_index(settings, [TRANSCRIPT], tmp_path / "run", build)
+    left = sorted(p.name for p in kept.iterdir())
+    assert len(left) == KEEP and index_key(settings, [TRANSCRIPT]) in left
+    assert f"old-{KEEP + 1}" in left and "old-0" not in left
