@@ -50,7 +50,7 @@ from rag.answer.values import (
     counted_qualifier,
     counted_words,
 )
-from rag.index.terms import nouns
+from rag.index.terms import british, nouns
 from rag.retrieve.asked import asks_recommendation, defined_term
 from rag.retrieve.variants import document_concepts, units
 
@@ -265,6 +265,7 @@ _MEASURED = frozenset({"amount", "duration", "number", "date"})
 
 @lru_cache(maxsize=4096)
 def analyse(question: str) -> Question:
+    question = british(question)  # the patterns below are in the documents' spelling
     # the kind asked first: "which inspector ..., and for which year?" asks for a person;
     # in "On the grading scale, what is Engage?" the words before the "what is" are context
     term = defined_term(question)

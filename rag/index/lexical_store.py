@@ -36,7 +36,7 @@ from rag.index.bm25 import BM25Index
 from rag.index.registry import DocumentRecord
 from rag.index.terms import terms
 
-FORMAT = "2"  # bump when the tokenizer or the files change: every generation is rebuilt
+FORMAT = "3"  # bump when the tokenizer or the files change: every generation is rebuilt
 # 2: "IT" is a term (ict), "summons" is singular
 KEEP_GENERATIONS = 3  # older ones may still be mapped by a running process (harmless on POSIX)
 # records -> each one's (chunk ids, texts), by document id

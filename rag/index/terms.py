@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS
+
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 ENGLISH_STOPWORDS = frozenset(
     """
@@ -60,10 +62,38 @@ _IT = re.compile(r"(?<![A-Z][\s-])(?<![A-Z])\bIT\b(?![\s-]*[A-Z]{2})")
 IT_TERM = "ict"  # information technology, as the glossary spells it
 
 
+# American spellings read as British ones, for matching only ("organized crime" meets
+# "organised crime", "behavior" meets "behaviour"): the documents are British, many askers
+# and most chat models are not. breame's word list (Apache-2.0, 1,706 words), not rules:
+# by a "-ize" rule, "prize" would become "prise", another word.
+_BRITISH: dict[str, str] = AMERICAN_ENGLISH_SPELLINGS
+
+
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def british(text: str) -> str:
+    """``text`` with its American spellings made British, capitals kept ("What was the
+    judgment on organized crime?" -> "... judgement on organised crime?"): for the
+    patterns that read a question, which are written in the documents' spelling."""
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        found = _BRITISH.get(word.lower())
+        if found is None:
+            return word
+        if word.isupper() and len(word) > 1:
+            return found.upper()
+        return found[0].upper() + found[1:] if word[0].isupper() else found
+
+    return _LETTERS.sub(swap, text)
+
+
 def _words(text: str) -> list[str]:
     if "IT" in text:
         text = _IT.sub(IT_TERM, text)
-    return [w.removesuffix("'s") for w in _WORD.findall(text.lower())]
+    words = (w.removesuffix("'s") for w in _WORD.findall(text.lower()))
+    return [_BRITISH.get(w, w) for w in words]
 
 
 def terms(text: str) -> list[str]:

@@ -8,6 +8,7 @@ import pytest
 from rag.answer.names import has_name, names_someone
 from rag.answer.question import analyse
 from rag.index.bm25 import BM25Index
+from rag.index.terms import british
 from rag.retrieve.variants import surface
 
 CORPUS = BM25Index(
@@ -73,6 +74,7 @@ IDF = CORPUS.idf
         ("What is it doing about the 2023 backlog?", None),
         ("Which recommendations has it completed, and how many remain?", "number"),
         ("What has it been told to do about its response to domestic abuse?", "recommendation"),
+        ("What was the judgment on its work against organized crime?", "grade"),  # US spelling
     ],
 )
 def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
@@ -175,6 +177,14 @@ def test_a_text_answers_only_with_the_value_and_its_focus(
     question: str, text: str, answers: bool
 ) -> None:
     assert analyse(question).answered_by(text, IDF) is answers
+
+
+def test_an_american_spelling_asks_for_the_british_one() -> None:
+    asked = analyse("How many neighborhood teams tackle organized crime?")
+    assert asked.focus == analyse("How many neighbourhood teams tackle organised crime?").focus
+    assert british("ORGANIZED Crime, Organized crime and sizes") == (
+        "ORGANISED Crime, Organised crime and sizes"
+    )
 
 
 def test_a_word_no_document_uses_does_not_block_an_answer() -> None:

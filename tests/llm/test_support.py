@@ -31,6 +31,8 @@ NOT_ONLY = "The force is not only efficient but also good at protecting vulnerab
         ("The inspector said the force protects vulnerable people well.", PLEASED),
         ("Overall, the force protects victims of abuse.", PLEASED),
         ("The force is good at protecting vulnerable people.", NOT_ONLY),  # "not only" is no "not"
+        # a model's American spelling of the evidence's words
+        ("It prioritized neighborhood policing.", "It has prioritised neighbourhood policing."),
     ],
 )
 def test_supported_claims_are_kept(claim: str, evidence: str) -> None:

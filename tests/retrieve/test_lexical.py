@@ -97,6 +97,21 @@ def test_plural_of_word_ending_in_e_matches_singular() -> None:
     assert terms("crimes") == terms("crime")
 
 
+def test_american_spellings_are_read_as_british_ones() -> None:
+    pairs = [
+        ("organized crime", "organised crime"),
+        ("neighborhood behavior", "neighbourhood behaviour"),
+        ("the prevention program", "the prevention programme"),
+        ("a sound judgment", "a sound judgement"),
+        ("analyzed offenses", "analysed offences"),
+    ]
+    for american, british in pairs:
+        assert terms(american) == terms(british), american
+    # a word list, not a rule: "prize" is not "prise", nor "size" "sise"
+    assert terms("prize") != terms("prise")
+    assert terms("size") == ["size"]
+
+
 def test_possessive_of_a_stopword_is_dropped() -> None:
     assert terms("the force's ability") == terms("ability")
 
