@@ -14,6 +14,9 @@ each one is about):
 - a name the question uses counts as the evidence's when the claim also states a figure
   of that evidence and drops no name the evidence uses (the asker's name for
   "the programme", see :func:`check_support`);
+- every **ranking** word it uses ("highest", "better", "most") is there: a claim that
+  ranks what its evidence only states ("X has the highest, while Y has the lowest", from
+  three forces' figures) compares where no one compared;
 - it holds no link, URL or markup (an answer never needs one; a planted link stays
   inside its verbatim quote);
 - its **polarity** matches: a term the claim negates ("not good", "does not
@@ -89,6 +92,12 @@ _DEGREE = frozenset(
     yet always fully consistently properly currently still really quite entirely
     sufficiently effectively routinely systematically adequately clearly
     """.split()  # noqa: SIM905 - a word list reads best as text
+)
+# Superlatives and comparatives ("more" and "less" aside: too common to rank by)
+_RANKING = re.compile(
+    r"\b(?:highest|lowest|best|worst|most|least|fewest|largest|smallest|biggest|greatest|"
+    r"higher|lower|better|worse|fewer|larger|smaller|bigger|greater)\b",
+    re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[,;:.!?]|\b(?:but|although|though|however|whereas|while)\b", re.I)
 
@@ -179,6 +188,9 @@ def check_support(
     missing = sorted(grades(claim) - grades(cited))
     if missing:
         return Support(False, f"states the grade {missing[0]!r}, which its evidence does not")
+    missing = sorted(_rankings(claim) - _rankings(cited))
+    if missing:
+        return Support(False, f"ranks ({missing[0]!r}) where its evidence does not")
     have = surface(cited)
     if asked and _states_a_fact(claim, cited, asked):
         named = " ".join(_proper_names(asked))  # the question's, restated around the fact
@@ -204,6 +216,10 @@ def check_support(
             how = "negates" if True in negated else "asserts"
             return Support(False, f"{how} {unit!r} where its evidence does the opposite")
     return Support(True)
+
+
+def _rankings(text: str) -> set[str]:
+    return {word.lower() for word in _RANKING.findall(text)}
 
 
 def _states_a_fact(claim: str, cited: str, asked: str) -> bool:

@@ -44,6 +44,10 @@ _BARE_ID = re.compile(r"(?<![\w-])E(\d{1,3})\b")
 _MARKS_AFTER_STOP = re.compile(rf"([.!?])((?:{MARKERS.pattern})+)", re.IGNORECASE)
 _LINE_LABEL = re.compile(r"^\s*\[?E\d{1,3}\]?\s*(?:\([^)]*\))?\s*:\s*", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# An id used as a word of the sentence ("E1 and E2 have the highest ..., while E3 has the
+# lowest"), not as a citation ("... the lowest E3.", "as E2 says", "see E2 and E3")
+_ID_AS_WORD = re.compile(r"(?<![\w\[(-])E\d{1,3}(?:\s*(?:,|and|or|&)\s*E\d{1,3})*\b(?=\s+[a-z])")
+_CITING_WORD = re.compile(r"\b(?:in|from|see|by|per|to|of|as|under)\s*$", re.I)
 
 
 @dataclass
@@ -79,6 +83,30 @@ def claim_of(sentence: str) -> str:
     text = " ".join(_BARE_ID.sub("", MARKERS.sub("", text)).split())
     text = re.sub(r"\s+([.!?,;:])", r"\1", text)
     return re.sub(r"([.!?])[.!?]+$", r"\1", text)
+
+
+def named(sentence: str, by_number: dict[int, Item]) -> str | None:
+    """The sentence with each id it uses as a word read as the force of its line, when
+    those ids stand for different forces (a small model's "E1 and E2 have the highest
+    ..." across forces); None when an id stands for something no name can replace ("E1
+    wants to see ...": the inspector? the force?), since stripping it leaves a sentence
+    with no subject, and naming a force may say the force wants what the inspector does."""
+    groups = [
+        m for m in _ID_AS_WORD.finditer(sentence) if not _CITING_WORD.search(sentence[: m.start()])
+    ]
+    if not groups:
+        return sentence
+    ids = [int(n) for m in groups for n in re.findall(r"\d+", m.group(0))]
+    names = [item.passage.force if (item := by_number.get(i)) else None for i in ids]
+    if None in names or len(set(names)) < 2:
+        return None
+    force = dict(zip(ids, names, strict=True))
+    out, last = [], 0
+    for group in groups:
+        worded = re.sub(r"E(\d+)", lambda n: str(force[int(n.group(1))]), group.group(0))
+        out += [sentence[last : group.start()], worded]
+        last = group.end()
+    return "".join([*out, sentence[last:]])
 
 
 def sentences_of(text: str) -> list[str]:
@@ -123,7 +151,12 @@ def check_answer(text: str, items: Sequence[Item], asked: str = "") -> Checked:
         if not ids and index + 1 < len(sentences):  # "X. Y [E1].": the next one's ids cover it
             ids = ids_in(sentences[index + 1])
         shown = [by_number[i] for i in ids if i in by_number]
-        claim = claim_of(sentence)
+        worded = named(sentence, by_number)
+        if worded is None:
+            out.removed.append((claim_of(sentence), "uses an evidence id in place of a name"))
+            out.dropped += len(own)
+            continue
+        claim = claim_of(worded)
         supports = [item.support for item in shown]
         verdict = check_support(claim, supports, asked=asked) if shown else None
         if verdict is None or not verdict.supported:

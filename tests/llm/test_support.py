@@ -33,6 +33,7 @@ NOT_ONLY = "The force is not only efficient but also good at protecting vulnerab
         ("The force is good at protecting vulnerable people.", NOT_ONLY),  # "not only" is no "not"
         # a model's American spelling of the evidence's words
         ("It prioritized neighborhood policing.", "It has prioritised neighbourhood policing."),
+        ("Most of its staff feel valued.", "Most of the workforce and staff feel valued."),
     ],
 )
 def test_supported_claims_are_kept(claim: str, evidence: str) -> None:
@@ -60,6 +61,9 @@ def test_supported_claims_are_kept(claim: str, evidence: str) -> None:
         ("The chief constable, Jane Smith, praised staff.", PLEASED, "names 'Jane'"),
         ("The force has a strong culture of counter-terrorism policing.", GRADED, "key terms"),
         ("", GRADED, "cites no evidence"),
+        # three forces' figures, ranked by the model: no one compared them
+        ("Exampleshire Police has the highest number of PCSOs.", FIGURES, "ranks ('highest')"),
+        ("The force is better at preventing crime.", GRADED, "ranks ('better')"),
     ],
 )
 def test_unsupported_claims_are_removed_saying_why(claim: str, evidence: str, reason: str) -> None:

@@ -102,3 +102,42 @@ def test_a_sentence_without_ids_is_checked_against_the_next_ones_evidence() -> N
     )
     assert [why for _, why in checked.removed] == ["only 0% of its key terms are in its evidence"]
     assert checked.dropped == 0  # the removed sentence cited nothing itself
+
+
+def forces_items() -> list[Item]:
+    lines = [
+        ("Glebeshire Constabulary", "Sickness absence among officers is the highest in years."),
+        ("Barsetshire Police", "It has reduced sickness absence among officers."),
+    ]
+    out = []
+    for n, (force, text) in enumerate(lines, start=1):
+        meta = {"document_id": f"d{n}", "source": f"{n}.txt", "force": force, "char_start": 0}
+        out.append(Item(f"E{n}", Passage(chunk_id=f"c{n}", text=text, metadata=meta), 0, len(text)))
+    return out
+
+
+def test_ids_used_as_names_of_forces_are_read_as_those_forces() -> None:
+    # a small model across forces: "E1 ... while E2 ...", where stripping the ids left
+    # "and have the highest ..., while has the lowest"
+    checked = check_answer("E1 has high sickness absence, while E2 has reduced it.", forces_items())
+    assert checked.text.startswith("Glebeshire Constabulary has high sickness absence, while ")
+    assert "Barsetshire Police has reduced it" in checked.text
+    assert len(checked.citations) == 2
+
+
+def test_an_id_standing_for_what_no_name_replaces_removes_its_sentence() -> None:
+    # "E1 wants to see ...": the inspector, or the force? Never "wants to see ..." shown
+    checked = check_answer(
+        "E2 wants to see the supervision of its investigations improve.", items()
+    )
+    assert checked.text == ""
+    assert checked.removed == [
+        (
+            "wants to see the supervision of its investigations improve.",
+            "uses an evidence id in place of a name",
+        ),
+    ]
+    kept = check_answer(
+        "The force must improve supervision of investigations, as E2 says.", items()
+    )
+    assert kept.citations
