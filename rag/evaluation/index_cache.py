@@ -24,7 +24,7 @@ from rag.core.settings import Settings
 
 # The package's lower stages: what they hold decides what an index of a corpus holds.
 INGEST_STAGES = ("core", "documents", "ingest", "index")
-# The libraries that read documents, count tokens, embed or store them.
+# The libraries that read documents, count tokens, embed, store or spell them.
 INGEST_LIBRARIES = (
     "chromadb",
     "pdfminer.six",
@@ -36,6 +36,7 @@ INGEST_LIBRARIES = (
     "onnxruntime",
     "tokenizers",
     "bm25s",
+    "breame",  # the lexical terms' spelling
 )
 # The settings an index's contents depend on (not where it lives, nor how it is asked).
 INGEST_SETTINGS = (

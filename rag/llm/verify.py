@@ -47,6 +47,15 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
 # An id used as a word of the sentence ("E1 and E2 have the highest ..., while E3 has the
 # lowest"), not as a citation ("... the lowest E3.", "as E2 says", "see E2 and E3")
 _ID_AS_WORD = re.compile(r"(?<![\w\[(-])E\d{1,3}(?:\s*(?:,|and|or|&)\s*E\d{1,3})*\b(?=\s+[a-z])")
+# Verbs whose subject speaks, wants or judges: the inspector's as often as the force's
+_SPEAKER_VERB = re.compile(
+    r"\s+(?:also\s+)?(?:says?|said|states?|stated|notes?|noted|wants?|wanted|would|expects?|"
+    r"recommends?|recommended|asks?|asked|thinks?|believes?|judges?|judged|finds?|found|"
+    r"highlights?|commends?|praises?|praised|criticis\w*|warns?|warned|"
+    r"is\s+(?:pleased|concerned|worried|satisfied|disappointed|impressed)|"
+    r"was\s+(?:pleased|concerned|worried|satisfied|disappointed|impressed))\b",
+    re.IGNORECASE,
+)
 _CITING_WORD = re.compile(r"\b(?:in|from|see|by|per|to|of|as|under)\s*$", re.I)
 
 
@@ -86,19 +95,22 @@ def claim_of(sentence: str) -> str:
 
 
 def named(sentence: str, by_number: dict[int, Item]) -> str | None:
-    """The sentence with each id it uses as a word read as the force of its line, when
-    those ids stand for different forces (a small model's "E1 and E2 have the highest
-    ..." across forces); None when an id stands for something no name can replace ("E1
-    wants to see ...": the inspector? the force?), since stripping it leaves a sentence
-    with no subject, and naming a force may say the force wants what the inspector does."""
+    """The sentence with each id it uses as a word read as the force of its line (a small
+    model's "E1 and E2 have the highest ...", "E1 is adequate at investigating crime");
+    None when an id stands for what no force name can replace: a line with no force, or
+    the subject of a verb of saying or wanting ("E1 wants to see ..."), whose subject is
+    the inspector as often as the force. Stripping the id leaves a sentence with no
+    subject; naming the force there may say the force wants what the inspector does."""
     groups = [
         m for m in _ID_AS_WORD.finditer(sentence) if not _CITING_WORD.search(sentence[: m.start()])
     ]
     if not groups:
         return sentence
+    if any(_SPEAKER_VERB.match(sentence, group.end()) for group in groups):
+        return None
     ids = [int(n) for m in groups for n in re.findall(r"\d+", m.group(0))]
     names = [item.passage.force if (item := by_number.get(i)) else None for i in ids]
-    if None in names or len(set(names)) < 2:
+    if None in names:
         return None
     force = dict(zip(ids, names, strict=True))
     out, last = [], 0

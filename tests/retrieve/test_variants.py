@@ -49,6 +49,8 @@ def test_a_line_with_nothing_to_match_is_refused_with_its_line_number() -> None:
         ("IT spending", "it spends £600 million a year on information technology"),
         ("in the towns and cities", "response times in its urban areas"),
         ("youngsters", "children who go missing from home"),
+        ("budget hole", "it has a projected funding gap of £6.8 million"),
+        ("budget shortfall", "a budget deficit of £2 million"),
     ],
 )
 def test_a_term_is_found_under_another_spelling(asked: str, text: str) -> None:
@@ -69,6 +71,7 @@ def test_irregular_forms_that_are_other_words_do_not_meet() -> None:
         ("stop and search", "the force's use of force"),
         ("special constables", "a spectrum of crime"),  # a short stem derives nothing
         ("IT", "It is more likely than not"),  # the pronoun is not the abbreviation
+        ("shortfall in detectives", "it forecasts a funding gap of £9.6 million"),  # not money
     ],
 )
 def test_a_different_thing_is_not_a_variant(asked: str, text: str) -> None:
