@@ -61,9 +61,7 @@ def offline_briefing(
         grades=grade_refs(groups, citations),
         sentences=sentences,
         findings=findings,
-        **{
-            field: [f for f in findings if f.kind == kind] for kind, field in SECTIONS.items()
-        },
+        **{field: [f for f in findings if f.kind == kind] for kind, field in SECTIONS.items()},
         citations=citations,
     )
 
@@ -107,13 +105,13 @@ def choose(
                     break
     order = {id(f): i for i, f in enumerate(found)}
     head = [c for c in chosen if c[0].kind == "verdict"]
-    return head + sorted((c for c in chosen if c[0].kind != "verdict"),
-                         key=lambda c: (SLOTS.index(c[0].kind), order[id(c[0])]))
+    return head + sorted(
+        (c for c in chosen if c[0].kind != "verdict"),
+        key=lambda c: (SLOTS.index(c[0].kind), order[id(c[0])]),
+    )
 
 
-def _prose(
-    f: Found, force: str, inspector: str | None, first: bool, around: str
-) -> Prose | None:
+def _prose(f: Found, force: str, inspector: str | None, first: bool, around: str) -> Prose | None:
     voice = _voice(f.sentence.passage.metadata, inspector)
     return compress(f.text, voice, force, _previous(f), first, around)
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from rag.answer.asks import RECOMMENDS, unstated
+from rag.answer.counting import counts
 from rag.answer.values import (
     ANY_NUMBER,
     ASKS_SHARE,
@@ -18,7 +19,6 @@ from rag.answer.values import (
     MONEY,
     RANKING,
     SHARE,
-    counts,
     only_a_share,
 )
 

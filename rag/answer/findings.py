@@ -50,10 +50,22 @@ CUES: dict[str, re.Pattern[str]] = {
 # The inspector's opening words carry the verdict: "I am pleased by the response to the
 # concerns I raised" is praise, whatever words follow.
 _OPENING = [
-    ("strength", re.compile(r"^(I am|I was|I'm) (very )?(pleased|impressed|encouraged)|"
-                            r"^I (do )?commend", re.I)),
-    ("concern", re.compile(r"^(But |However, )?(I am|I was|I'm|I remain|I have) (also )?"
-                           r"(very |seriously |particularly |serious )?concern", re.I)),
+    (
+        "strength",
+        re.compile(
+            r"^(I am|I was|I'm) (very )?(pleased|impressed|encouraged)|"
+            r"^I (do )?commend",
+            re.I,
+        ),
+    ),
+    (
+        "concern",
+        re.compile(
+            r"^(But |However, )?(I am|I was|I'm|I remain|I have) (also )?"
+            r"(very |seriously |particularly |serious )?concern",
+            re.I,
+        ),
+    ),
 ]
 _VERDICT = re.compile(
     r"\boverall\b|\bsatisfied with (most|many|some|all)\b|'s performance is\b|"
@@ -77,8 +89,9 @@ _LABEL_ONLY = re.compile(
     r"^(this|that|it) (is|was|remains) (an? |the )?(area for improvement|cause of concern)\.?$",
     re.I,
 )
-_BLOCK = re.compile(r"^(areas? for improvement|causes? of concern|recommendations?)\b(\s*\d+)?",
-                    re.I)
+_BLOCK = re.compile(
+    r"^(areas? for improvement|causes? of concern|recommendations?)\b(\s*\d+)?", re.I
+)
 _GRADE = re.compile(
     r"\b(outstanding|inadequate|good|adequate)'? (at|in)\b|\brequires? improvement\b|"
     r"\b(is|be|as) '?(outstanding|inadequate|good|adequate)\b|\bcause of concern\b",

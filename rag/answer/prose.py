@@ -57,8 +57,7 @@ _CLAUSE_OPENERS = frozenset(
 _DEPENDENT = re.compile(r"^(this|these|that|those|they|their|it|its|such|as a result)\b", re.I)
 # words that point back at the sentence before: without it the body would not say what
 # the source says ("maintaining this commitment")
-_POINTS_BACK = re.compile(r"\b(this|these|those)\b(?! (year|month|week|report|inspection))",
-                          re.I)
+_POINTS_BACK = re.compile(r"\b(this|these|those)\b(?! (year|month|week|report|inspection))", re.I)
 _DATELINE = re.compile(r"^[^.–—]{0,40}\d{4}\s*[–—-]\s+")
 _SPEECH = re.compile(r"[\"“”]")
 _VOICE_TYPES = {"transcript", "report", "assessment"}
@@ -180,8 +179,9 @@ def _lower_first(body: str, around: str) -> str:
     """The body's first letter in lower case after a frame, unless it starts a name: a
     word the passage also writes in lower case is not a name."""
     first = re.match(r"[^\W\d]+", body)
-    if first and (first.group(0).lower() in _COMMON
-                  or re.search(rf"\b{first.group(0).lower()}\b", around)):
+    if first and (
+        first.group(0).lower() in _COMMON or re.search(rf"\b{first.group(0).lower()}\b", around)
+    ):
         return body[0].lower() + body[1:]
     return body
 

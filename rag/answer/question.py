@@ -19,7 +19,6 @@ from rag.answer.areas import areas_in, asked_areas
 from rag.answer.asks import (
     ANY_CRIME,
     ASKS,
-    ASKS_FORCES,
     AUTHORSHIP,
     BYLINE,
     HOW_MUCH,
@@ -29,27 +28,26 @@ from rag.answer.asks import (
     PER,
     RATE,
     RECOMMENDS,
-    SPEAKS_OF_FORCES,
     SUBSET,
     SUBSET_VERB,
     WHAT_WAS_IT,
-    WHICH_FORCES,
-    WITH_FORCES,
     finding_pattern,
-    forces_named,
     period_stated,
 )
+from rag.answer.counting import abbreviation, counted_qualifier, counted_words
 from rag.answer.figures import VALUE, holds_value
+from rag.answer.force_mentions import (
+    ASKS_FORCES,
+    SPEAKS_OF_FORCES,
+    WHICH_FORCES,
+    WITH_FORCES,
+    forces_named,
+)
 from rag.answer.grade_sentences import read_sentence
 from rag.answer.matching import is_concept, known, present, weight
 from rag.answer.names import ROLE_ASKED, names_someone, rank_held
 from rag.answer.question_words import generic, unframed
-from rag.answer.values import (
-    REASON,
-    abbreviation,
-    counted_qualifier,
-    counted_words,
-)
+from rag.answer.values import REASON
 from rag.index.terms import british, nouns
 from rag.retrieve.asked import asks_recommendation, defined_term
 from rag.retrieve.variants import document_concepts, units
@@ -97,8 +95,10 @@ class Question:
         """For "which forces ...?" asking no kind of value: whether a force's text speaks
         of what sets the forces asked apart (True when forces are not asked for). A force's
         best sentence on the broad topic does not put it among them."""
-        return self.kind is not None or not WHICH_FORCES.search(self.text) or (
-            self.mentions_focus(text, idf)
+        return (
+            self.kind is not None
+            or not WHICH_FORCES.search(self.text)
+            or (self.mentions_focus(text, idf))
         )
 
     @property

@@ -141,9 +141,7 @@ def is_cacheable(answer: Answer) -> bool:
 class Finding(BaseModel):
     text: str
     citations: list[int] = Field(default_factory=list)
-    kind: str | None = Field(
-        None, description="verdict, strength, improvement, concern or context"
-    )
+    kind: str | None = Field(None, description="verdict, strength, improvement, concern or context")
     theme: str | None = Field(None, description="The area of policing it is about.")
     label: str | None = Field(
         None, description='The numbered block it belongs to: "Area for improvement 2", ...'

@@ -152,9 +152,7 @@ class Engine(Retrieval):
 
                 if self._chat_model is None:
                     self._chat_model = make_chat_model(self.settings)
-                self._chain = answer_chain(
-                    self, self.settings, self._chat_model, self.asked_grades
-                )
+                self._chain = answer_chain(self, self.settings, self._chat_model, self.asked_grades)
             return self._chain
 
     def chat_model(self) -> BaseChatModel:

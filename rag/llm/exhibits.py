@@ -37,7 +37,6 @@ _LEANS_BACK = re.compile(
 _SHORT = 50  # a sentence shorter than this (characters) is shown with the one before it
 
 
-
 @dataclass(frozen=True)
 class Item:
     """One numbered piece of evidence: ``passage.text[start:end]``."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer.counting import counted_terms, counted_words, counts
 from rag.answer.question import answers_type
-from rag.answer.values import counted_terms, counted_words, counts
 
 
 @pytest.mark.parametrize(

@@ -59,8 +59,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory, embeddings: OfflineEmbeddin
         embedding_backend="offline",
         mode="offline",
     )
-    report = ingest_paths([ROOT / "data", ROOT / "evals" / "corpus"], settings,
-                          embeddings=embeddings)
+    report = ingest_paths(
+        [ROOT / "data", ROOT / "evals" / "corpus"], settings, embeddings=embeddings
+    )
     assert report.exit_code == 0
     return Engine(settings, embeddings=embeddings)
 
@@ -191,8 +192,12 @@ def test_an_inspectors_aside_goes_but_not_one_holding_a_figure() -> None:
 
 def test_a_sentence_leaning_on_the_one_before_is_not_framed_alone() -> None:
     assert compress("This is a serious failing in its work.", TRANSCRIPT, "X Police") is None
-    follows = compress("It has cut the backlog by half.", TRANSCRIPT, "X Police",
-                       previous="The force has a backlog of 300 cases.")
+    follows = compress(
+        "It has cut the backlog by half.",
+        TRANSCRIPT,
+        "X Police",
+        previous="The force has a backlog of 300 cases.",
+    )
     assert follows is not None
     assert follows.text == "The inspector found that the force has cut the backlog by half"
 

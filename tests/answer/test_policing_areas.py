@@ -76,9 +76,7 @@ def passages() -> list[Passage]:
 def test_a_grade_question_is_answered_by_the_grade_of_the_area_it_names() -> None:
     groups = grouped(passage_grades(passages()))
     chosen = grades_asked(analyse("What rating did it get for dealing with 999 calls?"), groups)
-    assert [s.text for s in chosen] == [
-        "- requires improvement at responding to the public; and"
-    ]
+    assert [s.text for s in chosen] == ["- requires improvement at responding to the public; and"]
     chosen = grades_asked(analyse("Is it rated well for how it treats officers and staff?"), groups)
     assert ["adequate at building" in s.text for s in chosen] == [True]
     # an area no grade is stated for, or no area named: the sentence search decides

@@ -24,10 +24,16 @@ def briefing() -> Briefing:
         force="X Police",
         paragraph="The report found that the force should record it [1].",
         findings=[
-            Finding(text="The force should record [it](http://x).", citations=[1],
-                    kind="improvement", theme="fairness", label="Area for improvement 1"),
-            Finding(text="Its 96 PCSOs patrol.", citations=[1], kind="context",
-                    theme="neighbourhood"),
+            Finding(
+                text="The force should record [it](http://x).",
+                citations=[1],
+                kind="improvement",
+                theme="fairness",
+                label="Area for improvement 1",
+            ),
+            Finding(
+                text="Its 96 PCSOs patrol.", citations=[1], kind="context", theme="neighbourhood"
+            ),
         ],  # fmt: skip
         grades=[StatedGradeRef(area="investigating crime", grade="inadequate", citations=[2])],
         citations=cited,
