@@ -202,7 +202,10 @@ def check_support(
         if not known and not set(units(name)) <= have:
             return Support(False, f"names {name!r}, which its evidence does not")
     key = [u for u in dict.fromkeys(units(claim)) if u not in REPORTING]
-    if key and all(u in _DATING or u[0].isdigit() for u in key):
+    # one figure with its unit ("11 weeks") answers "how long ...?"; several, with only
+    # dating words between them, copy a line's furniture
+    only_dating = key and all(u in _DATING or u[0].isdigit() for u in key)
+    if only_dating and len(numbers(claim)) > 1:
         return Support(False, "states only dates and figures, no finding")
     if key:
         share = sum(u in have for u in key) / len(key)

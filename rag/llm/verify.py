@@ -87,9 +87,11 @@ def ids_in(sentence: str) -> list[int]:
 
 
 def claim_of(sentence: str) -> str:
-    """The sentence without its markers, bare ids or a copied line label ("E3 (Force): ")."""
+    """The sentence without its markers, bare ids or a copied line label ("E3 (Force): "),
+    and with no brackets left round its words ("[11 weeks]": a small model's habit)."""
     text = _LINE_LABEL.sub("", sentence)
-    text = " ".join(_BARE_ID.sub("", MARKERS.sub("", text)).split())
+    text = _BARE_ID.sub("", MARKERS.sub("", text))
+    text = " ".join(re.sub(r"\[([^\[\]]{1,80})\]", r"\1", text).split())
     text = re.sub(r"\s+([.!?,;:])", r"\1", text)
     return re.sub(r"([.!?])[.!?]+$", r"\1", text)
 

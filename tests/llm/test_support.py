@@ -182,6 +182,8 @@ def test_a_claim_of_dates_and_figures_alone_is_no_finding() -> None:
     claim = "31 March 2026: 12 months to 31 March 2025: Published: 2 December 2025."
     verdict = check_support(claim, [*evidence, "By 31 March 2026, it should act."])
     assert not verdict.supported and "only dates and figures" in (verdict.reason or "")
+    # one figure with its unit is the answer to "how long ...?"
+    assert check_support("11 weeks.", ["Some waited up to 11 weeks to see the team."]).supported
     # a finding with its date is still one
     assert check_support(
         "By 31 March 2026, it should act.", ["By 31 March 2026, it should act."]

@@ -52,6 +52,7 @@ def test_markers_after_the_full_stop_belong_to_that_sentence() -> None:
         "A third [E3][E1].",
     ]
     assert claim_of("A third [E3][E1]..") == "A third."
+    assert claim_of("[11 weeks] [E3].") == "11 weeks."
 
 
 def test_kept_sentences_are_renumbered_and_quote_their_evidence() -> None:
