@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer.grade_patterns import GRADE
+from rag.answer.values import SUPERLATIVE
 from rag.index.terms import STOPWORDS, terms
 from rag.retrieve.variants import surface, units
 
@@ -93,10 +94,11 @@ _DEGREE = frozenset(
     sufficiently effectively routinely systematically adequately clearly
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
-# Superlatives and comparatives ("more" and "less" aside: too common to rank by)
+# The answer stage's superlatives, and comparatives ("more" and "less" aside: too common
+# to rank by)
 _RANKING = re.compile(
-    r"\b(?:highest|lowest|best|worst|most|least|fewest|largest|smallest|biggest|greatest|"
-    r"higher|lower|better|worse|fewer|larger|smaller|bigger|greater)\b",
+    rf"\b(?:{SUPERLATIVE}|higher|lower|better|worse|fewer|larger|smaller|bigger|greater|"
+    r"stronger|weaker|faster|slower)\b",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[,;:.!?]|\b(?:but|although|though|however|whereas|while)\b", re.I)
