@@ -85,7 +85,9 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"^\W*(?:and\s+|so\s+)?(?:who|whose|whom)\b|\b(?:by|to|with|from) whom\b|"
             r"^\W*which (?:of (?:the|his|her|hm)\s+)?(?:\S+\s+)?(?:inspector|officer|person|"
             r"chief|commissioner|leader|hmi|hmics?)s?\b|\bname of (?:the|its|his|her)\b|"
-            r"^\W*(?:please\s+)?name (?:the|its|his|her)\b",
+            r"^\W*(?:please\s+)?name (?:the|its|his|her)\b|"
+            # "what did the commissioner say, and what's their name?"
+            r"\bwhat(?:'s|’s|\s+(?:is|are|was|were))\s+(?:their|his|her)\s+names?\s*(?:[?,;]|$)",
             re.I,
         ),
     ),
@@ -100,6 +102,9 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"requires improvement)\b['’\"”]?(?=\s*(?:[?.,;]|$)|\s+(?:from|at|for|in|on|"
             r"overall|grade|rating)\b)|"
             r"\bhow (?:did|does|do|would|has|have|had)\b[^?]*\brate\b(?!\s+(?:of|for)\b)|"
+            # "where did the force land on safeguarding?": where on the grading scale
+            r"\bwhere (?:did|does|do|has|have|had|would|will) (?:[\w'’-]+ ){1,4}?(?:land(?:ed)?|"
+            r"come out|end(?:ed)? up|sit|fall|fell)\s+(?:on|for|in|at|over)\b|"
             # "which forces are outstanding at preventing crime?": the forces given a grade
             r"\b(?:which|what) (?:\w+ )?forces (?:are|were|got|received) (?:\w+ )?(?:outstanding|"
             r"good|adequate|inadequate|requir\w* improvement)\b",
@@ -224,7 +229,8 @@ EARLIER_STATED = re.compile(
 # "at its last inspection": a figure of the latest one does not answer, a year neither
 _PRIOR = r"(?:last|previous|prior|earlier|former)"
 ASKED_PRIOR_INSPECTION = re.compile(
-    rf"\b(?:at|in|during|by|from) (?:its|the|their) {_PRIOR} (?:inspection|assessment|peel|visit)",
+    rf"\b(?:at|in|during|by|from|on|than|with|over) (?:its|the|their) {_PRIOR} "
+    r"(?:inspection|assessment|peel|visit)",
     re.I,
 )
 PRIOR_STATED = re.compile(
@@ -234,12 +240,18 @@ PRIOR_STATED = re.compile(
 )
 
 
+def prior_stated(question: str, text: str) -> bool:
+    """Whether the text speaks of the earlier inspection a question asks about, if any
+    ("what was it graded at its last inspection?": today's grade does not answer)."""
+    return not ASKED_PRIOR_INSPECTION.search(question) or PRIOR_STATED.search(text) is not None
+
+
 def period_stated(question: str, text: str) -> bool:
     """Whether the text gives a figure for the period the question asks about, if any."""
     years = [m.group(1) for m in ASKED_YEAR.finditer(question)]
     if any(not re.search(rf"\b{y}\b", text) for y in years):
         return False
-    if ASKED_PRIOR_INSPECTION.search(question) and not PRIOR_STATED.search(text):
+    if not prior_stated(question, text):
         return False
     return not ASKED_EARLIER.search(question) or EARLIER_STATED.search(text) is not None
 

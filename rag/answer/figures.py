@@ -19,6 +19,7 @@ from rag.answer.values import (
     MONEY,
     RANKING,
     SHARE,
+    TIMED,
     only_a_share,
 )
 
@@ -57,6 +58,20 @@ TARGET = re.compile(
 )
 
 
+# time per period ("12.4 days a year" off sick, "six hours a week"): a rate, not how long
+# something takes or waits, unless a rate is asked ("how many days a year ...?")
+_TIME_RATE = re.compile(
+    rf"{TIMED}\s+(?:a|an|per|each|every)\s+"
+    r"(?:year|month|week|day|shift|officer|person|head|employee)\b",
+    re.I,
+)
+_RATE_ASKED = re.compile(
+    r"\b(?:a|an|per|each|every)\s+(?:year|month|week|day|shift|officer|person|head|employee)\b|"
+    r"\b(?:annual|annually|yearly|monthly|weekly|daily)\b",
+    re.I,
+)
+
+
 def holds_value(
     kind: str,
     question: str,
@@ -71,6 +86,8 @@ def holds_value(
         text = DATED.sub(" ", text)  # "by 30 September 2026" is not the figure asked
         if TARGET_ASKED.search(question) and not TARGET.search(text):
             return False  # "what has it been told to get it down to?": a target's figure
+    if kind == "duration" and not _RATE_ASKED.search(question):
+        text = _TIME_RATE.sub(" ", text)
     if VALUE[kind].search(text) is None:
         return False
     if kind == "number" and only_a_share(question) and not SHARE.search(text):

@@ -33,6 +33,7 @@ from rag.answer.asks import (
     WHAT_WAS_IT,
     finding_pattern,
     period_stated,
+    prior_stated,
 )
 from rag.answer.counting import abbreviation, counted_qualifier, counted_words
 from rag.answer.figures import VALUE, holds_value
@@ -138,6 +139,8 @@ class Question:
             # and never words a reason ("PEEL 2027-29: how we inspect" says no why)
             ended = _SENTENCE_END.search(text) is not None
             return ended or (self.kind != "reason" and self.mentions_focus(text, idf))
+        if self.kind == "grade" and not prior_stated(self.text, text):
+            return False  # "an improvement on its previous inspection?": today's grade is not
         if self.kind == "grade" and (stated := read_sentence(text)):
             # the area graded must be the one asked about: "adequate at leadership. This
             # part looks at how they plan the workforce" does not grade the workforce

@@ -31,7 +31,7 @@ GENERIC = frozenset(
         try tries tried let lets able across england wales nationally country
         per someone anyone somebody anybody everyone roughly approximately around nearly
         almost estimated estimate specifically particularly particular precisely
-        please spoke speak speaks spoken talked
+        please spoke speak speaks spoken talked still facing
         """
     )
 )

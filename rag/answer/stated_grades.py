@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from rag.answer.areas import areas_in, asked_areas
+from rag.answer.asks import prior_stated
 from rag.answer.grade_patterns import OVERALL, GradeGroup
 from rag.answer.question import _SENTENCE_END, Question
 from rag.retrieve.evidence import Sentence
@@ -28,6 +29,13 @@ def grades_asked(
     ``across_forces``: ``groups`` are several forces' (:func:`grades_across`)."""
     if question.kind != "grade":
         return []
+    said = _grades_asked(question, groups, across_forces)
+    return [s for s in said if prior_stated(question.text, s.text)]  # "at its last ..."
+
+
+def _grades_asked(
+    question: Question, groups: Sequence[GradeGroup], across_forces: bool
+) -> list[Sentence]:
     if across_forces:
         return grades_across(question, groups)
     asked, aside = asked_areas(question.text)

@@ -32,11 +32,12 @@ ANY_NUMBER = re.compile(
     r"quarter|third)\b",
     re.I,
 )
-DURATION = re.compile(
-    rf"\b{_NUMBER}\s+(?:more\s+|full\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"
-    r"|\b(?:hours|days|weeks|months|years)\b",
-    re.I,
+# a length of time with its figure ("14 days", "a few weeks")
+TIMED = (
+    rf"\b{_NUMBER}\s+(?:more\s+|full\s+)?"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"
 )
+DURATION = re.compile(rf"{TIMED}|\b(?:hours|days|weeks|months|years)\b", re.I)
 DATE = re.compile(
     r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|"
     r"september|october|november|december|last year|this year|next year)\b",

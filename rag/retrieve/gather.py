@@ -41,7 +41,9 @@ _CROSS_FORCE = re.compile(
 _NATIONAL = re.compile(
     r"\b(nationally|national picture|across (?:england and wales|the country|all forces|"
     r"the police service)|in england and wales|the country as a whole|"
-    r"the (?:police )?service as a whole|policing as a whole|all 43 (?:police )?forces)\b",
+    r"the (?:police )?service as a whole|policing as a whole|all 43 (?:police )?forces|"
+    # a national document named as the source: "which forces did the national report name?"
+    r"the (?:national|annual) (?:report|assessment)|the state of policing)\b",
     re.IGNORECASE,
 )
 # Weaker cues of the national picture: they give way to a cross-force question ("which

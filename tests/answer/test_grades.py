@@ -203,6 +203,15 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("building, supporting and protecting the workforce", RI),  # a table row with commas
         ("leadership and force management", "good"),
     },
+    "kestrel-moor-constabulary-press-release-fictional.txt": {
+        ("protecting vulnerable people", "good"),  # a bulleted list after "graded as:"
+        ("responding to the public", "good"),
+        ("preventing crime and anti-social behaviour", "adequate"),
+        ("managing offenders and suspects", "adequate"),
+        ("investigating crime", RI),
+        ("building, supporting and protecting the workforce", RI),
+        # not leadership, nor police powers: "did not grade" them
+    },
     "midsomer-constabulary-fictional.txt": set(),
     "northmoor-news-report-fictional.html": {
         ("investigating crime", "good"),
@@ -237,6 +246,13 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("leadership and force management", "adequate"),
         # not "using civil orders to manage the risk posed by sex offenders" (good): a
         # finding, in an area the judgement table grades adequate
+    },
+    "thornbury-vale-police-fictional.txt": {
+        ("responding to the public", "outstanding"),
+        ("preventing crime and anti-social behaviour", "good"),
+        ("investigating crime", RI),
+        ("managing offenders", "adequate"),
+        # no overall grade ("a mixed service"), none for vulnerability despite its concern
     },
     "wessex-constabulary-fictional.txt": {
         (OVERALL, "good"),

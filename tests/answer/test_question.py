@@ -75,6 +75,10 @@ IDF = CORPUS.idf
         ("Which recommendations has it completed, and how many remain?", "number"),
         ("What has it been told to do about its response to domestic abuse?", "recommendation"),
         ("What was the judgment on its work against organized crime?", "grade"),  # US spelling
+        ("Where did the force land on safeguarding people at risk of harm?", "grade"),
+        ("Where did the force put its extra officers?", None),
+        ("What did the commissioner say, and what's their name?", "person"),
+        ("What is their name for the new unit?", None),
     ],
 )
 def test_the_kind_of_answer_asked_for(question: str, kind: str | None) -> None:
@@ -485,6 +489,27 @@ def test_a_figure_at_the_last_inspection_needs_that_inspection() -> None:
     assert asked.answered_by(
         "Its charge or summons rate has fallen from 9 per cent at the last inspection.", idf
     )
+
+
+def test_a_grade_at_the_last_inspection_needs_that_inspection() -> None:
+    asked = analyse("Was its safeguarding grade an improvement on its previous inspection?")
+    assert asked.kind == "grade"
+    idf = BM25Index(["protecting vulnerable people", "inspection"]).idf
+    assert not asked.answered_by("The force is good at protecting vulnerable people.", idf)
+    assert asked.answered_by(
+        "At its previous inspection the force was graded adequate at protecting vulnerable "
+        "people; it is now good.",
+        idf,
+    )
+
+
+def test_time_per_period_is_a_rate_not_how_long() -> None:
+    sickness = "Sickness absence has risen to an average of 12.4 days a year."
+    assert not analyse("How many weeks do officers wait for occupational health?").holds_kind(
+        sickness
+    )
+    assert analyse("How many days a year are officers off sick?").holds_kind(sickness)
+    assert analyse("How long do officers wait?").holds_kind("Officers wait 14 days for it.")
 
 
 def test_a_role_asked_by_its_abbreviation_is_not_an_answer_to_who() -> None:

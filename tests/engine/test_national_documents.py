@@ -97,6 +97,16 @@ def test_a_national_cue_searches_the_national_document_only(engine: Engine, ques
     assert all(c.force is None for c in answer.citations)
 
 
+def test_a_national_document_named_as_the_source_outweighs_which_forces(engine: Engine) -> None:
+    # "which forces did the national report ...": the report is the source asked about,
+    # so a force's own sentences never answer (a weak cue like "national" gives way)
+    answer = engine.ask(
+        "Which forces did the national report find answered emergency calls quickly?",
+        mode="offline",
+    )
+    assert all(c.force is None for c in answer.citations), answer.answer
+
+
 GRADING = """How we grade forces (fictional test document)
 
 We grade every force on a five-point scale. The grades on the scale are outstanding,
