@@ -91,6 +91,15 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    (  # "were any areas left without a grade?": what was not graded, with no grade in it
+        "ungraded",
+        re.compile(
+            r"\b(?:without|no)\s+(?:a\s+)?grades?\b|\bungraded\b|"
+            r"\b(?:not|n[o’']t|never)\s+(?:been\s+|yet\s+)?(?:graded|given\s+a\s+grade)\b"
+            r"(?!\s+(?:as|at|on|for|in|good|outstanding|adequate|inadequate|requir)\b)",
+            re.I,
+        ),
+    ),
     (
         "grade",
         re.compile(
@@ -121,6 +130,13 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+# What says an area was not graded ("did not grade the force's leadership", "ungraded")
+NOT_GRADED = re.compile(
+    r"\b(?:not|n[o’']t|never)\s+(?:been\s+|yet\s+)?(?:grade[ds]?|given\s+a\s+grade)\b|"
+    r"\bungraded\b|\b(?:without|no)\s+(?:a\s+)?grade\b|\bnot\s+(?:yet\s+)?(?:been\s+)?"
+    r"(?:assessed|inspected)\b",
+    re.I,
+)
 # What a recommendation says, in any voice: "the force should", "we expect it to", "the
 # Home Office must", "needs to"; what an answer to "what has it been told to do" holds.
 RECOMMENDS = re.compile(

@@ -33,6 +33,10 @@ from rag.retrieve.gather import MAX_FORCES, Evidence
 
 NO_GRADE = "no grade for this area was found in its documents."
 MARGIN = 0.12  # a further sentence must score within this of the best one
+# "Which areas were not graded?" is answered only by a sentence saying so ("did not grade
+# its leadership"), whose words are the question's generic ones: it may score this share
+# of the threshold
+UNGRADED_SCORE_SHARE = 0.5
 
 
 @dataclass
@@ -92,6 +96,8 @@ def choose(
     taken: list[Sentence] = []
     forces: set[str | None] = set()
     best: float | None = None
+    if asked.kind == "ungraded":  # its words are the generic "grade", "area": it scores
+        min_score *= UNGRADED_SCORE_SHARE  # low, and the kind check itself is strict
     for sentence in sentences:
         if sentence.score < min_score:
             break

@@ -23,6 +23,7 @@ from rag.answer.asks import (
     BYLINE,
     HOW_MUCH,
     NAMED_NUMBER,
+    NOT_GRADED,
     NOT_MEASURED,
     NUMBERED,
     PER,
@@ -59,7 +60,7 @@ class Question:
     """A question analysed: the kind of answer it wants and the units of its focus."""
 
     text: str
-    kind: str | None  # amount, duration, number, date, person, grade, reason,
+    kind: str | None  # amount, duration, number, date, person, grade, ungraded, reason,
     # recommendation, ranking; None: any
     focus: tuple[str, ...]  # matching units (variants.py) of the thing asked about
     counted: tuple[str, ...] = field(default=())  # a "how many" question's counted words
@@ -71,6 +72,8 @@ class Question:
             return True  # any sentence may give a reason; explains() prefers one that says so
         if self.kind == "recommendation":
             return bool(RECOMMENDS.search(text))
+        if self.kind == "ungraded":
+            return bool(NOT_GRADED.search(text))
         if self.kind == "person":
             return names_someone(text, self.text) and rank_held(self.text, text)
         counted = list(self.counted) if self.count_checked else None
@@ -134,7 +137,7 @@ class Question:
                 rf"\b{finding_pattern(finding.group(1))}\s*{finding.group(2)}\b", text, re.I
             ):
                 return False
-        if self.kind in (None, "reason", "recommendation"):
+        if self.kind in (None, "reason", "recommendation", "ungraded"):
             # the meaning score judges a sentence; a heading or title line must name it,
             # and never words a reason ("PEEL 2027-29: how we inspect" says no why)
             ended = _SENTENCE_END.search(text) is not None

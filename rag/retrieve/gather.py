@@ -156,8 +156,10 @@ class Retrieval:
             _NATIONAL.search(question) or (_NATIONAL_CUE.search(question) and not asks_forces)
         )
         cross_force = not named and not national and asks_forces
-        if not named and not cross_force and history and searched != question:
-            named = _forces_followed(history, known)  # "their", "it": the forces of before
+        if not named and not cross_force and not national and history:
+            # "their", "it", or no force at all ("were any areas left ungraded?"): in a
+            # conversation, the forces of before
+            named = _forces_followed(history, known)
         per_force = len(named) > 1 or cross_force
         topic = without_forces(question, named)
         query = expanded(topic)  # "PCSOs" searched as "police community support officers" too

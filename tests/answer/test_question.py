@@ -78,6 +78,9 @@ IDF = CORPUS.idf
         ("Where did the force land on safeguarding people at risk of harm?", "grade"),
         ("Where did the force put its extra officers?", None),
         ("What did the commissioner say, and what's their name?", "person"),
+        ("Were any areas left without a grade?", "ungraded"),
+        ("Which parts of policing did it leave ungraded?", "ungraded"),
+        ("Which areas were not graded as good?", "grade"),  # a grade asked, negated
         ("What is their name for the new unit?", None),
     ],
 )
@@ -501,6 +504,14 @@ def test_a_grade_at_the_last_inspection_needs_that_inspection() -> None:
         "people; it is now good.",
         idf,
     )
+
+
+def test_what_was_not_graded_is_said_only_by_a_sentence_saying_so() -> None:
+    asked = analyse("Were any areas left without a grade?")
+    idf = BM25Index(["graded leadership", "victims update"]).idf
+    assert asked.answered_by("The inspectorate did not grade the force's leadership.", idf)
+    assert not asked.answered_by("Too many victims are left without an update.", idf)
+    assert not asked.answered_by("The force is good at leadership.", idf)
 
 
 def test_time_per_period_is_a_rate_not_how_long() -> None:

@@ -186,6 +186,14 @@ def test_follow_up_stays_on_the_force_of_the_history(engine: Engine) -> None:
     assert answer.question == "And what about their integrity?"
 
 
+def test_a_follow_up_naming_no_force_stays_on_the_force_of_the_history(engine: Engine) -> None:
+    # no pronoun and no "and ...": in a conversation, a question naming no force (and not
+    # asking across forces or nationally) is still about the force of before
+    evidence = engine.gather("How are officers vetted?", None, HISTORY)
+    assert evidence.passages and {p.force for p in evidence.passages} == {WESSEX}
+    assert engine.gather("How are officers vetted?", None, None).passages  # and alone: any
+
+
 def test_follow_up_leans_on_the_force_the_last_answer_was_about(engine: Engine) -> None:
     history = [
         {"role": "user", "content": "Which force plans its finances outstandingly?"},
