@@ -83,7 +83,7 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
         "person",
         re.compile(
             r"^\W*(?:and\s+|so\s+)?(?:who|whose|whom)\b|\b(?:by|to|with|from) whom\b|"
-            r"^\W*which (?:of (?:the|his|her|hm)\s+)?(?:\S+\s+)?(?:inspector|officer|person|"
+            r"^\W*which (?:of (?:the|his|her|hm)\s+)?(?:\S+\s+){0,3}?(?:inspector|officer|person|"
             r"chief|commissioner|leader|hmi|hmics?)s?\b|\bname of (?:the|its|his|her)\b|"
             r"^\W*(?:please\s+)?name (?:the|its|his|her)\b|"
             # "what did the commissioner say, and what's their name?"
@@ -185,6 +185,15 @@ STATED = re.compile(
 )
 
 
+# a count the question states in words ("before it took on the extra forty"); not "one"
+_STATED_WORDS = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety)\b",
+    re.I,
+)
+
+
 def unstated(text: str, question: str) -> str:
     """The text without the figures the question itself states ("Of the £2.1 billion,
     how much in the first year?" is not answered by "£2.1 billion over four years"), and,
@@ -192,6 +201,8 @@ def unstated(text: str, question: str) -> str:
     million" does not say what the budget is."""
     for value in sorted({m.group(0) for m in STATED.finditer(question)}, key=len, reverse=True):
         text = re.sub(rf"(?<![\d.,£]){re.escape(value)}(?![\d])", " ", text)
+    for word in {m.group(0).lower() for m in _STATED_WORDS.finditer(question)}:
+        text = re.sub(rf"\b{word}\b", " ", text, flags=re.I)
     text = LABELLED.sub(" ", text)  # "Area for improvement 6", "section 136": names
     return text if ASKS_CHANGE.search(question) else CHANGE.sub(" ", text)
 
@@ -237,7 +248,9 @@ ASKED_YEAR = re.compile(
     re.I,
 )
 ASKED_EARLIER = re.compile(
-    r"\b(?:the year before|the previous year|the prior year|a year (?:earlier|before))\b", re.I
+    r"\b(?:the year before|the previous year|the prior year|a year (?:earlier|before)|"
+    r"since last year|last year['’]s)\b",
+    re.I,
 )
 EARLIER_STATED = re.compile(
     rf"\b(?:year before|previous year|prior year|year earlier|last year|{_YEAR})\b", re.I
@@ -269,6 +282,12 @@ def period_stated(question: str, text: str) -> bool:
         return False
     if not prior_stated(question, text):
         return False
+    return earlier_stated(question, text)
+
+
+def earlier_stated(question: str, text: str) -> bool:
+    """Whether the text speaks of the earlier year a question asks about, if any ("has it
+    got better since last year's report?": this year's figures alone do not say)."""
     return not ASKED_EARLIER.search(question) or EARLIER_STATED.search(text) is not None
 
 

@@ -90,10 +90,11 @@ AREA_END = re.compile(
     r"\s*(?:[.;!?]|:|\s[–—-]\s|\(|\)|,?\s+(?:but|although|though|whereas|while|whilst|because|"
     r"since|after|as\s+well\s+as|and\s+(?:it|its|the|I|she|he|this|that|they|has|had|was|is|"
     r"needs|must|should)\b)\b|,\s+(?:which|where|with|having|said|says|according|when|an?)\b|"
-    r",\s+(?=[A-Z])|,\s+(?:[\w'’]+\s+){0,3}(?:said|says|found|added|reported|warned)\b|"
+    r",\s+(?=[A-Z])|,\s+(?:[\w'’]+\s+){0,3}(?:said|says|found|finds|added|adds|reported|"
+    r"reports|warned|warns|concluded|concludes|revealed|reveals)\b|"
     r",\s+and\s+(?!(?:at|in|for)\s|\w+ing\b)|"
     r",\s+(?:including|such|especially|particularly|in\s+a|in\s+its|in\s+their)\b|\s+in\s+a\s+"
-    r"(?:damning|new|critical|recent|report)\b|\s+by\s+(?:the|inspectors|HMICFRS|his|her)\b)",
+    r"(?:damning|new|critical|recent|report)\b|\s+by\s+(?:the|inspectors|HMICFRS|[Hh]is|[Hh]er)\b)",
 )
 AREA_SPLIT = re.compile(r",?\s+and\s+(?=(?:at|in|for)\s)|,\s+(?=(?:at|in|for)\s)")
 AREA_PREP = re.compile(r"^(?:at|in|for)\s+", re.I)

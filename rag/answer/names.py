@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag.retrieve.variants import expanded
+from rag.retrieve.variants import expanded, units
 
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
 _CAPITALISED = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})+")
@@ -65,6 +65,16 @@ RANK = re.compile(r"\b(deputy|assistant|acting|temporary|interim|former|previous
 def rank_held(asked: str, text: str) -> bool:
     """Whether the text has every rank a who-question names ("Who is the deputy ...")."""
     return all(re.search(rf"\b{m.group(1)}\b", text, re.I) for m in RANK.finditer(asked))
+
+
+def role_held(asked: str, text: str) -> bool:
+    """Whether the text has the role a "which <role>" question names, by any of its
+    spellings: a charity's chief executive, named, is not "which commissioner"."""
+    which = _WHICH_ROLE.search(asked)
+    if which is None:
+        return True
+    role = set(units(which.group(0).split(None, 1)[1]))
+    return not role or bool(role & set(units(text)))  # "inspector" is too common a word
 
 
 def names_someone(text: str, asked: str = "") -> bool:

@@ -32,6 +32,7 @@ from rag.answer.asks import (
     SUBSET,
     SUBSET_VERB,
     WHAT_WAS_IT,
+    earlier_stated,
     finding_pattern,
     period_stated,
     prior_stated,
@@ -47,7 +48,7 @@ from rag.answer.force_mentions import (
 )
 from rag.answer.grade_sentences import read_sentence
 from rag.answer.matching import is_concept, known, present, weight
-from rag.answer.names import ROLE_ASKED, names_someone, rank_held
+from rag.answer.names import ROLE_ASKED, names_someone, rank_held, role_held
 from rag.answer.question_words import generic, unframed
 from rag.answer.values import REASON
 from rag.index.terms import british, nouns
@@ -66,8 +67,9 @@ class Question:
     counted: tuple[str, ...] = field(default=())  # a "how many" question's counted words
     qualifier: tuple[str, ...] = field(default=())  # what qualifies them ("on the register")
 
-    def holds_kind(self, text: str) -> bool:
-        """Whether the text holds a value of the kind asked for."""
+    def holds_kind(self, text: str, idf: Mapping[str, float] | None = None) -> bool:
+        """Whether the text holds a value of the kind asked for (``idf``: the documents'
+        words; a counted thing's modifier none of them uses is the asker's own)."""
         if self.kind is None or self.kind == "reason":
             return True  # any sentence may give a reason; explains() prefers one that says so
         if self.kind == "recommendation":
@@ -75,9 +77,26 @@ class Question:
         if self.kind == "ungraded":
             return bool(NOT_GRADED.search(text))
         if self.kind == "person":
-            return names_someone(text, self.text) and rank_held(self.text, text)
+            return (
+                names_someone(text, self.text)
+                and rank_held(self.text, text)
+                and role_held(self.text, text)
+            )
         counted = list(self.counted) if self.count_checked else None
+        if counted and idf is not None:  # "seized devices" where documents say "devices"
+            counted = [w for w in counted[:-1] if not self._paraphrased(w, counted, idf)] + [
+                counted[-1]
+            ]
         return holds_value(self.kind, self.text, text, counted, self.qualifier)
+
+    @staticmethod
+    def _paraphrased(word: str, counted: list[str], idf: Mapping[str, float]) -> bool:
+        """A plain modifier of the counted thing that no document uses ("seized"), not a
+        word of a policing term ("trainee constables", "DASH forms")."""
+        own = units(word)
+        phrase = set(units(" ".join(counted)))
+        plain = all(not is_concept(u) for u in own) and set(own) <= phrase
+        return bool(own) and plain and not all(known(u, idf) for u in own)
 
     def names_other_force(self, text: str, force: str | None) -> bool:
         """For a question about one force asking "which forces ...": whether the text
@@ -128,7 +147,7 @@ class Question:
         """The text holds a value of the kind asked for and, when a value is asked for,
         speaks of the thing it is asked about: a grade, a date or a figure about
         something else in the same document does not answer."""
-        if not self.holds_kind(text):
+        if not self.holds_kind(text, idf):
             return False
         if any(not present(u, text) for u in self.defined):
             return False  # "What is Engage?": a sentence without "Engage" does not say
@@ -137,6 +156,8 @@ class Question:
                 rf"\b{finding_pattern(finding.group(1))}\s*{finding.group(2)}\b", text, re.I
             ):
                 return False
+        if not earlier_stated(self.text, text):
+            return False  # "since last year's report": a sentence about this year alone
         if self.kind in (None, "reason", "recommendation", "ungraded"):
             # the meaning score judges a sentence; a heading or title line must name it,
             # and never words a reason ("PEEL 2027-29: how we inspect" says no why)

@@ -203,6 +203,14 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("building, supporting and protecting the workforce", RI),  # a table row with commas
         ("leadership and force management", "good"),
     },
+    "harrowdale-police-news-report-fictional.html": {
+        # "rated inadequate at protecting vulnerable people by His Majesty's Inspectorate":
+        # the area ends before "by His ...", and the headline's before ", watchdog warns"
+        ("protecting vulnerable people", "inadequate"),
+        ("responding to the public", "good"),
+        ("preventing crime and anti-social behaviour", "adequate"),
+        ("investigating crime", RI),
+    },
     "kestrel-moor-constabulary-press-release-fictional.txt": {
         ("protecting vulnerable people", "good"),  # a bulleted list after "graded as:"
         ("responding to the public", "good"),

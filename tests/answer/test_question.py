@@ -514,6 +514,33 @@ def test_what_was_not_graded_is_said_only_by_a_sentence_saying_so() -> None:
     assert not asked.answered_by("The force is good at leadership.", idf)
 
 
+def test_which_role_is_answered_by_a_name_holding_that_role() -> None:
+    asked = analyse("Which police and crime commissioner is paying for the new detectives?")
+    assert asked.kind == "person"
+    assert not asked.holds_kind("Rosalind Achebe, chief executive of the charity, said so.")
+    assert asked.holds_kind("The PCC, Graham Pettifer, is paying for them.")
+
+
+def test_a_count_the_question_states_in_words_is_not_its_answer() -> None:
+    asked = analyse("How many call handlers did it have before it took on the extra forty?")
+    assert not asked.holds_kind("It has since recruited forty additional call handlers.")
+    assert asked.holds_kind("It had 120 call handlers, and has recruited forty more.")
+
+
+def test_a_counted_modifier_no_document_uses_is_the_askers_own() -> None:
+    asked = analyse("How many seized devices are waiting to be examined?")
+    text = "More than 25,000 digital devices were waiting to be examined."
+    assert asked.holds_kind(text, BM25Index(["digital devices examined"]).idf)
+    assert not asked.holds_kind(text, BM25Index(["seized vehicles", "digital devices"]).idf)
+
+
+def test_a_question_on_last_year_needs_a_sentence_on_it() -> None:
+    asked = analyse("Has the wait for a charge got better since last year's report?")
+    idf = BM25Index(["charge wait", "report"]).idf
+    assert not asked.answered_by("On average, a case took 17 months to charge.", idf)
+    assert asked.answered_by("The wait for a charge fell from 19 months last year.", idf)
+
+
 def test_time_per_period_is_a_rate_not_how_long() -> None:
     sickness = "Sickness absence has risen to an average of 12.4 days a year."
     assert not analyse("How many weeks do officers wait for occupational health?").holds_kind(
