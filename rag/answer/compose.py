@@ -29,6 +29,7 @@ _PRONOUN_AFTER_OPENING = re.compile(r"^[^,.;:]{3,80},\s*(?:they|it|he|she|this|t
 # a sentence attributing speech: "X said:", "she said", 'he added. "...'
 _SPEECH = re.compile(r"\b(said|says|added|told us|told reporters)\b|[\"“]\s*$", re.I)
 _ITEM = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
+_MARKER_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:[-–•*▪◦]|\d{1,2}[.)])[ \t]*$")
 MAX_ITEMS = 8  # list items joined to a lead-in, at most
 _BARE_REFERENCE_WORDS = 10  # "This is a cause of concern.": too short to stand alone
 # a numbered finding's heading: its text is the sentence after it
@@ -104,6 +105,10 @@ def spans_for(sentence: Sentence) -> list[Candidate]:
     def piece(j: int) -> str:
         return text[spans[j][0] : spans[j][1]]
 
+    def is_item(j: int) -> bool:  # a bullet is in the span; a list's "1." is left before it
+        gap = text[spans[j - 1][1] if j else 0 : spans[j][0]]
+        return bool(_ITEM.match(piece(j)) or _MARKER_BEFORE.search(gap))
+
     def joined(start: int, end: int, evidence: str | None = None) -> Candidate:
         span = replace(sentence, start=start, end=end)
         return Candidate(span, evidence if evidence is not None else span.text)
@@ -111,10 +116,12 @@ def spans_for(sentence: Sentence) -> list[Candidate]:
     own = sentence.text
     refers_back = _refers_back(own)
     bare = refers_back and len(own.split()) <= _BARE_REFERENCE_WORDS
-    out: list[Candidate] = [] if bare and i > 0 else [Candidate(sentence, own)]
     following = range(i + 1, min(len(spans), i + 1 + MAX_ITEMS))
+    items = list(takewhile(is_item, following))
+    # "Among the report's main findings:" says nothing without its list
+    alone = (bare and i > 0) or (_lead_in(own) and bool(items))
+    out: list[Candidate] = [] if alone else [Candidate(sentence, own)]
     if _lead_in(own):  # a lead-in: with each of its items, then the whole list
-        items = list(takewhile(lambda j: bool(_ITEM.match(piece(j))), following))
         for j in items:
             out.append(joined(sentence.start, spans[j][1], f"{own} {piece(j)}"))
         if len(items) > 1:
@@ -143,7 +150,7 @@ def spans_for(sentence: Sentence) -> list[Candidate]:
     heading = before.rfind("\n") + 1  # the line above: "Area for improvement 7" (a heading)
     if FINDING_HEADING.match(before[heading:]):
         out.append(joined(heading, sentence.end))
-    if _ITEM.match(own):  # a list item: with the lead-in above it
+    if is_item(i):  # a list item: with the lead-in above it
         above = range(i - 1, max(-1, i - 1 - MAX_ITEMS), -1)
         lead = next((j for j in above if _lead_in(piece(j))), None)
         if lead is not None:

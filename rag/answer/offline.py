@@ -65,8 +65,8 @@ def answering_span(
     ]
     if question.kind == "reason":
         fitting.sort(key=lambda c: not question.explains(c.evidence))  # stable: shortest first
-    elif question.kind is None:  # "what's in the plan?": the plan with what it includes
-        fitting.sort(key=lambda c: not c.described)
+    elif question.kind is None:  # "what's in the plan?": the plan with what it includes;
+        fitting.sort(key=lambda c: not (c.described or c.whole_list))  # a lead-in, its list
     return fitting[0].span if fitting else None
 
 

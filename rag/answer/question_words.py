@@ -51,6 +51,8 @@ def generic(unit: str) -> bool:
 FRAMING = re.compile(
     r"^\W*for\s+(?:a|an|my|our|the|this|next\s+week's)\s+(?:[\w'’-]+\s+){0,2}?(?:briefing|"
     r"brief|paper|note|report|meeting|board|panel|committee)s?\b[^:,]{0,30}[:,]|"
+    # "I'm briefing councillors: ...", "I am writing a paper for the panel, so ..."
+    r"^\W*I(?:'m|’m|\s+am)\s+(?:briefing|writing|preparing|drafting)\b[^:,]{0,40}[:,]|"
     r"\b(?:the|this|that)\s+(?:news\s*)?(?:paper|newspaper|article|story|piece)\b|"
     r"\b(?:in\s+)?the\s+(?:press|news|media)\s+coverage\s+of\b|"
     # the document itself ("the annual assessment mentions ...", "the State of Policing

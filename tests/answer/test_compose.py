@@ -147,3 +147,26 @@ def test_a_short_headline_is_quoted_with_the_specifics_that_follow_it() -> None:
     plain = text.replace("It has trained 35", "It has trained many")
     (alone,) = choose(_sentences(["The force cares about"], plain), 0.1, False, "Welfare?")
     assert alone.text == "The force cares about the wellbeing of its workforce."
+
+
+NUMBERED_LIST = (
+    "Among the report's main findings:\n\n"
+    "1. Almost 1,900 wanted suspects had not been arrested.\n\n"
+    "2. The force was short of 120 detectives.\n\n"
+    "Inspectors found that supervision was poor."
+)
+
+
+def test_a_lead_in_is_never_quoted_without_its_numbered_list() -> None:
+    # a numbered list's "1." is left out of its item's span, yet the items are its list
+    sentences = _sentences(["Among the report's main findings:"], NUMBERED_LIST)
+    (chosen,) = choose(sentences, 0.1, False, "What were the headline failings?")
+    assert chosen.text.startswith("Among the report's main findings:")
+    assert "1,900 wanted suspects" in chosen.text and "120 detectives" in chosen.text
+    assert "supervision was poor" not in chosen.text
+
+
+def test_a_numbered_item_is_quoted_with_its_lead_in_when_it_needs_it() -> None:
+    sentences = _sentences(["The force was short of 120 detectives."], NUMBERED_LIST)
+    (chosen,) = choose(sentences, 0.1, False, "What did the report find?")
+    assert chosen.text == "The force was short of 120 detectives."

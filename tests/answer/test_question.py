@@ -541,6 +541,11 @@ def test_a_question_on_last_year_needs_a_sentence_on_it() -> None:
     assert asked.answered_by("The wait for a charge fell from 19 months last year.", idf)
 
 
+def test_the_askers_own_errand_is_not_the_focus() -> None:
+    asked = analyse("I'm briefing councillors: what were the failings in investigations?")
+    assert "councillor" not in asked.focus and "brief" not in asked.focus
+
+
 def test_time_per_period_is_a_rate_not_how_long() -> None:
     sickness = "Sickness absence has risen to an average of 12.4 days a year."
     assert not analyse("How many weeks do officers wait for occupational health?").holds_kind(
