@@ -92,8 +92,9 @@ _HEAD_CLASSES = [
         )
     ),
     frozenset(terms("cases files records investigations referrals reports")),
+    frozenset(terms("gangs networks groups lines")),  # "county lines gangs" are networks
 ]
-_CLASS_HEADS = frozenset(terms("people persons individuals cases files records"))
+_CLASS_HEADS = frozenset(terms("people persons individuals cases files records gangs networks"))
 # Things counted under a general name: "how many phones" is answered by "1,200 devices"
 _COUNTED_AS = {m: stem("devices") for m in terms("phones laptops computers tablets mobiles")}
 
@@ -141,6 +142,9 @@ def counted_terms(question: str) -> set[str]:
 
 
 _NOUN_AFTER = 4  # the words after a number in which the thing it counts is named
+# Words saying a count is of more of a thing, in any wording: "how many extra detectives"
+# is answered by "sixty additional detectives"
+_ADDED = frozenset(terms("extra additional more further new"))
 
 
 def _counts_something_else(after: list[str], wanted: set[str], abbreviations: set[str]) -> bool:
@@ -170,7 +174,7 @@ def counts(
     cent") is not a count unless ``proportion_ok``."""
     head = head_class(set(nouns(counted[-1]))) if counted else set()
     head |= {d for h in head for d in derived(h)}
-    modifiers = set(terms(" ".join(counted[:-1])))
+    modifiers = set(terms(" ".join(counted[:-1]))) - _ADDED  # "extra" is "additional"
     qualified = set(units(" ".join(qualifier)))
     asked_units = units(" ".join(counted))
     asked = set(asked_units)  # "PCSOs" as a concept: its expansion counts too

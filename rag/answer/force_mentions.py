@@ -9,7 +9,7 @@ import re
 # "which neighbouring forces does it work with?": the answer is another force, named
 ASKS_FORCES = re.compile(
     r"\b(?:which|what)\s+(?:other|neighbouring|neighboring|nearby|partner|surrounding|"
-    r"fellow|regional)\s+forces\b",
+    r"fellow|regional)\s+forces?\b",
     re.I,
 )
 # "how does it work with neighbouring forces?": the answer is about other forces, named

@@ -546,6 +546,20 @@ def test_the_askers_own_errand_is_not_the_focus() -> None:
     assert "councillor" not in asked.focus and "brief" not in asked.focus
 
 
+def test_extra_and_additional_count_the_same_thing() -> None:
+    asked = analyse("How many extra detectives will the force recruit?")
+    assert asked.holds_kind("It would recruit sixty additional detectives.")
+    assert not asked.holds_kind("It would recruit sixty additional call handlers.")
+
+
+def test_which_neighbouring_force_needs_the_force_named() -> None:
+    asked = analyse("Which neighbouring force does it share its dogs with?")
+    assert not asked.names_other_force(
+        "The force works with a neighbouring force on dogs.", "Hollowmere Police"
+    )
+    assert asked.names_other_force("It shares dogs with Loamshire Police.", "Hollowmere Police")
+
+
 def test_time_per_period_is_a_rate_not_how_long() -> None:
     sickness = "Sickness absence has risen to an average of 12.4 days a year."
     assert not analyse("How many weeks do officers wait for occupational health?").holds_kind(
