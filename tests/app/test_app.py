@@ -14,7 +14,7 @@ from rag.core.settings import get_settings
 from rag.core.types import CANNOT_ANSWER
 from rag.evaluation.data import DEFAULT_BRIEFINGS, DEFAULT_DATASET, load_briefings, load_cases
 from rag.index.opening import open_read_store
-from tests.support import ROOT, clear_user_settings, copy_corpus
+from tests.support import ROOT, clear_user_settings, copy_corpus, corpus_size
 
 # Each test runs the real app script, which builds a real index on first start.
 pytestmark = pytest.mark.slow
@@ -56,10 +56,10 @@ def texts(at: AppTest) -> str:
 def test_first_start_builds_the_index_and_says_which_mode(app_env: Path) -> None:
     at = started()
     assert [s.label for s in at.status] == [
-        "Index built: 8 document(s), " + at.status[0].label.split(", ")[1]
+        f"Index built: {corpus_size()} document(s), " + at.status[0].label.split(", ")[1]
     ]
     sidebar = " ".join(c.value for c in at.sidebar.caption)
-    assert "Offline engine" in sidebar and "8 force(s)" in sidebar
+    assert "Offline engine" in sidebar and f"{corpus_size()} force(s)" in sidebar
     assert not at.error
 
 
@@ -209,7 +209,7 @@ def test_library_upload_reports_each_file_and_remove(app_env: Path) -> None:
 def test_library_page_lists_the_documents(app_env: Path) -> None:
     at = started("rag/app/views/library.py")
     listed = at.dataframe[0].value
-    assert len(listed) == 8 and "Wessex Constabulary" in set(listed["Force"])
+    assert len(listed) == corpus_size() and "Wessex Constabulary" in set(listed["Force"])
 
 
 def test_evaluation_page_shows_the_baseline_then_a_run_against_it(app_env: Path) -> None:
@@ -227,7 +227,7 @@ def test_evaluation_page_shows_the_baseline_then_a_run_against_it(app_env: Path)
     assert len(at.get("vega_lite_chart")) == 1
     assert len(at.session_state["eval_run"].cases) == len(load_cases(DEFAULT_DATASET))
     # the user's own index was not touched by the evaluation
-    assert len(open_read_store(get_settings()).documents()) == 8
+    assert len(open_read_store(get_settings()).documents()) == corpus_size()
 
 
 @pytest.mark.server

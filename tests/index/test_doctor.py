@@ -24,7 +24,7 @@ from rag.index.opening import open_store
 from rag.index.registry import source_key
 from rag.index.store import IndexStore
 from rag.ingest.pipeline import chunk_metadata, ingest_paths
-from tests.support import FICTIONAL, SHIPPED
+from tests.support import FICTIONAL, SHIPPED, corpus_size
 
 runner = CliRunner()
 
@@ -74,7 +74,7 @@ def test_a_clean_index_is_healthy_with_exact_counts(indexed: Settings) -> None:
     report = run_doctor(indexed)
     docs, chunk_ids = snapshot(indexed)
     assert report.healthy and report.exit_code == 0 and report.problems == []
-    assert report.documents == len(docs) == 8
+    assert report.documents == len(docs) == corpus_size()
     assert report.chunks == report.live_chunks == len(chunk_ids) == sum(d[2] for d in docs)
     assert (report.model, report.dimension, report.lock) == (MODEL_NAME, DIMENSION, "free")
     assert report.chunks_without_sentence_vectors == 0
@@ -260,7 +260,9 @@ def test_cli_doctor_exit_codes_and_json(cli_index: Settings) -> None:
     result = runner.invoke(app, ["doctor", "--json"])
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert payload["healthy"] and payload["documents"] == 8 and payload["problems"] == []
+    assert (
+        payload["healthy"] and payload["documents"] == corpus_size() and payload["problems"] == []
+    )
     store = store_of(cli_index)
     victim = store.documents()[0]
     store.chunks.delete(where={"document_id": victim.document_id})

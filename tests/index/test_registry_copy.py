@@ -19,6 +19,7 @@ from rag.index.registry import CHUNK_IDS, DocumentRecord, StoredParagraphs, sour
 from rag.index.store import HEAD_ID, IndexStore
 from rag.ingest.pipeline import ingest_paths
 from rag.ingest.removal import remove_sources
+from tests.support import corpus_size
 
 
 def store_of(settings: Settings) -> IndexStore:
@@ -114,7 +115,7 @@ def test_the_head_record_is_never_a_document(indexed: Settings) -> None:
     store = store_of(indexed)
     assert HEAD_ID not in {r.source for r in store.documents()}
     assert store.document(HEAD_ID) is None
-    assert len(store.documents()) == len(store.live_documents()) == 8
+    assert len(store.documents()) == len(store.live_documents()) == corpus_size()
 
 
 def test_many_records_are_read_in_pages(indexed: Settings) -> None:

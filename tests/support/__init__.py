@@ -17,6 +17,11 @@ FICTIONAL = ROOT / "evals" / "corpus"
 USER_SETTINGS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RAG_CHROMA_URL", "RAG_INDEX_DIR", "RAG_MODE")
 
 
+def corpus_size() -> int:
+    """How many documents :func:`copy_corpus` copies."""
+    return 1 + len(list(FICTIONAL.glob("*.txt")))
+
+
 def copy_corpus(folder: Path) -> Path:
     """``folder`` (created) holding the shipped transcript and every fictional one."""
     folder.mkdir(parents=True)
