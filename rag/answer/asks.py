@@ -83,7 +83,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
         "person",
         re.compile(
             r"^\W*(?:and\s+|so\s+)?(?:who|whose|whom)\b|\b(?:by|to|with|from) whom\b|"
-            r"^\W*which (?:of (?:the|his|her|hm)\s+)?(?:\S+\s+){0,3}?(?:inspector|officer|person|"
+            r"^\W*which (?:of (?:the|his|her|hm)\s+)?"
+            r"(?:\S+\s+|police,?\s+(?:fire\s+)?and\s+crime\s+)?(?:inspector|officer|person|"
             r"chief|commissioner|leader|hmi|hmics?)s?\b|\bname of (?:the|its|his|her)\b|"
             r"^\W*(?:please\s+)?name (?:the|its|his|her)\b|"
             # "what did the commissioner say, and what's their name?"
@@ -94,7 +95,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
     (  # "were any areas left without a grade?": what was not graded, with no grade in it
         "ungraded",
         re.compile(
-            r"\b(?:without|no)\s+(?:a\s+)?grades?\b|\bungraded\b|"
+            r"\b(?:without|no)\s+(?:a\s+)?grades?\b(?!\s+(?:lower|higher|below|above|worse|better)\b)|"
+            r"\bungraded\b|"
             r"\b(?:not|n[o’']t|never)\s+(?:been\s+|yet\s+)?(?:graded|given\s+a\s+grade)\b"
             r"(?!\s+(?:as|at|on|for|in|good|outstanding|adequate|inadequate|requir)\b)",
             re.I,
@@ -112,7 +114,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"overall|grade|rating)\b)|"
             r"\bhow (?:did|does|do|would|has|have|had)\b[^?]*\brate\b(?!\s+(?:of|for)\b)|"
             # "where did the force land on safeguarding?": where on the grading scale
-            r"\bwhere (?:did|does|do|has|have|had|would|will) (?:[\w'’-]+ ){1,4}?(?:land(?:ed)?|"
+            r"\bwhere (?:did|does|do|has|have|had|would|will) (?:the force|it|they|"
+            r"(?-i:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2})) (?:land(?:ed)?|"
             r"come out|end(?:ed)? up|sit|fall|fell)\s+(?:on|for|in|at|over)\b|"
             # "which forces are outstanding at preventing crime?": the forces given a grade
             r"\b(?:which|what) (?:\w+ )?forces (?:are|were|got|received) (?:\w+ )?(?:outstanding|"
@@ -132,9 +135,9 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # What says an area was not graded ("did not grade the force's leadership", "ungraded")
 NOT_GRADED = re.compile(
-    r"\b(?:not|n[o’']t|never)\s+(?:been\s+|yet\s+)?(?:grade[ds]?|given\s+a\s+grade)\b|"
-    r"\bungraded\b|\b(?:without|no)\s+(?:a\s+)?grade\b|\bnot\s+(?:yet\s+)?(?:been\s+)?"
-    r"(?:assessed|inspected)\b",
+    r"\b(?:not|n[o’']t|never)\s+(?:been\s+|yet\s+)?(?:grade[ds]?|given\s+a\s+grade)\b"
+    r"(?!\s+(?:correctly|accurately|properly|appropriately|in\s+line)\b)|"  # calls graded
+    r"\bungraded\b|\b(?:without|no)\s+(?:a\s+)?grade\b",
     re.I,
 )
 # What a recommendation says, in any voice: "the force should", "we expect it to", "the
@@ -186,12 +189,12 @@ STATED = re.compile(
 
 
 # a count the question states in words ("before it took on the extra forty"); not "one"
-_STATED_WORDS = re.compile(
-    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+_WORD_COUNT = (
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety)\b",
-    re.I,
+    r"eighty|ninety)"
 )
+_STATED_WORDS = re.compile(rf"(?<![\w-]){_WORD_COUNT}(?:-{_WORD_COUNT})?(?![\w-])", re.I)
 
 
 def unstated(text: str, question: str) -> str:
@@ -202,7 +205,7 @@ def unstated(text: str, question: str) -> str:
     for value in sorted({m.group(0) for m in STATED.finditer(question)}, key=len, reverse=True):
         text = re.sub(rf"(?<![\d.,£]){re.escape(value)}(?![\d])", " ", text)
     for word in {m.group(0).lower() for m in _STATED_WORDS.finditer(question)}:
-        text = re.sub(rf"\b{word}\b", " ", text, flags=re.I)
+        text = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", text, flags=re.I)
     text = LABELLED.sub(" ", text)  # "Area for improvement 6", "section 136": names
     return text if ASKS_CHANGE.search(question) else CHANGE.sub(" ", text)
 
@@ -248,9 +251,7 @@ ASKED_YEAR = re.compile(
     re.I,
 )
 ASKED_EARLIER = re.compile(
-    r"\b(?:the year before|the previous year|the prior year|a year (?:earlier|before)|"
-    r"since last year|last year['’]s)\b",
-    re.I,
+    r"\b(?:the year before|the previous year|the prior year|a year (?:earlier|before))\b", re.I
 )
 EARLIER_STATED = re.compile(
     rf"\b(?:year before|previous year|prior year|year earlier|last year|{_YEAR})\b", re.I
@@ -282,12 +283,6 @@ def period_stated(question: str, text: str) -> bool:
         return False
     if not prior_stated(question, text):
         return False
-    return earlier_stated(question, text)
-
-
-def earlier_stated(question: str, text: str) -> bool:
-    """Whether the text speaks of the earlier year a question asks about, if any ("has it
-    got better since last year's report?": this year's figures alone do not say)."""
     return not ASKED_EARLIER.search(question) or EARLIER_STATED.search(text) is not None
 
 

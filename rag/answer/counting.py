@@ -144,7 +144,7 @@ def counted_terms(question: str) -> set[str]:
 _NOUN_AFTER = 4  # the words after a number in which the thing it counts is named
 # Words saying a count is of more of a thing, in any wording: "how many extra detectives"
 # is answered by "sixty additional detectives"
-_ADDED = frozenset(terms("extra additional more further new"))
+_ADDED = frozenset(terms("extra additional further"))  # not "new": new cases are not all
 
 
 def _counts_something_else(after: list[str], wanted: set[str], abbreviations: set[str]) -> bool:

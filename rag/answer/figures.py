@@ -62,11 +62,11 @@ TARGET = re.compile(
 # something takes or waits, unless a rate is asked ("how many days a year ...?")
 _TIME_RATE = re.compile(
     rf"{TIMED}\s+(?:a|an|per|each|every)\s+"
-    r"(?:year|month|week|day|shift|officer|person|head|employee)\b",
+    r"(?:year|month|week)\b",  # not "six hours a shift waiting", "12 weeks per officer"
     re.I,
 )
 _RATE_ASKED = re.compile(
-    r"\b(?:a|an|per|each|every)\s+(?:year|month|week|day|shift|officer|person|head|employee)\b|"
+    r"\b(?:a|an|per|each|every)\s+(?:year|month|week)\b|"
     r"\b(?:annual|annually|yearly|monthly|weekly|daily)\b",
     re.I,
 )

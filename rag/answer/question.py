@@ -32,7 +32,6 @@ from rag.answer.asks import (
     SUBSET,
     SUBSET_VERB,
     WHAT_WAS_IT,
-    earlier_stated,
     finding_pattern,
     period_stated,
     prior_stated,
@@ -156,8 +155,6 @@ class Question:
                 rf"\b{finding_pattern(finding.group(1))}\s*{finding.group(2)}\b", text, re.I
             ):
                 return False
-        if not earlier_stated(self.text, text):
-            return False  # "since last year's report": a sentence about this year alone
         if self.kind in (None, "reason", "recommendation", "ungraded"):
             # the meaning score judges a sentence; a heading or title line must name it,
             # and never words a reason ("PEEL 2027-29: how we inspect" says no why)

@@ -156,7 +156,13 @@ class Retrieval:
             _NATIONAL.search(question) or (_NATIONAL_CUE.search(question) and not asks_forces)
         )
         cross_force = not named and not national and asks_forces
-        if not named and not cross_force and not national and history:
+        if (
+            not named
+            and not cross_force
+            and not national
+            and history
+            and not defined_term(question)
+        ):
             # "their", "it", or no force at all ("were any areas left ungraded?"): in a
             # conversation, the forces of before
             named = _forces_followed(history, known)

@@ -81,6 +81,11 @@ IDF = CORPUS.idf
         ("Were any areas left without a grade?", "ungraded"),
         ("Which parts of policing did it leave ungraded?", "ungraded"),
         ("Which areas were not graded as good?", "grade"),  # a grade asked, negated
+        ("Which force recruited more officers?", None),  # a force, not a person
+        ("Which of the forces had extra officers?", None),
+        ("Where does responsibility sit for vetting in the force?", None),
+        ("Where did the extra money end up in the budget?", None),
+        ("Did the force get no grade lower than adequate?", "grade"),
         ("What is their name for the new unit?", None),
     ],
 )
@@ -512,6 +517,8 @@ def test_what_was_not_graded_is_said_only_by_a_sentence_saying_so() -> None:
     assert asked.answered_by("The inspectorate did not grade the force's leadership.", idf)
     assert not asked.answered_by("Too many victims are left without an update.", idf)
     assert not asked.answered_by("The force is good at leadership.", idf)
+    assert not asked.holds_kind("Some victims were not assessed for risk at first contact.")
+    assert not asked.holds_kind("Calls were not graded correctly by call handlers.")
 
 
 def test_which_role_is_answered_by_a_name_holding_that_role() -> None:
@@ -525,6 +532,8 @@ def test_a_count_the_question_states_in_words_is_not_its_answer() -> None:
     asked = analyse("How many call handlers did it have before it took on the extra forty?")
     assert not asked.holds_kind("It has since recruited forty additional call handlers.")
     assert asked.holds_kind("It had 120 call handlers, and has recruited forty more.")
+    of_them = analyse("How many of the twenty-five recommendations has it completed?")
+    assert of_them.holds_kind("Twenty-one of the twenty-five recommendations are complete.")
 
 
 def test_a_counted_modifier_no_document_uses_is_the_askers_own() -> None:
@@ -532,13 +541,6 @@ def test_a_counted_modifier_no_document_uses_is_the_askers_own() -> None:
     text = "More than 25,000 digital devices were waiting to be examined."
     assert asked.holds_kind(text, BM25Index(["digital devices examined"]).idf)
     assert not asked.holds_kind(text, BM25Index(["seized vehicles", "digital devices"]).idf)
-
-
-def test_a_question_on_last_year_needs_a_sentence_on_it() -> None:
-    asked = analyse("Has the wait for a charge got better since last year's report?")
-    idf = BM25Index(["charge wait", "report"]).idf
-    assert not asked.answered_by("On average, a case took 17 months to charge.", idf)
-    assert asked.answered_by("The wait for a charge fell from 19 months last year.", idf)
 
 
 def test_the_askers_own_errand_is_not_the_focus() -> None:
@@ -550,6 +552,8 @@ def test_extra_and_additional_count_the_same_thing() -> None:
     asked = analyse("How many extra detectives will the force recruit?")
     assert asked.holds_kind("It would recruit sixty additional detectives.")
     assert not asked.holds_kind("It would recruit sixty additional call handlers.")
+    new_cases = analyse("How many new cases did the team take on last year?")
+    assert not new_cases.holds_kind("The team had 2,000 open cases.")
 
 
 def test_which_neighbouring_force_needs_the_force_named() -> None:
@@ -567,6 +571,7 @@ def test_time_per_period_is_a_rate_not_how_long() -> None:
     )
     assert analyse("How many days a year are officers off sick?").holds_kind(sickness)
     assert analyse("How long do officers wait?").holds_kind("Officers wait 14 days for it.")
+    assert analyse("How long does vetting take?").holds_kind("Vetting takes 12 weeks per officer.")
 
 
 def test_a_role_asked_by_its_abbreviation_is_not_an_answer_to_who() -> None:
