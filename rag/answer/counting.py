@@ -5,8 +5,9 @@ thing ("214 PCSOs" does not answer "how many student officers", nor does "one in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from rag.answer.matching import is_concept, known
 from rag.answer.values import NUMBER_WORDS
 from rag.index.terms import nouns, stem, terms
 from rag.retrieve.variants import CONCEPT, derived, glossary, units
@@ -214,3 +215,12 @@ def counts(
                     return True
                 break
     return False
+
+
+def paraphrased(word: str, counted: Sequence[str], idf: Mapping[str, float]) -> bool:
+    """A plain modifier of the counted thing that no document uses ("seized devices"): the
+    asker's own word, not a word of a policing term ("trainee constables", "DASH forms")."""
+    own = units(word)
+    phrase = set(units(" ".join(counted)))
+    plain = all(not is_concept(u) for u in own) and set(own) <= phrase
+    return bool(own) and plain and not all(known(u, idf) for u in own)

@@ -22,7 +22,6 @@ from rag.answer.asks import (
     AUTHORSHIP,
     BYLINE,
     HOW_MUCH,
-    NAMED_NUMBER,
     NOT_GRADED,
     NOT_MEASURED,
     NUMBERED,
@@ -33,10 +32,8 @@ from rag.answer.asks import (
     SUBSET_VERB,
     WHAT_WAS_IT,
     finding_pattern,
-    period_stated,
-    prior_stated,
 )
-from rag.answer.counting import abbreviation, counted_qualifier, counted_words
+from rag.answer.counting import abbreviation, counted_qualifier, counted_words, paraphrased
 from rag.answer.figures import VALUE, holds_value
 from rag.answer.force_mentions import (
     ASKS_FORCES,
@@ -48,6 +45,7 @@ from rag.answer.force_mentions import (
 from rag.answer.grade_sentences import read_sentence
 from rag.answer.matching import is_concept, known, present, weight
 from rag.answer.names import ROLE_ASKED, names_someone, rank_held, role_held
+from rag.answer.periods import NAMED_NUMBER, period_stated, prior_stated
 from rag.answer.question_words import generic, unframed
 from rag.answer.values import REASON
 from rag.index.terms import british, nouns
@@ -83,19 +81,8 @@ class Question:
             )
         counted = list(self.counted) if self.count_checked else None
         if counted and idf is not None:  # "seized devices" where documents say "devices"
-            counted = [w for w in counted[:-1] if not self._paraphrased(w, counted, idf)] + [
-                counted[-1]
-            ]
+            counted = [w for w in counted[:-1] if not paraphrased(w, counted, idf)] + [counted[-1]]
         return holds_value(self.kind, self.text, text, counted, self.qualifier)
-
-    @staticmethod
-    def _paraphrased(word: str, counted: list[str], idf: Mapping[str, float]) -> bool:
-        """A plain modifier of the counted thing that no document uses ("seized"), not a
-        word of a policing term ("trainee constables", "DASH forms")."""
-        own = units(word)
-        phrase = set(units(" ".join(counted)))
-        plain = all(not is_concept(u) for u in own) and set(own) <= phrase
-        return bool(own) and plain and not all(known(u, idf) for u in own)
 
     def names_other_force(self, text: str, force: str | None) -> bool:
         """For a question about one force asking "which forces ...": whether the text

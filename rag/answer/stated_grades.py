@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from rag.answer.areas import areas_in, asked_areas
-from rag.answer.asks import prior_stated
 from rag.answer.grade_patterns import OVERALL, GradeGroup
+from rag.answer.periods import prior_stated
 from rag.answer.question import _SENTENCE_END, Question
 from rag.retrieve.evidence import Sentence
 

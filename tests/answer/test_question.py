@@ -399,7 +399,7 @@ def test_the_inspectorate_wording_of_a_graded_area_is_a_grade() -> None:
 def test_a_figure_for_another_period_does_not_answer(
     question: str, text: str, answers: bool
 ) -> None:
-    from rag.answer.asks import period_stated
+    from rag.answer.periods import period_stated
 
     assert period_stated(question, text) is answers
 
