@@ -18,6 +18,7 @@ from rag.answer.citations import citation_for
 from rag.answer.compose import spans_for
 from rag.answer.grade_patterns import GradeGroup
 from rag.answer.question import Question, analyse
+from rag.answer.speakers import WINDOW, said_by
 from rag.answer.stated_grades import (
     BULLET,
     MAX_SENTENCES,
@@ -116,6 +117,8 @@ def choose(
             continue  # "which forces lack vetting?": not each force's best sentence
         if not per_force and not asked.names_other_force(span.text, sentence.passage.force):
             continue  # "which neighbouring forces does it work with?": another force, named
+        if not said_by(asked.speakers, _with_lead_in(span)):
+            continue  # "how did the commissioner react?": the report's finding is not that
         if addressed_to_a_model(span.text):
             continue  # planted text speaking to a model ("ignore previous ..."), not a finding
         if asked.kind == "reason" and NO_REASON.search(span.text) and not chosen:
@@ -127,6 +130,11 @@ def choose(
         if len(chosen) >= (MAX_FORCES if per_force else MAX_SENTENCES):
             break
     return chosen
+
+
+def _with_lead_in(span: Sentence) -> str:
+    """A span with the text before it that may name its speaker ("X said: “...”")."""
+    return span.passage.text[max(0, span.start - WINDOW) : span.end]
 
 
 def _overlaps(a: Sentence, b: Sentence) -> bool:

@@ -47,7 +47,8 @@ from rag.answer.matching import is_concept, known, present, weight
 from rag.answer.names import ROLE_ASKED, names_someone, rank_held, role_held
 from rag.answer.periods import NAMED_NUMBER, period_stated, prior_stated
 from rag.answer.question_words import generic, unframed
-from rag.answer.values import REASON
+from rag.answer.speakers import speakers_asked
+from rag.answer.values import CAUSE, ORIGIN_ASKED, REASON
 from rag.index.terms import british, nouns
 from rag.retrieve.asked import asks_recommendation, defined_term
 from rag.retrieve.variants import document_concepts, units
@@ -63,12 +64,16 @@ class Question:
     focus: tuple[str, ...]  # matching units (variants.py) of the thing asked about
     counted: tuple[str, ...] = field(default=())  # a "how many" question's counted words
     qualifier: tuple[str, ...] = field(default=())  # what qualifies them ("on the register")
+    speakers: frozenset[str] = frozenset()  # roles whose words are asked ("did the PCC accept")
 
     def holds_kind(self, text: str, idf: Mapping[str, float] | None = None) -> bool:
         """Whether the text holds a value of the kind asked for (``idf``: the documents'
         words; a counted thing's modifier none of them uses is the asker's own)."""
-        if self.kind is None or self.kind == "reason":
-            return True  # any sentence may give a reason; explains() prefers one that says so
+        if self.kind == "reason":  # any sentence may give a reason (explains() prefers one
+            # that says so), but how a change came about only one that words a cause
+            return not ORIGIN_ASKED.search(self.text) or CAUSE.search(text) is not None
+        if self.kind is None:
+            return True
         if self.kind == "recommendation":
             return bool(RECOMMENDS.search(text))
         if self.kind == "ungraded":
@@ -293,11 +298,14 @@ def analyse(question: str) -> Question:
         # "... averages 19 minutes. What was it before?": a figure of the kind stated before
         stated = question[: then.start()]
         kind = next((k for k in ("amount", "duration", "number") if VALUE[k].search(stated)), None)
+    speakers = speakers_asked(question)
+    if speakers and kind == "grade":  # "the commissioner's reaction to the inadequate
+        kind = None  # rating": their words are asked, not the grade
     counted = tuple(counted_words(question)) if kind == "number" else ()
     qualifier = tuple(counted_qualifier(question)) if counted else ()
     wanted = (u for u in units(unframed(question)) if not generic(u) and not u.isdigit())
     focus = tuple(dict.fromkeys(wanted))
-    return Question(question, kind, focus, counted, qualifier)
+    return Question(question, kind, focus, counted, qualifier, speakers)
 
 
 def answers_type(question: str, sentence: str) -> bool:

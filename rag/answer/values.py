@@ -59,6 +59,21 @@ REASON = re.compile(
     re.I,
 )
 
+# "Why did the backlog build up in the first place?": the cause of a past change, which
+# only a sentence wording a cause answers (the force's remedy, or the backlog's size, does
+# not say how it came about). "Why is the inspector worried?" is answered by any finding.
+ORIGIN_ASKED = re.compile(
+    r"\bin the first place\b|\bhow did\b[^?]*\b(?:come about|arise|happen)\b|\bwhy did\b[^?]*"
+    r"\b(?:build|pile|fall|grow|rise|happen|start|begin|arise|develop|go wrong|slip|worsen|"
+    r"deteriorate|increase|drop|decline|stall|get (?:so|this|that))\b",
+    re.I,
+)
+# What words a cause (not a consequence, "as a result", nor a failing, "did not")
+CAUSE = re.compile(
+    r"\b(?:because|due to|owing to|result(?:s|ed)? from|caused by|driven by|down to|reasons?|"
+    r"lack of|too few|not enough|insufficient|shortage|since|after|following|led to)\b",
+    re.I,
+)
 
 SUPERLATIVE = (
     r"most|least|highest|lowest|largest|smallest|biggest|best|worst|fewest|greatest|"

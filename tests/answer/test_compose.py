@@ -170,3 +170,44 @@ def test_a_numbered_item_is_quoted_with_its_lead_in_when_it_needs_it() -> None:
     sentences = _sentences(["The force was short of 120 detectives."], NUMBERED_LIST)
     (chosen,) = choose(sentences, 0.1, False, "What did the report find?")
     assert chosen.text == "The force was short of 120 detectives."
+
+
+SPOKEN = (
+    "Ambleshire Constabulary has been rated inadequate at investigating crime. "
+    "The county's police, fire and crime commissioner has been asked to comment. "
+    'Chief Constable Mark Tennant said: "We accept the findings in full. '
+    'We have already put 85 more detectives into a new hub."'
+)
+
+
+def _spoken(best_first: list[str]) -> list[Sentence]:
+    return _sentences(best_first, SPOKEN)
+
+
+def test_a_third_partys_reaction_is_answered_only_by_their_attributed_words() -> None:
+    rated = "Ambleshire Constabulary has been rated"
+    asked = "The county's police, fire and crime"
+    question = "What was the reaction of Ambleshire's police, fire and crime commissioner?"
+    assert choose(_spoken([rated, asked]), 0.1, False, question) == []  # asked is no reaction
+    question = "How did the chief constable respond to the inadequate rating?"
+    (chosen,) = choose(_spoken([rated, "We have already put"]), 0.1, False, question)
+    assert chosen.text.startswith("We have already put")  # "Chief Constable ... said:" before
+    # what the inspector said is the report's own words: no speaker is needed
+    (chosen,) = choose(_spoken([rated]), 0.1, False, "What did the inspector say about it?")
+    assert chosen.text.startswith(rated)
+
+
+def test_how_a_change_came_about_is_answered_only_by_a_worded_cause() -> None:
+    text = (
+        "We have moved extra staff into the safeguarding hub, and the backlog is falling. "
+        "Inspectors found 845 referrals waiting. Children may not have been protected as a "
+        "result. The backlog built up because the hub lost a third of its staff in 2025."
+    )
+    question = "Why did the hub's backlog pile up in the first place?"
+    remedy, size, consequence = "We have moved", "Inspectors found 845", "Children may not"
+    assert choose(_sentences([remedy, size, consequence], text), 0.1, False, question) == []
+    (chosen,) = choose(_sentences([remedy, "The backlog built up"], text), 0.1, False, question)
+    assert chosen.text.startswith("The backlog built up")
+    # a judgement's grounds need no causal word: any finding may be the reason
+    (chosen,) = choose(_sentences([size], text), 0.1, False, "Why are inspectors worried?")
+    assert chosen.text.startswith(size)

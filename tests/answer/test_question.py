@@ -711,3 +711,20 @@ def test_a_figure_asked_as_a_target_is_a_target() -> None:
     assert analyse("What caseload do detectives carry?").holds_kind(
         "Detectives each held an average of 21 investigations."
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "roles"),
+    [
+        ("What was the reaction of Ambleshire's PFCC to the inadequate rating?", {"commissioner"}),
+        ("Did the chief constable accept the findings?", {"chief constable"}),
+        ("Who is the chief constable, and did they accept the findings?", {"chief constable"}),
+        ("How has the mayor responded to the report?", {"mayor"}),
+        ("What did the inspector say about stop and search?", set()),  # the report's author
+        ("What did the report say about the chief constable's plans?", set()),
+    ],
+)
+def test_a_third_partys_words_are_asked(question: str, roles: set[str]) -> None:
+    asked = analyse(question)
+    assert asked.speakers == roles
+    assert asked.kind != "grade"  # a reaction to a rating asks their words, not the grade
