@@ -16,6 +16,11 @@ _WINDOW_AFTER, _WINDOW_BEFORE = 8, 4  # words after (or before) a number that it
 _HOW_MANY = re.compile(
     r"\b(?:how many|number of)\s+(?:of\s+(?:the|its|their|his|her)\s+)?([^?.,;:!]+)", re.I
 )
+_SHARE_OF = re.compile(
+    r"\b(?:percentage|proportion|share|fraction|per ?cent)\s+of\s+(?:(?:the|its|their|all|"
+    r"those|these)\s+)?([^?.,;:!]+)",
+    re.I,
+)
 _FUNCTION_WORDS = frozenset(
     """
     do does did are is was were has have had will can could would should in at of on
@@ -68,8 +73,19 @@ def counted_words(question: str) -> list[str]:
     """The words of the noun phrase a "how many" question counts (empty: no count asked).
     It ends at a function word or its first plural ("police community support officers")."""
     match = _HOW_MANY.search(question)
+    return _noun_phrase(match.group(1)) if match else []
+
+
+def share_population(question: str) -> list[str]:
+    """The words of what a "what proportion of X ..." question takes a share of ("victims"
+    in "what percentage of victims were satisfied"): a share of anything else is not it."""
+    match = _SHARE_OF.search(question)
+    return _noun_phrase(match.group(1)) if match else []
+
+
+def _noun_phrase(text: str) -> list[str]:
     words: list[str] = []
-    phrase = _WORD.findall(match.group(1)) if match else []
+    phrase = _WORD.findall(text)
     for n, word in enumerate(phrase):
         if word.lower() in _FUNCTION_WORDS or (words and word.lower().endswith(("ed", "ing"))):
             break  # "how many staff lacked ...": the phrase ends before its verb

@@ -33,7 +33,13 @@ from rag.answer.asks import (
     WHAT_WAS_IT,
     finding_pattern,
 )
-from rag.answer.counting import abbreviation, counted_qualifier, counted_words, paraphrased
+from rag.answer.counting import (
+    abbreviation,
+    counted_qualifier,
+    counted_words,
+    paraphrased,
+    share_population,
+)
 from rag.answer.figures import VALUE, holds_value
 from rag.answer.force_mentions import (
     ASKS_FORCES,
@@ -175,9 +181,11 @@ class Question:
             said = [u for u in units(per.group(1)) if known(u, idf)]
             if said and not any(present(u, text) for u in said):
                 return False  # "officers per sergeant": a figure without sergeants is not it
-        said = [u for u in self.predicate if known(u, idf)]
-        if said and not any(present(u, text) for u in said):
-            return False  # "how many of the cases were high risk": not all the cases
+        for part in (self.predicate, self.population):
+            said = [u for u in part if known(u, idf)]
+            if said and not any(present(u, text) for u in said):
+                return False  # "how many of the cases were high risk": not all the cases;
+        # "what proportion of victims ...": a share of officers' time is not it
         return self.mentions_focus(text, idf) or self.counts_with_focus(text, idf)
 
     def counts_with_focus(self, text: str, idf: Mapping[str, float]) -> bool:
@@ -212,6 +220,13 @@ class Question:
         counted = set(units(" ".join(self.counted)))
         said = units(self.text[verb.end() :])
         return tuple(u for u in said if not generic(u) and u not in counted)
+
+    @property
+    def population(self) -> tuple[str, ...]:
+        """The units of what a "what proportion of X" question takes a share of."""
+        if self.kind != "number":
+            return ()
+        return tuple(u for u in units(" ".join(share_population(self.text))) if not generic(u))
 
     @property
     def rate_named(self) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -728,3 +728,15 @@ def test_a_third_partys_words_are_asked(question: str, roles: set[str]) -> None:
     asked = analyse(question)
     assert asked.speakers == roles
     assert asked.kind != "grade"  # a reaction to a rating asks their words, not the grade
+
+
+def test_a_share_of_something_else_does_not_answer_a_share_asked() -> None:
+    texts = [
+        "Officers spend around 40 per cent of their time guarding crime scenes.",
+        "Only 62 per cent of victims were satisfied with how their crime was dealt with.",
+    ]
+    idf = BM25Index([*texts, "Victims are kept informed."]).idf
+    question = analyse("What proportion of victims were happy with how their crime was handled?")
+    assert question.population == ("victim",)
+    assert not question.answered_by(texts[0], idf)
+    assert question.answered_by(texts[1], idf)
