@@ -75,7 +75,7 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"^\W*(?:and\s+|so\s+|but\s+)?when\b|\bwhen\s+(?:did|does|do|will|would|is|was|"
             r"are|were|has|have|had|should|must|can|could|might)\b|"
-            r"\b(what year|which year|what date|since when|deadline|by when)\b",
+            r"\b(what year|which year|what date|since when|deadlines?|by when)\b",
             re.I,
         ),
     ),

@@ -280,9 +280,14 @@ class Question:
         if not used:
             return True
         weights = {u: weight(u, idf) for u in used}
-        held = sum(w for u, w in weights.items() if present(u, text))
+        held = sum(w for u, w in weights.items() if present(u, text) or _recommends(u, text))
         share = FOCUS_SHARE if self.kind in _MEASURED else 0.0
         return held > 0 and held >= share * sum(weights.values())
+
+
+def _recommends(unit: str, text: str) -> bool:
+    """A recommendation is named by its wording too: "By 31 March, the force should ..."."""
+    return unit in ("recommendation", "recommend") and RECOMMENDS.search(text) is not None
 
 
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*$")

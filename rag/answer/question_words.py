@@ -31,7 +31,7 @@ GENERIC = frozenset(
         try tries tried let lets able across england wales nationally country
         per someone anyone somebody anybody everyone roughly approximately around nearly
         almost estimated estimate specifically particularly particular precisely
-        please spoke speak speaks spoken talked still facing
+        please spoke speak speaks spoken talked still facing one
         """
     )
 )
@@ -53,6 +53,12 @@ FRAMING = re.compile(
     r"brief|paper|note|report|meeting|board|panel|committee)s?\b[^:,]{0,30}[:,]|"
     # "I'm briefing councillors: ...", "I am writing a paper for the panel, so ..."
     r"^\W*I(?:'m|’m|\s+am)\s+(?:briefing|writing|preparing|drafting)\b[^:,]{0,40}[:,]|"
+    # a sentence on the asker's errand before the question: "Our office is preparing a
+    # briefing for the panel.", "For a journalist:", "We're writing to the board."
+    r"^\W*(?:I|I'm|I’m|we|we're|we’re|my|our)\s[^.?!:]{0,60}\b(?:brief\w*|papers?|notes?|"
+    r"report(?:s|ing)?|writ\w*|prepar\w*|draft\w*|meetings?|panel|board|committee)\b"
+    r"[^.?!:]{0,40}[.:]\s|^\W*for\s+(?:a|an|the)\s+(?:journalist|reporter|councillor|"
+    r"member|reader)s?\s*[:,]|"
     r"\b(?:the|this|that)\s+(?:news\s*)?(?:paper|newspaper|article|story|piece)\b|"
     r"\b(?:in\s+)?the\s+(?:press|news|media)\s+coverage\s+of\b|"
     # the document itself ("the annual assessment mentions ...", "the State of Policing

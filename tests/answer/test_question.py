@@ -740,3 +740,23 @@ def test_a_share_of_something_else_does_not_answer_a_share_asked() -> None:
     assert question.population == ("victim",)
     assert not question.answered_by(texts[0], idf)
     assert question.answered_by(texts[1], idf)
+
+
+def test_a_sentence_on_the_askers_errand_is_not_the_focus() -> None:
+    asked = analyse(
+        "Our office is preparing a briefing for the panel. What deadlines has the "
+        "inspectorate set the force for its safeguarding failings?"
+    )
+    assert asked.kind == "date"  # "deadlines", plural, asks dates
+    assert not {"offic", "prepar", "brief", "panel"} & set(asked.focus)
+    assert "seriou" in analyse("For a journalist: what is the most serious problem?").focus
+    assert "journalist" not in analyse("For a journalist: what is the most serious problem?").focus
+
+
+def test_a_recommendation_is_named_by_its_wording() -> None:
+    text = "By 31 March 2026, the force should clear the backlog in its safeguarding hub."
+    idf = BM25Index([text, "We made two recommendations.", "Data covers 2025."]).idf
+    question = analyse("What are the deadlines in the recommendations, and what is each one for?")
+    assert question.focus == ("recommendation",)  # "each one" names nothing
+    assert question.answered_by(text, idf)
+    assert not question.answered_by("The data covers the year to 31 March 2025.", idf)
