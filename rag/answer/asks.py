@@ -73,7 +73,9 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
         # "when" asks a date at the start or before a verb ("when did", "and when will");
         # "what goes wrong when children run away" uses it as a conjunction
         re.compile(
-            r"^\W*(?:and\s+|so\s+|but\s+)?when\b|\bwhen\s+(?:did|does|do|will|would|is|was|"
+            # not "When the inspectors went in, how many ...": a time, and then the question
+            r"^\W*(?:and\s+|so\s+|but\s+)?when\b(?![^?,]*,\s*(?:how|what|which|who|whose|where|"
+            r"why|did|does|do|was|were|is|are|has|have|had|can|could)\b)|\bwhen\s+(?:did|does|do|will|would|is|was|"
             r"are|were|has|have|had|should|must|can|could|might)\b|"
             r"\b(what year|which year|what date|since when|deadlines?|by when)\b",
             re.I,
@@ -117,6 +119,10 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"\bwhere (?:did|does|do|has|have|had|would|will) (?:the force|it|they|"
             r"(?-i:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2})) (?:land(?:ed)?|"
             r"come out|end(?:ed)? up|sit|fall|fell)\s+(?:on|for|in|at|over)\b|"
+            # "which areas did it get 'requires improvement' in?": the areas given a grade
+            r"\b(?:which|what) (?:\w+ )?(?:areas?|parts?|aspects?)\b[^?]*?(?:['‘\"“](?:"
+            r"outstanding|good|adequate|inadequate|requir\w* improvement)['’\"”]|\b(?:"
+            r"outstanding|inadequate|requir\w* improvement)\b)|"
             # "which forces are outstanding at preventing crime?": the forces given a grade
             r"\b(?:which|what) (?:\w+ )?forces (?:are|were|got|received) (?:\w+ )?(?:outstanding|"
             r"good|adequate|inadequate|requir\w* improvement)\b",

@@ -14,7 +14,9 @@ from rag.retrieve.variants import CONCEPT, derived, glossary, units
 
 _WINDOW_AFTER, _WINDOW_BEFORE = 8, 4  # words after (or before) a number that it counts
 _HOW_MANY = re.compile(
-    r"\b(?:how many|number of)\s+(?:of\s+(?:the|its|their|his|her)\s+)?([^?.,;:!]+)", re.I
+    r"\b(?:how many|number of)\s+(?:of\s+(?:the|its|their|his|her|[A-Z][\w-]*['’]s)\s+)?"
+    r"([^?.,;:!]+)",
+    re.I,
 )
 _SHARE_OF = re.compile(
     r"\b(?:percentage|proportion|share|fraction|per ?cent)\s+of\s+(?:(?:the|its|their|all|"
@@ -89,7 +91,13 @@ def _noun_phrase(text: str) -> list[str]:
     for n, word in enumerate(phrase):
         if word.lower() in _FUNCTION_WORDS or (words and word.lower().endswith(("ed", "ing"))):
             break  # "how many staff lacked ...": the phrase ends before its verb
+        if word.lower() == "s" and words:
+            words = []  # "the hub's police staff posts": the hub owns what is counted
+            continue
         words.append(word)
+        following = phrase[n + 1] if n + 1 < len(phrase) else ""
+        if word.lower() in ("staff", "personnel") and _plural(following):
+            continue  # "police staff posts": staff is a modifier here
         if _plural(word) or len(words) >= 5:
             words += _term_continued(words, phrase[n + 1 : n + 4])
             break
@@ -177,6 +185,8 @@ def _counts_something_else(after: list[str], wanted: set[str], abbreviations: se
             if len(after) > len(phrase) and after[len(phrase)].lower() == "as":
                 return False  # "twelve officers and staff as wellbeing champions"
             named = {stem(w.lower()) for w in phrase} | set(units(" ".join(phrase)))
+            # a term continued past its plural: "eleven areas for improvement" are AFIs
+            named |= {u for u in units(" ".join(after[: n + 3])) if is_concept(u)}
             named |= {a for w in phrase if (a := abbreviation(w))}
             return not (named & (wanted | abbreviations))
     return False
@@ -217,7 +227,8 @@ def counts(
         found = {stem(w.lower()) for w in near} | set(units(" ".join(near)))
         found |= {d for f in found for d in derived(f)}  # "vacant posts" for "vacancies"
         # the counted thing with most of its modifiers: "student officers" are not PCSOs
-        if head & found and 2 * len(modifiers & found) >= len(modifiers):
+        held = modifiers & found | {m for m in modifiers if set(units(m)) & found}  # "RSO"
+        if head & found and 2 * len(held) >= len(modifiers):
             return True
         if qualified and qualified <= found:  # "1,140 registered sex offenders"
             return True

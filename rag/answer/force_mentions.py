@@ -9,14 +9,14 @@ import re
 # "which neighbouring forces does it work with?": the answer is another force, named
 ASKS_FORCES = re.compile(
     r"\b(?:which|what)\s+(?:other|neighbouring|neighboring|nearby|partner|surrounding|"
-    r"fellow|regional)\s+forces?\b",
+    r"fellow|regional)\s+(?:police\s+)?forces?\b",
     re.I,
 )
 # "how does it work with neighbouring forces?": the answer is about other forces, named
 # or spoken of as such, not about its neighbours or its partners in general
 WITH_FORCES = re.compile(
     r"\bwith\s+(?:its\s+|the\s+)?(?:other|neighbouring|neighboring|nearby|partner|surrounding|"
-    r"fellow|regional)\s+forces\b",
+    r"fellow|regional)\s+(?:police\s+)?forces\b",
     re.I,
 )
 SPEAKS_OF_FORCES = re.compile(

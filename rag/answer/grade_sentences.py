@@ -75,14 +75,17 @@ def _licensed(text: str, start: int, accepted: Sequence[int]) -> tuple[bool, str
     # "The force requires improvement in"
     head = re.search(
         rf"(?P<subject>\bthe\s+(?:force|constabulary)|\b{FORCE_NAME}|(?:^|[.;]\s+|^\W*(?:however|"
-        rf"overall|also|in\s+addition),?\s+)\b[Ii]t)(?P<gap>\s*(?:{BE}\s*)?[:\s\-–•]*{ADVERBS})$",
+        rf"overall|also|in\s+addition|honestly|frankly|well|so|now),?\s+)\b[Ii]t(?:['’]s)?)(?P<gap>\s*(?:{BE}\s*)?[:\s\-–•]*{ADVERBS})$",
         before,
         re.I,
     )
     if head and SUBJECT_GAP.match(head.group("gap")):
         named = NAMED_SUBJECT.search(head.group("subject") + " ")
         name = named.group("name") if named else None
-        has_be = re.search(rf"\b{BE}\b", head.group("gap"), re.I)
+        has_be = re.search(rf"\b{BE}\b", head.group("gap"), re.I) or re.search(
+            r"['’]s$",
+            head.group("subject"),  # spoken: "It's good at responding to ..."
+        )
         verb = text[start:].lower().lstrip("'‘\"“").startswith("requires")
         if has_be or name or verb or ":" in head.group("gap"):
             return True, name

@@ -117,6 +117,9 @@ def choose(
             continue  # "which forces lack vetting?": not each force's best sentence
         if not per_force and not asked.names_other_force(span.text, sentence.passage.force):
             continue  # "which neighbouring forces does it work with?": another force, named
+        if _ASKED_IN_TEXT.search(span.text):
+            continue  # a question the document asks (a presenter's "That's the top grade,
+            # isn't it?") states nothing
         if not said_by(asked.speakers, _with_lead_in(span)):
             continue  # "how did the commissioner react?": the report's finding is not that
         if addressed_to_a_model(span.text):
@@ -143,6 +146,7 @@ def _overlaps(a: Sentence, b: Sentence) -> bool:
     )
 
 
+_ASKED_IN_TEXT = re.compile(r"\?[\"'”’)\]]*\s*$")  # a question the document asks
 _ITEM_END = re.compile(r"\s*(?:;\s*(?:and|or)?|,)\s*$")
 
 

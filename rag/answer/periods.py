@@ -18,6 +18,13 @@ ASKED_YEAR = re.compile(
     rf"({_YEAR})\b(?!\s*[/–-]|\s+(?:peel|inspection|report|assessment|review)s?\b)",
     re.I,
 )
+# "the budget for 2026/27": a financial year, whose first year the text must name ("for
+# 2025/26" is another year's budget)
+ASKED_FINANCIAL_YEAR = re.compile(
+    rf"\b(?:in|during|for|by|of)\s+(?:the\s+)?(?:financial\s+year\s+)?({_YEAR})\s*[/–-]\s*"
+    r"(?:20)?\d\d\b",
+    re.I,
+)
 ASKED_EARLIER = re.compile(
     r"\b(?:the year before|the previous year|the prior year|a year (?:earlier|before))\b", re.I
 )
@@ -46,7 +53,7 @@ def prior_stated(question: str, text: str) -> bool:
 
 def period_stated(question: str, text: str) -> bool:
     """Whether the text gives a figure for the period the question asks about, if any."""
-    years = [m.group(1) for m in ASKED_YEAR.finditer(question)]
+    years = [m.group(1) for p in (ASKED_YEAR, ASKED_FINANCIAL_YEAR) for m in p.finditer(question)]
     if any(not re.search(rf"\b{y}\b", text) for y in years):
         return False
     if not prior_stated(question, text):

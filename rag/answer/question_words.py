@@ -32,6 +32,7 @@ GENERIC = frozenset(
         per someone anyone somebody anybody everyone roughly approximately around nearly
         almost estimated estimate specifically particularly particular precisely
         please spoke speak speaks spoken talked still facing one
+        headline handed came arrived set fix fixing handle handles handled books
         """
     )
 )

@@ -75,6 +75,7 @@ _GRADE_ASKED = [
 # "Give me all its PEEL grades", "what grades did it get in each area"
 _ALL_GRADES = re.compile(
     r"\b(?:all|each|every|list|full|summar\w*)\b.*\b(?:grades|ratings|judgements)\b|"
+    r"\b(?:every|each)\s+(?:single\s+)?(?:grade|rating|judgement)\b|"  # "every grade it got"
     r"\b(?:grades|ratings|judgements)\b.*\b(?:all|each|every)\b|"
     r"^\W*what (?:were|are) (?:the |its |their )?(?:[\w'’-]+ ){0,3}?(?:grades|ratings)\b",
     re.I,

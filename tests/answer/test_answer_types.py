@@ -45,6 +45,16 @@ from rag.answer.question import answers_type
         ("How much time did the new system save?", "It saved 2,000 officer hours.", True),
         ("How much has the force saved?", "It saved 40 thousand pounds.", True),
         ("How much has the force saved?", "It saved 1.2m pounds.", True),
+        # a term continued past its plural, asked by its abbreviation
+        ("How many AFIs were there?", "It set out eleven areas for improvement.", True),
+        ("How many AFIs were there?", "It set out eleven recommendations.", False),
+        # a modifier asked by its abbreviation: "RSO visits" are visits to sex offenders
+        (
+            "How many RSO visits were overdue?",
+            "There were 312 overdue visits to registered sex offenders.",
+            True,
+        ),
+        ("How many RSO visits were overdue?", "There were 312 overdue visits to victims.", False),
     ],
 )
 def test_a_count_must_count_what_was_asked(question: str, sentence: str, answers: bool) -> None:
@@ -114,3 +124,15 @@ def test_the_kind_asked_by_other_wordings(question: str, kind: str | None) -> No
     from rag.answer.question import analyse
 
     assert analyse(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("How many of the hub's police staff posts were empty?", ["police", "staff", "posts"]),
+        ("How many police staff work there?", ["police", "staff"]),
+        ("How many of Ambleshire's detectives left?", ["detectives"]),
+    ],
+)
+def test_what_a_count_counts_after_an_owner_or_staff(question: str, words: list[str]) -> None:
+    assert counted_words(question) == words

@@ -211,3 +211,13 @@ def test_how_a_change_came_about_is_answered_only_by_a_worded_cause() -> None:
     # a judgement's grounds need no causal word: any finding may be the reason
     (chosen,) = choose(_sentences([size], text), 0.1, False, "Why are inspectors worried?")
     assert chosen.text.startswith(size)
+
+
+def test_a_question_the_document_asks_is_never_quoted_as_an_answer() -> None:
+    text = (
+        "PRESENTER: That's the top grade, isn't it? "
+        "INSPECTOR SALTONSTALL: It is. The force is outstanding at supporting its workforce."
+    )
+    asked = "Did the force get the top grade for its workforce?"
+    chosen = choose(_sentences(["PRESENTER: That's", "The force is"], text), 0.1, False, asked)
+    assert [c.text for c in chosen] == ["The force is outstanding at supporting its workforce."]

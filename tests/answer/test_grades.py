@@ -82,6 +82,15 @@ def test_canonical_grade(word: str, grade: str | None) -> None:
             "responding to the public.",
             {("X crime", "good"), ("responding to the public", RI)},
         ),
+        (  # spoken, as in a radio interview
+            "It's good at responding to the public, it's adequate at preventing crime, and "
+            "I'm afraid it's inadequate at managing offenders.",
+            {
+                ("responding to the public", "good"),
+                ("preventing crime", "adequate"),
+                ("managing offenders", "inadequate"),
+            },
+        ),
     ],
 )
 def test_phrasings(text: str, expected: set[tuple[str, str]]) -> None:
@@ -254,6 +263,24 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("leadership and force management", "adequate"),
         # not "using civil orders to manage the risk posed by sex offenders" (good): a
         # finding, in an area the judgement table grades adequate
+    },
+    "calderwick-police-radio-interview-fictional.txt": {
+        ("responding to the public", "good"),
+        ("preventing crime", "adequate"),
+        ("investigating crime", RI),
+        ("managing offenders and suspects", "inadequate"),
+        ("building, supporting and protecting its workforce", "outstanding"),
+        # not "Good morning, Jo", nor the presenter's "Outstanding? That's the top grade"
+    },
+    "ferncastle-constabulary-pcc-response-fictional.md": {
+        ("police powers and public treatment", "good"),
+        ("preventing crime", "good"),
+        ("managing offenders and suspects", "good"),
+        ("investigating crime", "adequate"),
+        ("protecting vulnerable people", "adequate"),
+        ("leadership and force management", "adequate"),
+        ("building, supporting and protecting the workforce", RI),
+        ("responding to the public", RI),
     },
     "thornbury-vale-police-fictional.txt": {
         ("responding to the public", "outstanding"),

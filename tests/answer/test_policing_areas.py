@@ -128,12 +128,17 @@ def test_which_areas_got_a_grade_is_answered_by_each_area_given_it() -> None:
     asked = analyse("Which areas was the force graded good in?")
     assert ["investigating crime" in s.text for s in grades_asked(asked, groups)] == [True]
     assert grades_asked(analyse("Which areas were graded outstanding?"), groups) == []
+    asked = analyse("Which areas did the force get 'requires improvement' in?")  # no verb
+    assert [s.text for s in grades_asked(asked, groups)] == [
+        "- requires improvement at responding to the public; and"
+    ]
 
 
 def test_all_its_grades_are_answered_one_sentence_per_area() -> None:
     groups = grouped(passage_grades(passages()))
     chosen = grades_asked(analyse("Give me all of the force's PEEL grades in one list."), groups)
     assert len(chosen) == len({g.area for g in groups}) >= 4
+    assert grades_asked(analyse("Run me through every grade it got."), groups) == chosen
 
 
 def test_an_area_set_aside_is_not_answered_and_the_others_are() -> None:

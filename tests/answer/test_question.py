@@ -394,6 +394,9 @@ def test_the_inspectorate_wording_of_a_graded_area_is_a_grade() -> None:
         ("How many forces had a savings plan the year before?", "Six did the year before.", True),
         # a year that names the report is not the period of the figure
         ("In its 2023 PEEL assessment, how many calls were answered?", "It answered 71%.", True),
+        # a financial year: the budget of the year before is another year's
+        ("What is the budget for 2026/27?", "Its budget is £298.7 million for 2025/26.", False),
+        ("What is the budget for 2026/27?", "Its budget for 2026–27 is £301 million.", True),
     ],
 )
 def test_a_figure_for_another_period_does_not_answer(
@@ -657,6 +660,8 @@ def test_working_with_other_forces_is_answered_by_other_forces_not_other_partner
     assert asked.names_other_force("It shares a firearms unit with Loamshire Police.", force)
     assert asked.names_other_force("It shares a dog unit with two neighbouring forces.", force)
     assert asked.names_other_force("A tri-force collaboration runs its firearms unit.", force)
+    asked = analyse("What joint arrangements does it have with neighbouring police forces?")
+    assert not asked.names_other_force("Its teams work closely with councils and schools.", force)
 
 
 def test_which_forces_is_answered_by_forces_that_speak_of_it() -> None:
@@ -760,3 +765,30 @@ def test_a_recommendation_is_named_by_its_wording() -> None:
     assert question.focus == ("recommendation",)  # "each one" names nothing
     assert question.answered_by(text, idf)
     assert not question.answered_by("The data covers the year to 31 March 2025.", idf)
+
+
+def test_common_verbs_of_asking_are_not_a_focus() -> None:
+    # a word any new document may use ("handed", "came") must not become a focus word
+    for question in (
+        "What's the headline grade the inspector handed the force?",
+        "How many RSOs did the force have on its books when inspectors came in?",
+        "What's the deadline the inspectorate set for the force to fix how it handles it?",
+    ):
+        assert not {"headlin", "hand", "came", "book", "set", "fix", "handl"} & set(
+            analyse(question).focus
+        ), question
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When the inspectors went in, how many visits were overdue?", "number"),
+        ("When the report came out, did the force accept it?", None),
+        ("When did the inspection start?", "date"),
+        ("When will the plan be done, and who leads it?", "date"),
+    ],
+)
+def test_a_when_clause_before_the_question_is_a_time_not_a_date_asked(
+    question: str, kind: str | None
+) -> None:
+    assert analyse(question).kind == kind
