@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rag.answer.citations import citation_for
 from rag.answer.compose import spans_for
 from rag.answer.grade_patterns import GradeGroup
-from rag.answer.question import Question, analyse
+from rag.answer.question import MEASURED, Question, analyse
 from rag.answer.speakers import WINDOW, said_by
 from rag.answer.stated_grades import (
     BULLET,
@@ -26,7 +26,7 @@ from rag.answer.stated_grades import (
     grades_asked,
     ungraded,
 )
-from rag.answer.values import NO_REASON
+from rag.answer.values import NO_FIGURE, NO_REASON
 from rag.core.safe_text import addressed_to_a_model
 from rag.core.types import CANNOT_ANSWER, Answer, Citation
 from rag.retrieve.evidence import Sentence
@@ -108,6 +108,8 @@ def choose(
             continue
         if not speaks_of_it(sentence.passage.document_id):
             continue
+        if not chosen and asked.kind in MEASURED and _says_unknown(sentence, sentences[0]):
+            return []  # the best evidence says the figure is not known: the documents do not say
         span = answering_span(sentence, asked, idf)
         if span is None or any(_overlaps(span, t) for t in taken):
             continue
@@ -133,6 +135,11 @@ def choose(
         if len(chosen) >= (MAX_FORCES if per_force else MAX_SENTENCES):
             break
     return chosen
+
+
+def _says_unknown(sentence: Sentence, best: Sentence) -> bool:
+    """Whether a sentence among the best says the figure asked for is not known."""
+    return sentence.score >= best.score - MARGIN and NO_FIGURE.search(sentence.text) is not None
 
 
 def _with_lead_in(span: Sentence) -> str:

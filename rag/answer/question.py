@@ -168,7 +168,7 @@ class Question:
             return True  # "which inspector spoke": the name beside "Inspector" answers
         if self.kind == "person" and AUTHORSHIP.search(self.text) and BYLINE.match(text):
             return True  # "who wrote it": "By His Majesty's Chief Inspector, Sir X" answers
-        if self.kind in _MEASURED and not period_stated(self.text, text):
+        if self.kind in MEASURED and not period_stated(self.text, text):
             return False  # "back in 2022": a figure for 2024 is of another year
         if any(not present(u, text) for u in self.measured):
             return False  # "how much notice": a figure without notice is of something else
@@ -281,7 +281,7 @@ class Question:
             return True
         weights = {u: weight(u, idf) for u in used}
         held = sum(w for u, w in weights.items() if present(u, text) or _recommends(u, text))
-        share = FOCUS_SHARE if self.kind in _MEASURED else 0.0
+        share = FOCUS_SHARE if self.kind in MEASURED else 0.0
         return held > 0 and held >= share * sum(weights.values())
 
 
@@ -296,7 +296,7 @@ _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*$")
 # figure about the DA backlog's size does not say how long its cases waited. A grade or
 # a person needs one unit of it: areas of policing are named in many ways.
 FOCUS_SHARE = 0.34
-_MEASURED = frozenset({"amount", "duration", "number", "date"})
+MEASURED = frozenset({"amount", "duration", "number", "date"})
 
 
 @lru_cache(maxsize=4096)

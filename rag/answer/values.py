@@ -43,6 +43,18 @@ DATE = re.compile(
     r"september|october|november|december|last year|this year|next year)\b",
     re.I,
 )
+# A document saying the figure asked for is not known: "it does not currently know how
+# often force is used against children", "I don't have that figure". The best evidence
+# saying so means the documents do not give it, whatever number is nearby.
+NO_FIGURE = re.compile(
+    r"\b(?:do|does|did|could|can)(?:n['’]t|\s+not)\s+(?:currently\s+|yet\s+|fully\s+|reliably\s+)?"
+    r"(?:know|tell(?:\s+us)?|say|record|measure|track)\s+(?:how\s+(?:many|much|often|long|quickly)|"
+    r"the\s+(?:number|proportion|rate)|what\s+(?:proportion|share|percentage))\b|"
+    r"\b(?:do|does|did)(?:n['’]t|\s+not)\s+(?:have|give|hold|publish)\s+(?:that|this|the|a|any)\s+"
+    r"(?:figures?|numbers?|data|breakdown)\b|\bno\s+(?:such\s+)?(?:figures?|data)\s+(?:was|were|is|are|"
+    r"has\s+been|have\s+been)\s+(?:given|available|collected|published|kept)\b",
+    re.I,
+)
 # A text that says the reason is not known: for a "why" question, the documents do not say
 NO_REASON = re.compile(
     r"\b(?:(?:does|do|did) not (?:fully |yet |really )?(?:understand|know)|(?:is|was|are|were|"

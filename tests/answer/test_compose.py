@@ -221,3 +221,22 @@ def test_a_question_the_document_asks_is_never_quoted_as_an_answer() -> None:
     asked = "Did the force get the top grade for its workforce?"
     chosen = choose(_sentences(["PRESENTER: That's", "The force is"], text), 0.1, False, asked)
     assert [c.text for c in chosen] == ["The force is outstanding at supporting its workforce."]
+
+
+def test_a_figure_the_best_evidence_says_is_not_known_is_not_answered() -> None:
+    text = (
+        "The force does not currently know how often force is used against children. "
+        "It has trained 35 wellbeing champions for officers working with children."
+    )
+    unknown, nearby = "The force does not", "It has trained 35"
+    question = "How often do officers use force on children?"
+    assert choose(_sentences([unknown, nearby], text), 0.1, False, question) == []
+    spoken = "INSPECTOR: I don't have that figure. Reoffending fell by 120 cases."
+    question = "How many people reoffended?"
+    assert (
+        choose(_sentences(["INSPECTOR: I don't", "Reoffending fell"], spoken), 0.1, False, question)
+        == []
+    )
+    # a question asking no figure is still answered by what the evidence says
+    (chosen,) = choose(_sentences([unknown], text), 0.1, False, "What about force on children?")
+    assert chosen.text.startswith(unknown)
