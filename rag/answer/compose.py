@@ -80,6 +80,7 @@ class Candidate:
     evidence: str
     whole_list: bool = False  # a lead-in with all its items: an answer to "what are ..."
     described: bool = False  # a thing introduced, with the sentence describing it
+    continued: bool = False  # with the next sentence of its paragraph: only for a reason
 
 
 @lru_cache(maxsize=4096)
@@ -146,6 +147,10 @@ def spans_for(sentence: Sentence) -> list[Candidate]:
     elif i > 0 and (_lead_in(piece(i - 1)) or _SPEECH.search(piece(i - 1))):
         # introduced by the sentence before: "HM Inspector ... said:", "the report found:"
         out.append(joined(spans[i - 1][0], sentence.end))
+    if i + 1 < len(spans) and "\n" not in text[sentence.end : spans[i + 1][0]]:
+        # "We didn't grade it. It is being looked at in a joint inspection, so ...": the
+        # why may be the next sentence of the paragraph, in no referring words
+        out.append(replace(joined(sentence.start, spans[i + 1][1]), continued=True))
     before = text[: sentence.start].rstrip()
     heading = before.rfind("\n") + 1  # the line above: "Area for improvement 7" (a heading)
     if FINDING_HEADING.match(before[heading:]):

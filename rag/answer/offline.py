@@ -62,7 +62,9 @@ def answering_span(
     fitting = [
         c
         for c in spans_for(sentence)
-        if question.answered_by(c.evidence, idf) and not (c.whole_list and question.kind)
+        if question.answered_by(c.evidence, idf)
+        and not (c.whole_list and question.kind)
+        and (question.kind == "reason" or not c.continued)
     ]
     if question.kind == "reason":
         fitting.sort(key=lambda c: not question.explains(c.evidence))  # stable: shortest first

@@ -65,7 +65,7 @@ NO_REASON = re.compile(
 )
 REASON = re.compile(
     r"\b(because|due to|owing to|as a result|result(?:s|ed)? (?:of|from)|limited by|caused by|"
-    r"driven by|reasons?|since|so that|means? that|meaning that|lack of|lacks?|too few|"
+    r"driven by|reasons?|since|so that|, so|means? that|meaning that|lack of|lacks?|too few|"
     r"not enough|insufficient|shortage|without|unable|cannot|could not|did not|does not|"
     r"do not|has not|have not|no longer|fail(?:s|ed|ing)? to|explain|why)\b",
     re.I,

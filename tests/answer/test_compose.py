@@ -201,7 +201,7 @@ def test_how_a_change_came_about_is_answered_only_by_a_worded_cause() -> None:
     text = (
         "We have moved extra staff into the safeguarding hub, and the backlog is falling. "
         "Inspectors found 845 referrals waiting. Children may not have been protected as a "
-        "result. The backlog built up because the hub lost a third of its staff in 2025."
+        "result.\n\nThe backlog built up because the hub lost a third of its staff in 2025."
     )
     question = "Why did the hub's backlog pile up in the first place?"
     remedy, size, consequence = "We have moved", "Inspectors found 845", "Children may not"
@@ -240,3 +240,17 @@ def test_a_figure_the_best_evidence_says_is_not_known_is_not_answered() -> None:
     # a question asking no figure is still answered by what the evidence says
     (chosen,) = choose(_sentences([unknown], text), 0.1, False, "What about force on children?")
     assert chosen.text.startswith(unknown)
+
+
+def test_a_why_is_joined_with_the_next_sentence_of_its_paragraph_when_that_gives_it() -> None:
+    text = (
+        "We didn't grade protecting vulnerable people in this inspection. Vulnerability is "
+        "being looked at in a joint inspection later this year, so I won't pre-empt that.\n\n"
+        "The force answers calls quickly."
+    )
+    question = "Why wasn't it given a grade for protecting vulnerable people?"
+    (chosen,) = choose(_sentences(["We didn't grade"], text), 0.1, False, question)
+    assert chosen.text.endswith("so I won't pre-empt that.")
+    # another kind of question is not given the next sentence
+    (chosen,) = choose(_sentences(["We didn't grade"], text), 0.1, False, "Which areas?")
+    assert chosen.text == "We didn't grade protecting vulnerable people in this inspection."
