@@ -72,6 +72,20 @@ _RATE_ASKED = re.compile(
 )
 
 
+_ORDINALS = "second third fourth fifth sixth seventh eighth ninth tenth".split()  # noqa: SIM905
+# "for the third year running", "a fifth consecutive month": a count of years or months
+_RUN = re.compile(
+    rf"\b({'|'.join(_ORDINALS)})\s+(?:(?:consecutive|successive|straight)\s+(year|month|"
+    r"quarter|inspection|time)\b|(year|month|quarter|inspection|time)\s+(?=running\b|in\s+a\s+row\b))",
+    re.I,
+)
+
+
+def _counted_run(match: re.Match[str]) -> str:
+    unit = match.group(2) or match.group(3)
+    return f"{_ORDINALS.index(match.group(1).lower()) + 2} {unit}s "
+
+
 def holds_value(
     kind: str,
     question: str,
@@ -82,6 +96,8 @@ def holds_value(
     """Whether ``text`` holds a value of ``kind`` answering ``question``; ``counted``: the
     words a "how many" question counts, when a number must be seen to count them."""
     text = unstated(text, question)
+    if kind in ("number", "duration"):
+        text = _RUN.sub(_counted_run, text)  # "the third year running": three years
     if kind == "number":
         text = DATED.sub(" ", text)  # "by 30 September 2026" is not the figure asked
         if TARGET_ASKED.search(question) and not TARGET.search(text):

@@ -32,7 +32,7 @@ GENERIC = frozenset(
         per someone anyone somebody anybody everyone roughly approximately around nearly
         almost estimated estimate specifically particularly particular precisely
         please spoke speak speaks spoken talked still facing one
-        headline handed came arrived set fix fixing handle handles handled books
+        headline handed came arrived set fix fixing handle handles handled books gone
         """
     )
 )
@@ -54,6 +54,8 @@ FRAMING = re.compile(
     r"brief|paper|note|report|meeting|board|panel|committee)s?\b[^:,]{0,30}[:,]|"
     # "I'm briefing councillors: ...", "I am writing a paper for the panel, so ..."
     r"^\W*I(?:'m|’m|\s+am)\s+(?:briefing|writing|preparing|drafting)\b[^:,]{0,40}[:,]|"
+    # where the answer is said to be: "According to the chief inspector's assessment, ..."
+    r"^\W*according\s+to\s+[^,?]{3,60},|"
     # a sentence on the asker's errand before the question: "Our office is preparing a
     # briefing for the panel.", "For a journalist:", "We're writing to the board."
     r"^\W*(?:I|I'm|I’m|we|we're|we’re|my|our)\s[^.?!:]{0,60}\b(?:brief\w*|papers?|notes?|"

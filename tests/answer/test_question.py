@@ -792,3 +792,15 @@ def test_a_when_clause_before_the_question_is_a_time_not_a_date_asked(
     question: str, kind: str | None
 ) -> None:
     assert analyse(question).kind == kind
+
+
+def test_a_run_of_years_counts_years() -> None:
+    asked = analyse("For how many years in a row has sickness absence gone up?")
+    assert asked.holds_kind("Sickness absence rose for the third year running.")
+    assert asked.holds_kind("Absence rose for a fifth consecutive year.")
+    assert not asked.holds_kind("This is my third annual assessment.")
+
+
+def test_where_the_answer_is_said_to_be_is_not_the_focus() -> None:
+    asked = analyse("According to the chief inspector's annual assessment, how many left?")
+    assert not {"chief", "annual", "assessment"} & set(asked.focus)
