@@ -77,7 +77,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"^\W*(?:and\s+|so\s+|but\s+)?when\b(?![^?,]*,\s*(?:how|what|which|who|whose|where|"
             r"why|did|does|do|was|were|is|are|has|have|had|can|could)\b)|\bwhen\s+(?:did|does|do|will|would|is|was|"
             r"are|were|has|have|had|should|must|can|could|might)\b|"
-            r"\b(what year|which year|what date|since when|deadlines?|by when)\b",
+            r"\b(what year|which year|what date|(?:what|which) months?|what dates|since when|"
+            r"deadlines?|by when)\b",
             re.I,
         ),
     ),

@@ -52,7 +52,7 @@ from rag.answer.grade_sentences import read_sentence
 from rag.answer.matching import is_concept, known, present, weight
 from rag.answer.names import ROLE_ASKED, names_someone, rank_held, role_held
 from rag.answer.periods import NAMED_NUMBER, period_stated, prior_stated
-from rag.answer.question_words import generic, unframed
+from rag.answer.question_words import generic, set_aside, unframed
 from rag.answer.speakers import speakers_asked
 from rag.answer.values import CAUSE, ORIGIN_ASKED, REASON
 from rag.index.terms import british, nouns
@@ -148,6 +148,9 @@ class Question:
             return False
         if any(not present(u, text) for u in self.defined):
             return False  # "What is Engage?": a sentence without "Engage" does not say
+        aside = [u for u in units(set_aside(self.text)) if not generic(u) and known(u, idf)]
+        if aside and 2 * sum(present(u, text) for u in aside) >= len(aside):
+            return False  # "besides firearms and dogs, what else?": not firearms and dogs
         for finding in NUMBERED.finditer(self.text):  # "area for improvement 7" is that one
             if not re.search(
                 rf"\b{finding_pattern(finding.group(1))}\s*{finding.group(2)}\b", text, re.I

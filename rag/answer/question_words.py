@@ -77,3 +77,19 @@ FRAMING = re.compile(
 def unframed(question: str) -> str:
     """The question without the words that frame the request."""
     return FRAMING.sub(" ", question)
+
+
+# "Besides firearms, dogs and major crime, what else does it share?": what the asker
+# already knows, so a text saying only that is not the answer
+_SET_ASIDE = re.compile(
+    r"^\W*(?:besides|apart\s+from|aside\s+from|other\s+than|beyond|except(?:\s+for)?|"
+    r"leaving\s+aside|setting\s+aside)\s+(.+?),\s*(?=(?:what|which|how|who|where|is|are|"
+    r"does|do|did|has|have|was|were)\b)",
+    re.I,
+)
+
+
+def set_aside(question: str) -> str:
+    """The things a question sets aside as known ("" when it sets none aside)."""
+    match = _SET_ASIDE.search(question)
+    return match.group(1) if match else ""

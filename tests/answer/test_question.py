@@ -804,3 +804,15 @@ def test_a_run_of_years_counts_years() -> None:
 def test_where_the_answer_is_said_to_be_is_not_the_focus() -> None:
     asked = analyse("According to the chief inspector's annual assessment, how many left?")
     assert not {"chief", "annual", "assessment"} & set(asked.focus)
+
+
+def test_what_the_question_sets_aside_is_not_its_answer() -> None:
+    texts = [
+        "It shares firearms, dog and major crime units with Borsetshire Constabulary.",
+        "The two forces also share a custody suite on the county border.",
+    ]
+    idf = BM25Index([*texts, "Major crime is investigated regionally."]).idf
+    asked = analyse("Besides firearms, dogs and major crime, what else does it share?")
+    assert not asked.answered_by(texts[0], idf)
+    assert asked.answered_by(texts[1], idf)
+    assert analyse("What does it share with its neighbour?").answered_by(texts[0], idf)
