@@ -153,6 +153,15 @@ _IRREGULAR = """
 """
 
 
+# Plain words askers use for the documents' own (not terms of art: a document need not
+# use any of them to speak of the thing): "empty posts" are vacant ones, "happy" victims
+# satisfied ones. Only words with no other policing sense ("late", "fired" have one).
+_SAME_MEANING = """
+    empty vacant unfilled | happy satisfied | sacked dismissed |
+    cops officers | cars vehicles | jobs posts
+"""
+
+
 def _forms(table: str) -> dict[str, tuple[str, ...]]:
     """Each stem of the table -> the other stems of its word."""
     out: dict[str, tuple[str, ...]] = {}
@@ -162,7 +171,7 @@ def _forms(table: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
-_FORMS = _forms(_IRREGULAR)
+_FORMS = _forms(_IRREGULAR) | _forms(_SAME_MEANING)
 
 
 def derived(stem_: str) -> tuple[str, ...]:
