@@ -67,6 +67,14 @@ def described_next(own: str, following: str) -> bool:
     )
 
 
+def _opens_speech(text: str) -> bool:
+    """Whether a sentence attributes speech that goes on after it ('X said: "A.' before
+    "B."): not one whose report is whole ("The chief constable said that 1,140 ...")."""
+    if not _SPEECH.search(text):
+        return False
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
+
+
 def _refers_back(text: str) -> bool:
     return bool(_REFERS_BACK.match(text) or _PRONOUN_AFTER_OPENING.match(text))
 
@@ -144,7 +152,7 @@ def spans_for(sentence: Sentence) -> list[Candidate]:
         if bare and back > 0 and _refers_back(piece(back)):
             back -= 1  # "As a result, ... . This is a cause of concern.": one more back
         out.append(joined(spans[back][0], sentence.end))
-    elif i > 0 and (_lead_in(piece(i - 1)) or _SPEECH.search(piece(i - 1))):
+    elif i > 0 and (_lead_in(piece(i - 1)) or _opens_speech(piece(i - 1))):
         # introduced by the sentence before: "HM Inspector ... said:", "the report found:"
         out.append(joined(spans[i - 1][0], sentence.end))
     if i + 1 < len(spans) and "\n" not in text[sentence.end : spans[i + 1][0]]:

@@ -33,6 +33,7 @@ GENERIC = frozenset(
         almost estimated estimate specifically particularly particular precisely
         please spoke speak speaks spoken talked still facing one
         headline handed came arrived set fix fixing handle handles handled books gone
+        intend intends intended period
         """
     )
 )

@@ -103,7 +103,10 @@ ASKS_SHARE = re.compile(r"percentage|proportion|share|fraction|how often", re.I)
 # (a count of all of them, "almost 1,900 wanted suspects", says nothing of the part asked)
 SHARE_ASKED = re.compile(
     r"\b(?:what|which|the|a|its|their)\s+(?:\w+\s+)?(?:percentage|proportion|share|fraction)"
-    r"\b|\bwhat per ?cent\b|\bhow many in (?:every|each)\b",
+    r"\b|\bwhat per ?cent\b|\bhow many in (?:every|each)\b|"
+    # an outcome rate is a share of the cases: "its charge rate for rape" is not a count
+    r"\b(?:charge|charging|detection|solved|arrest|conviction|outcome|attrition|withdrawal|"
+    r"satisfaction|abandonment|hit|find|success)\s+rates?\b",
     re.I,
 )
 SHARE = re.compile(

@@ -21,6 +21,7 @@ from rag.core.errors import RejectedInput
 from rag.documents.blocks import Block, blocks_text
 from rag.documents.html import html_blocks
 from rag.documents.pdf import pdf_blocks
+from rag.documents.tables import table_lines
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".html", ".htm"}
 
@@ -42,6 +43,9 @@ _MD_IMAGE = re.compile(r"!\[([^\[\]]*)\](?:\([^()]*\)|\[[^\[\]]*\])")
 _MD_HTML_IMAGE = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
 _MD_ATX_MARKER = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)", re.MULTILINE)
 _MD_SETEXT_RULE = re.compile(r"^ {0,3}(?:=+|-{3,})[ \t]*$", re.MULTILINE)
+# a pipe table: two or more lines that start and end with "|"
+_MD_TABLE = re.compile(r"(?:^[ \t]*\|.*\|[ \t]*(?:\n|$)){2,}", re.MULTILINE)
+_MD_RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
 
 
 def read_text(path: Path, max_bytes: int) -> str:
@@ -193,4 +197,14 @@ def _markdown_text(text: str) -> str:
     text = _MD_IMAGE.sub(r"\1", text).replace("![", "[")
     text = _MD_HTML_IMAGE.sub("", text)
     text = _MD_ATX_MARKER.sub("", text)
+    text = _MD_TABLE.sub(_md_table, text)
     return _MD_SETEXT_RULE.sub("", text)
+
+
+def _md_table(match: re.Match[str]) -> str:
+    """A pipe table as one line per row ("2: Provide the charge rate; Owner ...; Due
+    24 March"), as an HTML or PDF table is read: never a run of cells and rules."""
+    rows = [line.strip().strip("|").split("|") for line in match.group(0).strip().splitlines()]
+    header = len(rows) > 1 and all(_MD_RULE_CELL.match(c) for c in rows[1])
+    rows = [r for r in rows if not all(_MD_RULE_CELL.match(c) for c in r)]
+    return "\n\n" + "\n\n".join(table_lines(rows, header)) + "\n\n"

@@ -55,6 +55,9 @@ from rag.answer.question import answers_type
             True,
         ),
         ("How many RSO visits were overdue?", "There were 312 overdue visits to victims.", False),
+        # an outcome rate is a share, not a count (nor an action's number in a table)
+        ("What's the charge rate for rape?", "2: Action Provide the charge rate for rape.", False),
+        ("What's the charge rate for rape?", "Its charge rate for rape was 6 per cent.", True),
     ],
 )
 def test_a_count_must_count_what_was_asked(question: str, sentence: str, answers: bool) -> None:

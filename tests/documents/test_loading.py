@@ -211,6 +211,25 @@ def test_html_tables_read_one_line_per_row(tmp_path: Path) -> None:
     ]
 
 
+def test_markdown_pipe_tables_read_one_line_per_row_like_html_ones(tmp_path: Path) -> None:
+    md = (
+        "Our judgements:\n\n| Area | Grade |\n|---|:---:|\n| Investigating crime | Inadequate |\n"
+        "| Preventing crime | Good |\n\nActions:\n\n| No. | Action | Due |\n|---|---|---|\n"
+        "| 1 | Send the plan | 30 April 2026 |\n\nA closing line with a | bar in it."
+    )
+    text = read_text(write(tmp_path, "minutes.md", md), MAX)
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    assert paragraphs == [
+        "Our judgements:",
+        "Investigating crime: Inadequate",
+        "Preventing crime: Good",
+        "Actions:",
+        "No.: Action; Due",
+        "1: Action Send the plan; Due 30 April 2026",
+        "A closing line with a | bar in it.",  # one line is no table
+    ]
+
+
 @pytest.mark.parametrize("suffix", [".html", ".htm"])
 def test_html_text_keeps_blocks_and_drops_scripts(tmp_path: Path, suffix: str) -> None:
     text = read_text(write(tmp_path, "page" + suffix, HTML), MAX)
