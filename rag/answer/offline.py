@@ -26,7 +26,7 @@ from rag.answer.stated_grades import (
     grades_asked,
     ungraded,
 )
-from rag.answer.values import NO_FIGURE, NO_REASON
+from rag.answer.values import NO_FIGURE, NO_REASON, OUTCOME_UNKNOWN, YES_NO
 from rag.core.safe_text import addressed_to_a_model
 from rag.core.types import CANNOT_ANSWER, Answer, Citation
 from rag.retrieve.evidence import Sentence
@@ -101,6 +101,9 @@ def choose(
     best: float | None = None
     if asked.kind == "ungraded":  # its words are the generic "grade", "area": it scores
         min_score *= UNGRADED_SCORE_SHARE  # low, and the kind check itself is strict
+    top = [s for s in sentences if s.score >= max(min_score, _best(sentences) - MARGIN)]
+    if YES_NO.match(asked.text) and any(OUTCOME_UNKNOWN.search(s.text) for s in top):
+        return []  # "has it cut sick days?": "I will be interested to see whether it does"
     for sentence in sentences:
         if sentence.score < min_score:
             break
@@ -110,7 +113,7 @@ def choose(
             continue
         if not speaks_of_it(sentence.passage.document_id):
             continue
-        if not chosen and asked.kind in MEASURED and _says_unknown(sentence, sentences[0]):
+        if not chosen and _says_unknown(asked, sentence, sentences[0]):
             return []  # the best evidence says the figure is not known: the documents do not say
         span = answering_span(sentence, asked, idf)
         if span is None or any(_overlaps(span, t) for t in taken):
@@ -139,9 +142,15 @@ def choose(
     return chosen
 
 
-def _says_unknown(sentence: Sentence, best: Sentence) -> bool:
-    """Whether a sentence among the best says the figure asked for is not known."""
-    return sentence.score >= best.score - MARGIN and NO_FIGURE.search(sentence.text) is not None
+def _best(sentences: Sequence[Sentence]) -> float:
+    return sentences[0].score if sentences else 0.0
+
+
+def _says_unknown(asked: Question, sentence: Sentence, best: Sentence) -> bool:
+    """Whether a sentence among the best says the figure a question asks for is not known."""
+    if sentence.score < best.score - MARGIN:
+        return False
+    return asked.kind in MEASURED and NO_FIGURE.search(sentence.text) is not None
 
 
 def _with_lead_in(span: Sentence) -> str:

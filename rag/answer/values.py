@@ -55,6 +55,25 @@ NO_FIGURE = re.compile(
     r"has\s+been|have\s+been)\s+(?:given|available|collected|published|kept)\b",
     re.I,
 )
+# A text that says whether something happened is not yet known: "I will be interested to
+# see whether this reduces the days lost", "it is too early to say whether ...": the
+# answer to "has it cut sick days?" is that the documents do not say
+OUTCOME_UNKNOWN = re.compile(
+    r"\b(?:interested\s+to\s+see|too\s+early\s+to\s+(?:say|tell|judge)|remains\s+to\s+be\s+seen|"
+    r"not\s+yet\s+(?:clear|known|possible\s+to\s+say))\s+(?:whether|if)\b",
+    re.I,
+)
+# A question the document reports, to its sentence's end: "a resident asked why the team
+# had been cut": the question asked again, not its answer
+REPORTED_ASK = re.compile(
+    r"\b(?:ask(?:ed|ing|s)?|wonder(?:ed|ing)|want(?:ed|ing)?\s+to\s+know)\s+(?:\w+\s+){0,3}?"
+    r"(?:why|whether|how|what|when|if|about|for)\b[^.;!?]*[.;!?]?",
+    re.I,
+)
+# "has it cut sick days?", "did the plan work?": a yes/no question
+YES_NO = re.compile(
+    r"^\W*(?:and\s+)?(?:has|have|had|did|does|do|is|are|was|were|will|can|could)\b", re.I
+)
 # A text that says the reason is not known: for a "why" question, the documents do not say
 NO_REASON = re.compile(
     r"\b(?:(?:does|do|did) not (?:fully |yet |really )?(?:understand|know)|(?:is|was|are|were|"

@@ -254,3 +254,26 @@ def test_a_why_is_joined_with_the_next_sentence_of_its_paragraph_when_that_gives
     # another kind of question is not given the next sentence
     (chosen,) = choose(_sentences(["We didn't grade"], text), 0.1, False, "Which areas?")
     assert chosen.text == "We didn't grade protecting vulnerable people in this inspection."
+
+
+def test_an_outcome_the_best_evidence_calls_unknown_is_not_answered_yes_or_no() -> None:
+    text = (
+        "It has trained 35 wellbeing champions for officers in high-risk roles. "
+        "I will be interested to see whether this reduces the days lost to sickness."
+    )
+    sentences = _sentences(["It has trained 35", "I will be interested"], text)
+    assert choose(sentences, 0.1, False, "Has the champions scheme cut sick days?") == []
+    (chosen, *_) = choose(sentences, 0.1, False, "How many wellbeing champions are there?")
+    assert chosen.text.startswith("It has trained 35")
+
+
+def test_a_question_the_document_reports_is_not_its_own_answer() -> None:
+    text = (
+        "A resident of Northwold asked why the rural crime team had been cut to five. "
+        "The Commissioner replied that three posts had moved into the new rural crime hub."
+    )
+    question = "Why has the Northwold rural crime team been cut to five?"
+    alone = "A resident of Northwold asked why the rural crime team had been cut to five.\n\n"
+    assert choose(_sentences(["A resident"], alone + "Crime fell."), 0.1, False, question) == []
+    (chosen,) = choose(_sentences(["A resident", "The Commissioner"], text), 0.1, False, question)
+    assert chosen.text.endswith("three posts had moved into the new rural crime hub.")
