@@ -87,8 +87,9 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"^\W*(?:and\s+|so\s+)?(?:who|whose|whom)\b|\b(?:by|to|with|from) whom\b|"
             r"^\W*which (?:of (?:the|his|her|hm)\s+)?"
-            r"(?:\S+\s+|police,?\s+(?:fire\s+)?and\s+crime\s+)?(?:inspector|officer|person|"
-            r"chief|commissioner|leader|hmi|hmics?)s?\b|\bname of (?:the|its|his|her)\b|"
+            # not "which officers get screening?": a kind of officer, not a person
+            r"(?:\S+\s+|police,?\s+(?:fire\s+)?and\s+crime\s+)?(?:inspectors?|officer|persons?|"
+            r"chiefs?|commissioners?|leaders?|hmi|hmics?)\b|\bname of (?:the|its|his|her)\b|"
             r"^\W*(?:please\s+)?name (?:the|its|his|her)\b|"
             # "what did the commissioner say, and what's their name?"
             r"\bwhat(?:'s|’s|\s+(?:is|are|was|were))\s+(?:their|his|her)\s+names?\s*(?:[?,;]|$)",

@@ -42,6 +42,8 @@ IDF = CORPUS.idf
         ("What is the deadline for the recommendation?", "date"),
         ("Who is the chief constable?", "person"),
         ("Which inspector led the inspection?", "person"),
+        ("Which officer leads on it?", "person"),
+        ("Which officers get psychological screening?", None),  # a kind of officer
         ("What grade did the force get for investigations?", "grade"),
         ("How did the inspectorate rate the force's investigations?", "grade"),
         ("How does the force rate of arrests compare?", None),  # "rate of": a figure
