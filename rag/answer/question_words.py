@@ -56,7 +56,7 @@ FRAMING = re.compile(
     # "I'm briefing councillors: ...", "I am writing a paper for the panel, so ..."
     r"^\W*I(?:'m|’m|\s+am)\s+(?:briefing|writing|preparing|drafting)\b[^:,]{0,40}[:,]|"
     # where the answer is said to be: "According to the chief inspector's assessment, ..."
-    r"^\W*according\s+to\s+[^,?]{3,60},|"
+    r"^\W*according\s+to\s+[^,?]{3,60},|,?\s*according\s+to\s+[^,?]{3,60}(?=\?\s*$)|"
     # a sentence on the asker's errand before the question: "Our office is preparing a
     # briefing for the panel.", "For a journalist:", "We're writing to the board."
     r"^\W*(?:I|I'm|I’m|we|we're|we’re|my|our)\s[^.?!:]{0,60}\b(?:brief\w*|papers?|notes?|"

@@ -806,6 +806,8 @@ def test_a_run_of_years_counts_years() -> None:
 def test_where_the_answer_is_said_to_be_is_not_the_focus() -> None:
     asked = analyse("According to the chief inspector's annual assessment, how many left?")
     assert not {"chief", "annual", "assessment"} & set(asked.focus)
+    asked = analyse("How much does it spend, according to the inspectorate's notes?")
+    assert asked.focus == ("spend",)
 
 
 def test_what_the_question_sets_aside_is_not_its_answer() -> None:
