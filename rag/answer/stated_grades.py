@@ -65,8 +65,14 @@ _WHICH_AREAS = re.compile(
 )
 _GRADE_ASKED = [
     ("requires improvement", re.compile(r"\brequir\w* improvement|\bneed\w* to improve", re.I)),
-    ("inadequate", re.compile(r"\binadequate\b|\b(?:bottom|lowest|worst)\s+grade", re.I)),
-    ("outstanding", re.compile(r"\boutstanding\b|\b(?:top|highest|best)\s+grade", re.I)),
+    (
+        "inadequate",
+        re.compile(r"\binadequate\b|\b(?:bottom|lowest|worst)\s+(?:grade|marks?)", re.I),
+    ),
+    (
+        "outstanding",
+        re.compile(r"\boutstanding\b|\b(?:top|highest|best|full)\s+(?:grade|marks?)", re.I),
+    ),
     ("adequate", re.compile(r"\badequate\b", re.I)),
     ("good", re.compile(r"\bgood\b", re.I)),
 ]

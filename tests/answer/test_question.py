@@ -44,6 +44,7 @@ IDF = CORPUS.idf
         ("Which inspector led the inspection?", "person"),
         ("Which officer leads on it?", "person"),
         ("Which officers get psychological screening?", None),  # a kind of officer
+        ("Did the force get top marks for looking after its own staff?", "grade"),
         ("What grade did the force get for investigations?", "grade"),
         ("How did the inspectorate rate the force's investigations?", "grade"),
         ("How does the force rate of arrests compare?", None),  # "rate of": a figure
