@@ -96,6 +96,15 @@ def test_committed_baseline_is_current_and_floors_come_from_it() -> None:
             assert measured is not None and measured - 0.05 <= bound.min <= measured, name
 
 
+def test_the_evals_folder_links_to_the_shipped_data() -> None:
+    # a copy in evals/ would be edited while the gate reads the package's file (it was:
+    # evals/floors.json became a file in stop 31, and the gate kept stop 31's floors)
+    shipped = DEFAULT_FLOORS.parent
+    for name in ("datasets", "corpus", "baseline", "floors.json"):
+        link = ROOT / "evals" / name
+        assert link.is_symlink() and link.resolve() == (shipped / name).resolve(), name
+
+
 @pytest.mark.slow
 def test_every_correct_answer_cites_the_page_its_quote_is_on(offline_run: EvalRun) -> None:
     """A PDF gold passage says the page it is printed on: a correct answer citing it

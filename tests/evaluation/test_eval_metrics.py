@@ -392,6 +392,8 @@ def test_check_against_corpus_catches_drift(tmp_path: Path) -> None:
 def _file_text(path: Path) -> str:
     if path.suffix.lower() == ".pdf":  # the text the project's PDF reader extracts
         return read_text(path, 10_000_000)
+    if path.suffix.lower() == ".md":  # the file, and its tables as read: one line per row
+        return path.read_text(encoding="utf-8") + "\n\n" + read_text(path, 10_000_000)
     return path.read_text(encoding="utf-8")
 
 
