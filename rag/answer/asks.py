@@ -32,7 +32,10 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:funding|budget|financial) gap)\b|"
             r"(?:£|\b(?:budget|savings?|funding|costs?)\b)[^?]*\bhow much\b|"
             # "what savings has it made?", "what efficiency savings are planned?"
-            r"(?:^|[:?]\s)\W*(?:and\s+)?what\s+(?:[\w'’-]+\s+)?savings\b(?!\s+plans?\b)",
+            r"(?:^|[:?]\s)\W*(?:and\s+)?what\s+(?:[\w'’-]+\s+)?savings\b(?!\s+plans?\b)|"
+            # "what is the contract costing?", "what does the new system cost?"
+            r"\bwhat(?:'s|’s|\s+(?:is|was|are|were|will|would|does|do|did))\b[^?]{0,60}?\bcost(?:ing)?\b"
+            r"(?!\s+of\s+living)",
             re.I,
         ),
     ),
@@ -212,7 +215,9 @@ def unstated(text: str, question: str) -> str:
     unless a change is asked about, without figures of a change: "its budget rose by £9.5
     million" does not say what the budget is."""
     for value in sorted({m.group(0) for m in STATED.finditer(question)}, key=len, reverse=True):
-        text = re.sub(rf"(?<![\d.,£]){re.escape(value)}(?![\d])", " ", text)
+        # with its unit, however written: "£1.4m" asked is "£1.4 million" in the text
+        unit = r"(?:\s?(?:million|billion|bn|m|k)\b)?" if value[-1].isdigit() else ""
+        text = re.sub(rf"(?<![\d.,£]){re.escape(value)}(?![\d]){unit}", " ", text)
     for word in {m.group(0).lower() for m in _STATED_WORDS.finditer(question)}:
         text = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", text, flags=re.I)
     text = LABELLED.sub(" ", text)  # "Area for improvement 6", "section 136": names

@@ -60,7 +60,10 @@ NO_FIGURE = re.compile(
 # answer to "has it cut sick days?" is that the documents do not say
 OUTCOME_UNKNOWN = re.compile(
     r"\b(?:interested\s+to\s+see|too\s+early\s+to\s+(?:say|tell|judge)|remains\s+to\s+be\s+seen|"
-    r"not\s+yet\s+(?:clear|known|possible\s+to\s+say))\s+(?:whether|if)\b",
+    r"not\s+yet\s+(?:clear|known|possible\s+to\s+say))\s+(?:whether|if)\b|"
+    # "we did not have enough evidence to judge its effect"
+    r"\b(?:not|n['’]t|no)\s+(?:yet\s+)?(?:have\s+)?(?:enough|sufficient)\s+evidence\s+to\s+"
+    r"(?:judge|say|assess|tell|know)\b",
     re.I,
 )
 # A question the document reports, to its sentence's end: "a resident asked why the team
@@ -96,13 +99,21 @@ REASON = re.compile(
 ORIGIN_ASKED = re.compile(
     r"\bin the first place\b|\bhow did\b[^?]*\b(?:come about|arise|happen)\b|\bwhy did\b[^?]*"
     r"\b(?:build|pile|fall|grow|rise|happen|start|begin|arise|develop|go wrong|slip|worsen|"
-    r"deteriorate|increase|drop|decline|stall|get (?:so|this|that))\b",
+    r"deteriorate|increase|drop|decline|stall|stop|cease|lapse|get (?:so|this|that))\b|"
+    # "why has the panel stopped meeting?", "why have complaints risen?"
+    r"\bwhy (?:has|have|had)\b[^?]*\b(?:built|piled|fallen|grown|risen|started|begun|arisen|"
+    r"developed|gone wrong|slipped|worsened|deteriorated|increased|dropped|declined|stalled|"
+    r"stopped|ceased|lapsed)\b",
     re.I,
 )
 # What words a cause (not a consequence, "as a result", nor a failing, "did not")
 CAUSE = re.compile(
     r"\b(?:because|due to|owing to|result(?:s|ed)? from|caused by|driven by|down to|reasons?|"
-    r"lack of|too few|not enough|insufficient|shortage|since|after|following|led to)\b",
+    r"lack of|too few|not enough|insufficient|shortage|led to)\b|"
+    # "since", "after" of a cause, not of a date: "has not met since October 2024"
+    r"\b(?:since|after|following)\b(?!\s+(?:\d|(?:19|20)\d\d|last|then|the\s+(?:start|end)|early|"
+    r"late|mid|(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b))",
     re.I,
 )
 

@@ -277,3 +277,12 @@ def test_a_question_the_document_reports_is_not_its_own_answer() -> None:
     assert choose(_sentences(["A resident"], alone + "Crime fell."), 0.1, False, question) == []
     (chosen,) = choose(_sentences(["A resident", "The Commissioner"], text), 0.1, False, question)
     assert chosen.text.endswith("three posts had moved into the new rural crime hub.")
+
+
+def test_not_enough_evidence_to_judge_an_outcome_is_not_a_yes_or_no() -> None:
+    text = (
+        "The force opened its hub in August 2025, weeks before our fieldwork, so we did not "
+        "have enough evidence to judge its effect. 880 devices were waiting."
+    )
+    sentences = _sentences(["The force opened", "880 devices"], text)
+    assert choose(sentences, 0.1, False, "Has the new hub brought the backlog down?") == []

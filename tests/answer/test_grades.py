@@ -291,6 +291,14 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("protecting vulnerable people", RI),
         # four of the eight areas assessed are not graded in the minutes
     },
+    "tarnfield-constabulary-peel-questions-and-answers-fictional.html": {
+        ("preventing crime", "good"),
+        ("managing offenders and suspects", "good"),
+        ("responding to the public", "adequate"),
+        ("building, supporting and protecting the workforce", "adequate"),
+        ("investigating crime", RI),
+        ("protecting vulnerable people", "inadequate"),
+    },
     "thornbury-vale-police-fictional.txt": {
         ("responding to the public", "outstanding"),
         ("preventing crime and anti-social behaviour", "good"),

@@ -821,3 +821,24 @@ def test_what_the_question_sets_aside_is_not_its_answer() -> None:
     assert not asked.answered_by(texts[0], idf)
     assert asked.answered_by(texts[1], idf)
     assert analyse("What does it share with its neighbour?").answered_by(texts[0], idf)
+
+
+def test_a_cost_asked_without_how_much_is_an_amount() -> None:
+    assert (
+        analyse("What's the new occupational health contract costing the force?").kind == "amount"
+    )
+    assert analyse("What does the new system cost?").kind == "amount"
+
+
+def test_a_figure_the_question_states_with_its_unit_is_not_its_answer() -> None:
+    asked = analyse("How many extra offender managers will the £1.4m pay for?")
+    assert not asked.holds_kind(
+        "She has put aside £1.4 million to recruit extra offender managers."
+    )
+    assert asked.holds_kind("The £1.4 million will pay for 12 extra offender managers.")
+
+
+def test_why_a_change_happened_needs_a_cause_not_a_date() -> None:
+    asked = analyse("Why has the scrutiny panel stopped meeting?")
+    assert not asked.holds_kind("The external scrutiny panel has not met since October 2024.")
+    assert asked.holds_kind("The panel stopped meeting after its chair resigned.")
