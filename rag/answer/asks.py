@@ -126,9 +126,10 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"(?-i:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2})) (?:land(?:ed)?|"
             r"come out|end(?:ed)? up|sit|fall|fell)\s+(?:on|for|in|at|over)\b|"
             # "which areas did it get 'requires improvement' in?": the areas given a grade
-            r"\b(?:which|what) (?:\w+ )?(?:areas?|parts?|aspects?)\b[^?]*?(?:['‘\"“](?:"
-            r"outstanding|good|adequate|inadequate|requir\w* improvement)['’\"”]|\b(?:"
-            r"outstanding|inadequate|requir\w* improvement)\b)|"
+            r"\b(?:which|what) (?:\w+ )?(?:areas?|parts?|aspects?)\b(?!\s+for\s+improvement)"
+            r"[^?]*?(?:['‘\"“](?:outstanding|good|adequate|inadequate|requir\w* improvement)"
+            r"['’\"”]|(?<!still )(?<!remain )\b(?:outstanding|inadequate|requir\w* improvement)"
+            r"\b(?!\s+(?:staffing|resourc\w*)))|"
             # "which forces are outstanding at preventing crime?": the forces given a grade
             r"\b(?:which|what) (?:\w+ )?forces (?:are|were|got|received) (?:\w+ )?(?:outstanding|"
             r"good|adequate|inadequate|requir\w* improvement)\b",

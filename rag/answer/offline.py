@@ -102,7 +102,11 @@ def choose(
     if asked.kind == "ungraded":  # its words are the generic "grade", "area": it scores
         min_score *= UNGRADED_SCORE_SHARE  # low, and the kind check itself is strict
     top = [s for s in sentences if s.score >= max(min_score, _best(sentences) - MARGIN)]
-    if YES_NO.match(asked.text) and any(OUTCOME_UNKNOWN.search(s.text) for s in top):
+    if (
+        asked.kind is None
+        and YES_NO.match(asked.text)
+        and any(OUTCOME_UNKNOWN.search(s.text) for s in top if speaks_of_it(s.passage.document_id))
+    ):
         return []  # "has it cut sick days?": "I will be interested to see whether it does"
     for sentence in sentences:
         if sentence.score < min_score:
@@ -113,7 +117,7 @@ def choose(
             continue
         if not speaks_of_it(sentence.passage.document_id):
             continue
-        if not chosen and _says_unknown(asked, sentence, sentences[0]):
+        if not chosen and _says_unknown(asked, sentence, sentences[0], idf):
             return []  # the best evidence says the figure is not known: the documents do not say
         span = answering_span(sentence, asked, idf)
         if span is None or any(_overlaps(span, t) for t in taken):
@@ -146,11 +150,14 @@ def _best(sentences: Sequence[Sentence]) -> float:
     return sentences[0].score if sentences else 0.0
 
 
-def _says_unknown(asked: Question, sentence: Sentence, best: Sentence) -> bool:
-    """Whether a sentence among the best says the figure a question asks for is not known."""
-    if sentence.score < best.score - MARGIN:
+def _says_unknown(
+    asked: Question, sentence: Sentence, best: Sentence, idf: Mapping[str, float]
+) -> bool:
+    """Whether a sentence among the best says the figure a question asks for is not known
+    (of the thing asked: "does not know how many victims withdraw" says nothing of officers)."""
+    if sentence.score < best.score - MARGIN or asked.kind not in MEASURED:
         return False
-    return asked.kind in MEASURED and NO_FIGURE.search(sentence.text) is not None
+    return NO_FIGURE.search(sentence.text) is not None and asked.mentions_focus(sentence.text, idf)
 
 
 def _with_lead_in(span: Sentence) -> str:

@@ -286,3 +286,20 @@ def test_not_enough_evidence_to_judge_an_outcome_is_not_a_yes_or_no() -> None:
     )
     sentences = _sentences(["The force opened", "880 devices"], text)
     assert choose(sentences, 0.1, False, "Has the new hub brought the backlog down?") == []
+
+
+def test_review_fixes_an_unknown_of_another_thing_and_a_figure_asked_politely() -> None:
+    # found in review: a figure not known about victims says nothing of officer numbers
+    text = (
+        "The force does not know how many victims withdraw.\n\n"
+        "It has 1,840 police officers and 210 community support officers."
+    )
+    sentences = _sentences(["The force does not", "It has 1,840"], text)
+    idf = {"officer": 2.0, "victim": 2.0}
+    (chosen,) = choose(sentences, 0.1, False, "How many police officers does it have?", idf)
+    assert "1,840 police officers" in chosen.text
+    # a figure asked with "Can you tell me ...?" is no yes/no question about an outcome
+    text = "It has trained 35 wellbeing champions. It is too early to say whether they help."
+    sentences = _sentences(["It has trained", "It is too early"], text)
+    (chosen, *_) = choose(sentences, 0.1, False, "Can you tell me how many champions it trained?")
+    assert chosen.text.startswith("It has trained")

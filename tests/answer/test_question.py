@@ -842,3 +842,9 @@ def test_why_a_change_happened_needs_a_cause_not_a_date() -> None:
     asked = analyse("Why has the scrutiny panel stopped meeting?")
     assert not asked.holds_kind("The external scrutiny panel has not met since October 2024.")
     assert asked.holds_kind("The panel stopped meeting after its chair resigned.")
+
+
+def test_outstanding_as_not_yet_done_asks_no_grade() -> None:  # found in review
+    assert analyse("Which areas for improvement are still outstanding?").kind != "grade"
+    assert analyse("Which areas of inadequate staffing did inspectors flag?").kind != "grade"
+    assert analyse("In which parts of its work was it rated inadequate?").kind == "grade"
