@@ -26,7 +26,7 @@ from rag.answer.stated_grades import (
     grades_asked,
     ungraded,
 )
-from rag.answer.values import NO_FIGURE, NO_REASON, OUTCOME_UNKNOWN, YES_NO
+from rag.answer.values import ASKED_IN_TEXT, NO_FIGURE, NO_REASON, OUTCOME_UNKNOWN, YES_NO
 from rag.core.safe_text import addressed_to_a_model
 from rag.core.types import CANNOT_ANSWER, Answer, Citation
 from rag.retrieve.evidence import Sentence
@@ -128,10 +128,10 @@ def choose(
             continue  # "which forces lack vetting?": not each force's best sentence
         if not per_force and not asked.names_other_force(span.text, sentence.passage.force):
             continue  # "which neighbouring forces does it work with?": another force, named
-        if _ASKED_IN_TEXT.search(span.text):
+        if ASKED_IN_TEXT.search(span.text):
             continue  # a question the document asks (a presenter's "That's the top grade,
             # isn't it?") states nothing
-        if not said_by(asked.speakers, _with_lead_in(span)):
+        if not said_by(asked.speakers, span.text, _lead_in_text(span)):
             continue  # "how did the commissioner react?": the report's finding is not that
         if addressed_to_a_model(span.text):
             continue  # planted text speaking to a model ("ignore previous ..."), not a finding
@@ -160,9 +160,9 @@ def _says_unknown(
     return NO_FIGURE.search(sentence.text) is not None and asked.mentions_focus(sentence.text, idf)
 
 
-def _with_lead_in(span: Sentence) -> str:
-    """A span with the text before it that may name its speaker ("X said: “...”")."""
-    return span.passage.text[max(0, span.start - WINDOW) : span.end]
+def _lead_in_text(span: Sentence) -> str:
+    """The text before a span that may name its speaker ("X said: “...”")."""
+    return span.passage.text[max(0, span.start - WINDOW) : span.start]
 
 
 def _overlaps(a: Sentence, b: Sentence) -> bool:
@@ -171,7 +171,6 @@ def _overlaps(a: Sentence, b: Sentence) -> bool:
     )
 
 
-_ASKED_IN_TEXT = re.compile(r"\?[\"'”’)\]]*\s*$")  # a question the document asks
 _ITEM_END = re.compile(r"\s*(?:;\s*(?:and|or)?|,)\s*$")
 
 

@@ -54,7 +54,7 @@ from rag.answer.names import ROLE_ASKED, names_someone, rank_held, role_held
 from rag.answer.periods import NAMED_NUMBER, period_stated, prior_stated
 from rag.answer.question_words import generic, set_aside, unframed
 from rag.answer.speakers import speakers_asked
-from rag.answer.values import CAUSE, ORIGIN_ASKED, REASON, REPORTED_ASK
+from rag.answer.values import CAUSE, ORIGIN_ASKED, REASON, without_reported_questions
 from rag.index.terms import british, nouns
 from rag.retrieve.asked import asks_recommendation, defined_term
 from rag.retrieve.variants import document_concepts, units
@@ -144,7 +144,7 @@ class Question:
         """The text holds a value of the kind asked for and, when a value is asked for,
         speaks of the thing it is asked about: a grade, a date or a figure about
         something else in the same document does not answer."""
-        text = REPORTED_ASK.sub(" ", text)  # "a resident asked why ...": the question again
+        text = without_reported_questions(text)  # "a resident asked why ...": a question
         if not self.holds_kind(text, idf):
             return False
         if any(not present(u, text) for u in self.defined):

@@ -37,12 +37,18 @@ _ASKED = (
         re.I,
     ),
 )
-# what attributes words or a stance to someone
-_ATTRIBUTED = re.compile(
-    r"\b(?:said|says|say|added|told|welcom\w*|accept\w*|reject\w*|disput\w*|respon\w*|"
-    r"react\w*|statement|describ\w*|promis\w*|pledg\w*|vow\w*|apologi\w*)\b|[\"“”]",
-    re.I,
+# a verb that attributes words or a stance to its subject
+_SPEECH_VERB = (
+    r"said|says|say|added|told|stated|wrote|replied|answered|explained|commented|"
+    r"responded|responds|welcom\w*|accept\w*|reject\w*|disput\w*|acknowledg\w*|"
+    r"agreed|insisted|argued|described|promis\w*|pledg\w*|vow\w*|apologi\w*"
 )
+# the role and the verb in one clause ("the chief constable said", "the commissioner's
+# statement"), nothing ending a sentence between them; or the verb before the role where
+# the role ends the clause ("..., said Chief Constable Tennant.", not "inspectors said the
+# chief constable had ...")
+_GAP = r"[^.;!?\n]{0,80}?"
+_NOUN = r"(?:['’]s)?\s+(?:statement|response|reaction|comments?)"
 WINDOW = 240  # characters before a quote where its speaker is named ("X said:")
 
 
@@ -56,10 +62,38 @@ def speakers_asked(question: str) -> frozenset[str]:
     return frozenset(roles)
 
 
-def said_by(roles: frozenset[str], context: str) -> bool:
-    """Whether the text (a quote with what comes before it) attributes words to one of
-    the roles: the role is named and something is said, accepted or promised."""
+def said_by(roles: frozenset[str], span: str, before: str = "") -> bool:
+    """Whether a quote's words are attributed to one of the roles: the role speaks in the
+    span itself, in the sentence that leads into it ("Chief Constable X said:"), in the
+    sentence that opened the quotation it is in, or as the speaker label of its line."""
     if not roles:
         return True
-    named = any(re.search(rf"\b(?:{_THIRD_PARTY[r]})\b", context, re.I) for r in roles)
-    return named and _ATTRIBUTED.search(context) is not None
+    role = "|".join(_THIRD_PARTY[r] for r in sorted(roles))
+    says = re.compile(
+        rf"\b(?:{role})\b(?:{_GAP}\b(?:{_SPEECH_VERB})\b|{_NOUN}\b)"
+        rf"|\b(?:{_SPEECH_VERB})\s+(?:[\w'’,-]+\s+){{0,6}}?(?:{role})(?:\s+(?-i:[A-Z])[\w'’-]+){{0,3}}"
+        r"\s*(?:[,.;:!?]|$)",
+        re.I,
+    )
+    label = re.compile(rf"^[ \t>*_]*(?:[\w.]+\s+){{0,3}}?(?:{role})\b[^:\n]{{0,40}}:", re.I)
+    line = before[before.rfind("\n") + 1 :]
+    heard = [span, _last_sentence(before)]
+    opened = _open_quote(before)
+    if opened is not None:
+        heard.append(_last_sentence(before[:opened]))
+    return any(says.search(t) for t in heard) or label.match(line) is not None
+
+
+def _last_sentence(text: str) -> str:
+    """The last sentence of a text (what ends it may be "said:", not a full stop)."""
+    return re.split(r"(?<=[.!?])[\"”’]?\s+", text.rstrip())[-1]
+
+
+def _open_quote(text: str) -> int | None:
+    """Where a quotation still open at the end of the text starts, if one is."""
+    curly = text.rfind("“")
+    if curly >= 0 and "”" not in text[curly:]:
+        return curly
+    if text.count('"') % 2 == 1:
+        return text.rfind('"')
+    return None

@@ -66,13 +66,39 @@ OUTCOME_UNKNOWN = re.compile(
     r"(?:judge|say|assess|tell|know)\b",
     re.I,
 )
-# A question the document reports, to its sentence's end: "a resident asked why the team
-# had been cut": the question asked again, not its answer
-REPORTED_ASK = re.compile(
+# A question the document asks ("That's the top grade, isn't it?"): it states nothing
+ASKED_IN_TEXT = re.compile(r"\?[\"'”’)\]]*\s*$")
+# A question the document reports: "a resident asked why the team had been cut" is the
+# question again, not its answer ("asked about X" too); a request ("the force asked for
+# 40 more detectives") is none.
+_REPORTED_ASK = re.compile(
     r"\b(?:ask(?:ed|ing|s)?|wonder(?:ed|ing)|want(?:ed|ing)?\s+to\s+know)\s+(?:\w+\s+){0,3}?"
-    r"(?:why|whether|how|what|when|if|about|for)\b[^.;!?]*[.;!?]?",
+    r"(?:why|whether|how|what|when|if|about)\b",
     re.I,
 )
+# an answer joined to the question in its sentence
+_THEN = re.compile(r",\s+(?:and|but)\s+(?=(?:the|he|she|they|it|we|[A-Z])\b)")
+# a sentence that opens with the asking as a subordinate clause: "When we asked victims
+# whether they were satisfied, 62 per cent said yes" (the answer follows its comma)
+_ASKING_CLAUSE = re.compile(r"^\W*(?:when|if|after|asked)\b", re.I)
+
+
+def without_reported_questions(text: str) -> str:
+    """The text without the questions it reports, each to its clause's or sentence's end."""
+    out, at = [], 0
+    for match in _REPORTED_ASK.finditer(text):
+        if match.start() < at:
+            continue
+        opens = text.rfind(". ", 0, match.start()) + 1
+        ends = ".;!?,\n" if _ASKING_CLAUSE.match(text[opens : match.start()]) else ".;!?\n"
+        stop = next((i for i in range(match.end(), len(text)) if text[i] in ends), len(text))
+        joined = _THEN.search(text, match.end(), stop)  # "..., and the chief said 12 went"
+        stop = joined.start() if joined else stop
+        out.append(text[at : match.start()])
+        at = min(len(text), stop + 1)
+    return "".join(out) + text[at:] if out else text
+
+
 # "has it cut sick days?", "did the plan work?": a yes/no question
 YES_NO = re.compile(
     r"^\W*(?:and\s+)?(?:has|have|had|did|does|do|is|are|was|were|will|can|could)\b", re.I

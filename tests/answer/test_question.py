@@ -7,6 +7,7 @@ import pytest
 
 from rag.answer.names import has_name, names_someone
 from rag.answer.question import analyse
+from rag.answer.values import without_reported_questions
 from rag.index.bm25 import BM25Index
 from rag.index.terms import british
 from rag.retrieve.variants import surface
@@ -848,3 +849,25 @@ def test_outstanding_as_not_yet_done_asks_no_grade() -> None:  # found in review
     assert analyse("Which areas for improvement are still outstanding?").kind != "grade"
     assert analyse("Which areas of inadequate staffing did inspectors flag?").kind != "grade"
     assert analyse("In which parts of its work was it rated inadequate?").kind == "grade"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "dropped"),
+    [
+        # the question a resident asked is not its answer
+        ("A resident asked why the team had been cut.", "", "cut"),
+        ("Cllr Rees asked how many officers were vetted; the PCC did not say.", "PCC", "vetted"),
+        # the answer given in the same sentence stays
+        ("A member asked why posts went, and the chief constable said 12 went.", "12", "posts"),
+        # a survey's question opens the sentence: its result after the comma stays
+        ("When we asked victims whether they were satisfied, 62 per cent said yes.", "62", "satisf"),
+        # a request is no question
+        ("The force asked for 40 more detectives.", "40 more detectives", ""),
+    ],
+)
+def test_a_question_the_document_reports_is_not_its_answer(
+    text: str, kept: str, dropped: str
+) -> None:
+    rest = without_reported_questions(text)
+    assert kept in rest
+    assert not dropped or dropped not in rest
