@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer.citations import where
+from rag.answer.grade_patterns import GRADE_WORDS
 from rag.answer.themes import OVERALL, theme_of
 from rag.core.safe_text import addressed_to_a_model
 from rag.retrieve.evidence import Sentence, split_sentences
@@ -85,6 +86,7 @@ _METHOD = re.compile(
     r"\binspectorate (makes|grades|uses|publishes)\b|\bwould like to thank\b|\bgrateful to\b",
     re.I,
 )
+_GRADE_ROW = re.compile(rf"^[^.:]{{3,80}}:\s*(?:{GRADE_WORDS})\.?$", re.I)  # a table's row
 _LABEL_ONLY = re.compile(
     r"^(this|that|it) (is|was|remains) (an? |the )?(area for improvement|cause of concern)\.?$",
     re.I,
@@ -129,9 +131,15 @@ def classify(text: str) -> str | None:
 
 
 def _is_sentence(text: str) -> bool:
-    """Prose, not a heading, a table row or a list of contents."""
+    """Prose, not a heading, a table row, a list of contents or a question (a Q&A page's
+    "What did we find about ...?" heading states nothing)."""
     words = text.split()
-    return len(words) >= 5 and text.rstrip().endswith((".", "!", "?")) and "•" not in text
+    return (
+        len(words) >= 5
+        and text.rstrip().endswith((".", "!"))
+        and "•" not in text
+        and not _GRADE_ROW.match(text)
+    )
 
 
 def _block(section: str | None) -> tuple[str | None, str | None]:

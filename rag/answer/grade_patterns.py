@@ -85,6 +85,10 @@ COUNT = re.compile(
     r"^(?:two|three|four|five|six|seven|eight|\d+)(?:\s+(?:other\s+)?(?:areas?|respects?))?$",
     re.I,
 )
+# An area of policing is named in far fewer characters: the end of one is looked for only
+# this far (AREA_END backtracks over runs of spaces, so an unbounded search of hostile
+# text full of them is cubic)
+MAX_AREA_CHARS = 300
 # where an area's words stop
 AREA_END = re.compile(
     r"\s*(?:[.;!?]|:|\s[–—-]\s|\(|\)|,?\s+(?:but|although|though|whereas|while|whilst|because|"
@@ -94,7 +98,10 @@ AREA_END = re.compile(
     r",\s+(?:[\w'’]+\s+){0,3}(?:said|says|found|finds|added|adds|reported|"
     r"reports|warned|warns|concluded|concludes|revealed|reveals)\b|"
     r",\s+and\s+(?!(?:at|in|for)\s|\w+ing\b)|"
-    r",\s+(?:including|such|especially|particularly|in\s+a|in\s+its|in\s+their)\b|\s+in\s+a\s+"
+    r",\s+(?:including|such|especially|particularly|in\s+a|in\s+its|in\s+their)\b|"
+    # "..., the first time the force ...", "... managing offenders is a tribute to ..."
+    r",\s+(?:the|a)\s+(?:first|second|third|only|best|worst|highest|lowest|same)\b|"
+    r"\s+(?:is|was)\s+(?:a|an|the)\b|\s+in\s+a\s+"
     r"(?:damning|new|critical|recent|report)\b|\s+by\s+(?:the|inspectors|HMICFRS|[Hh]is|[Hh]er)\b)",
 )
 AREA_SPLIT = re.compile(r",?\s+and\s+(?=(?:at|in|for)\s)|,\s+(?=(?:at|in|for)\s)")
@@ -102,7 +109,7 @@ AREA_PREP = re.compile(r"^(?:at|in|for)\s+", re.I)
 LIST_ITEM = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
 LEAD_IN_END = re.compile(r":\s*$")
 LABEL = re.compile(
-    rf"(?P<area>[A-Z][\w'’&/-]*(?:\s+(?:[\w'’&/-]+)){{0,7}}?)\s*(?:[:|]|\s[–—-])\s*"
+    rf"(?P<area>[A-Z][\w'’&/-]*(?:,?\s+(?:[\w'’&/-]+)){{0,7}}?)\s*(?:[:|]|\s[–—-])\s*"
     rf"(?P<grade>{_CAP_GRADE})(?=\s*$|\s*[.;,|]|\s+[A-Z])"
 )
 LIST_LABEL = re.compile(

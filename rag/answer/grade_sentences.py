@@ -24,6 +24,7 @@ from rag.answer.grade_patterns import (
     LABEL,
     LIST_ITEM,
     LIST_LABEL,
+    MAX_AREA_CHARS,
     NAMED_SUBJECT,
     NEGATION,
     NOT_AREA_WORD,
@@ -217,7 +218,7 @@ def _sentence_grades(text: str) -> list[tuple[str, str, str | None]]:
         if NEGATION.search(window) or HEDGE.search(window):
             continue
         clause_start = _clause_start(text, word_start)
-        clause_end = AREA_END.search(text, m.end())
+        clause_end = AREA_END.search(text, m.end(), m.end() + MAX_AREA_CHARS)
         clause = text[clause_start : clause_end.end() if clause_end else len(text)]
         rest_of_clause = re.split(r";|,\s+(?:but|whereas|while)\b", text[clause_start:])[0]
         if PAST.search(rest_of_clause) or PAST.search(clause):

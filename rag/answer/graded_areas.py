@@ -8,7 +8,15 @@ import re
 from collections.abc import Sequence
 
 from rag.answer.areas import areas_in
-from rag.answer.grade_patterns import AREA_END, AREA_PREP, AREA_SPLIT, CLOSE, COUNT, tidy_area
+from rag.answer.grade_patterns import (
+    AREA_END,
+    AREA_PREP,
+    AREA_SPLIT,
+    CLOSE,
+    COUNT,
+    MAX_AREA_CHARS,
+    tidy_area,
+)
 
 
 def areas_after(text: str, at: int, stops: Sequence[int]) -> list[str] | None:
@@ -22,7 +30,7 @@ def areas_after(text: str, at: int, stops: Sequence[int]) -> list[str] | None:
     if not prep:
         return None
     start = at + prep.end()
-    limit = min([s for s in stops if s > start] + [len(text)])
+    limit = min([s for s in stops if s > start] + [len(text), start + MAX_AREA_CHARS])
     segment = text[start:limit]
     end = AREA_END.search(segment)
     area_text = segment[: end.start()] if end else segment

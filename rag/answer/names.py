@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag.retrieve.variants import expanded, units
+from rag.retrieve.variants import expanded
 
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
 _CAPITALISED = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})+")
@@ -16,6 +16,7 @@ _NOT_NAMES = frozenset(
     chiefs college policing association federation union ministry government parliament
     department agency authority board panel committee court crown prosecution
     deputy assistant superintendent sergeant inspector commander officer officers
+    grade grades graded outstanding good adequate inadequate requires improvement
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
     """.split()  # noqa: SIM905 - a word list reads best as text
@@ -45,16 +46,23 @@ _ASKS_PARTNER = re.compile(
     re.I,
 )
 ROLE_ASKED = re.compile(
-    r"\b(inspector|constable|commissioner|officer|leader|chair|chief|detective|spokes\w*)s?\b",
+    r"\b(inspector|hmi|constable|commissioner|officer|leader|chair|chief|detective|spokes\w*)s?\b",
     re.I,
 )
 
-# "Which HMI ...", "which chief constable ...": the person holding an office the question
-# names, so only a name answers (another role, "the chief constable and her team", does
-# not). Not "which officer": a role ("the deputy chief constable") answers that.
+# "Which HMI ...", "which chief constable ...", "which of the inspectors ...", "who is the
+# commissioner ...": the person holding an office the question names, so only a name
+# given with that office answers (another role, "the chief constable and her team", or
+# another person's name, does not). Not "which officer": a role ("the deputy chief
+# constable") answers that.
+_OFFICE = (
+    r"HMIC?|HMCIC|PF?CC|(?:chief\s+)?inspector|chief\s+constable|"
+    r"(?:police(?:,\s+fire)?\s+and\s+crime\s+)?commissioner"
+)
 _WHICH_ROLE = re.compile(
-    r"\bwhich\s+(?:HMIC?|HMCIC|PF?CC|(?:chief\s+)?inspector|chief\s+constable|"
-    r"(?:police\s+and\s+crime\s+)?commissioner)\b(?!s)",
+    rf"\bwhich\s+(?:{_OFFICE})\b(?!s)"
+    rf"|\bwhich\s+of\s+(?:the\s+)?(?:(?:His|Her)\s+Majesty['’]s\s+|HM\s+)?(?:{_OFFICE})s\b"
+    rf"|\bwho\s+(?:is|was|are|were)\s+(?:the\s+|[\w-]+['’]s\s+){{1,2}}(?:{_OFFICE})\b(?!s)",
     re.I,
 )
 
@@ -68,13 +76,24 @@ def rank_held(asked: str, text: str) -> bool:
 
 
 def role_held(asked: str, text: str) -> bool:
-    """Whether the text has the role a "which <role>" question names, by any of its
+    """Whether the text has the office a "which <office>" question names, by any of its
     spellings: a charity's chief executive, named, is not "which commissioner"."""
     which = _WHICH_ROLE.search(asked)
     if which is None:
         return True
-    role = set(units(which.group(0).split(None, 1)[1]))
-    return not role or bool(role & set(units(text)))  # "inspector" is too common a word
+    office = which.group(0).lower()
+    holder = next((h for key, h in _HOLDER.items() if key in office), None)
+    return holder is None or holder.search(text) is not None
+
+
+# how each office's holder is named in a text, by the office's key word in the question
+_HOLDER = {
+    "constable": re.compile(r"\bchief\s+constable\b", re.I),
+    "commissioner": re.compile(r"\b(?:commissioner|P[FC]?CC)\b", re.I),
+    "cc": re.compile(r"\b(?:commissioner|P[FC]?CC)\b", re.I),  # "which PCC"
+    "inspector": re.compile(r"\b(?:inspector|HMC?IC?)\b", re.I),
+    "hm": re.compile(r"\b(?:inspector|HMC?IC?)\b", re.I),  # "which HMI"
+}
 
 
 def names_someone(text: str, asked: str = "") -> bool:

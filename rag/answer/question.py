@@ -60,6 +60,12 @@ from rag.retrieve.asked import asks_recommendation, defined_term
 from rag.retrieve.variants import document_concepts, units
 
 
+def _roles(text: str) -> set[str]:
+    """The roles a text names ("HMI" is an inspector)."""
+    found = {m.group(1).lower() for m in ROLE_ASKED.finditer(text)}
+    return {"inspector" if r == "hmi" else r for r in found}
+
+
 @dataclass(frozen=True)
 class Question:
     """A question analysed: the kind of answer it wants and the units of its focus."""
@@ -256,8 +262,7 @@ class Question:
 
     def role_named(self, text: str) -> bool:
         """Whether the text has the role a who-question asks about ("which inspector")."""
-        roles = {m.group(1).lower() for m in ROLE_ASKED.finditer(self.text)}
-        return bool(roles & {m.group(1).lower() for m in ROLE_ASKED.finditer(text)})
+        return bool(_roles(self.text) & _roles(text))
 
     def terms_of_art_in(self, text: str) -> bool:
         """Whether a document's text uses every term of art the question asks about

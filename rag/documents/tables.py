@@ -7,9 +7,12 @@ more columns, "Officers: Full-time 1,204; Headcount 1,310".
 
 from __future__ import annotations
 
+import re
+
 from rag.documents.blocks import GRADES
 
 Row = list[str]
+_SENTENCE = re.compile(r"^(?:[A-Z]|\d)\S*(?:\s+\S+){4,}")  # five words or more
 
 
 def is_grade(cell: str) -> bool:
@@ -26,8 +29,29 @@ def table_lines(rows: list[Row], header: bool) -> list[str]:
     if any(len(row) == 2 and is_grade(row[1]) for row in body):
         # a judgement table: its column names ("Area", "Grade") add nothing to a row
         return [_row_line(row, []) for row in body]
+    graded = [row for row in body if len(row) > 2 and is_grade(row[1])]
+    if graded and 2 * len(graded) >= len(body):
+        # "Area | Grade | What the inspectors found": the grade as its own sentence, then
+        # each further cell under its column's name
+        return [_graded_row_line(row, heads) for row in body]
     lines = [": ".join(heads[:1] + ["; ".join(heads[1:])])] if len(heads) > 1 else heads[:1]
     return lines + [_row_line(row, heads) for row in body]
+
+
+def _graded_row_line(row: Row, heads: Row) -> str:
+    if len(row) < 2 or not is_grade(row[1]):
+        return _row_line(row, [])
+    named = len(heads) == len(row)
+    rest = [
+        cell if not named or _SENTENCE.match(cell) else f"{heads[i]}: {cell}"
+        for i, cell in enumerate(row)
+        if i > 1
+    ]  # a cell that is a sentence reads alone; a value needs its column's name
+    return " ".join([f"{row[0]}: {row[1]}."] + [_ended(cell) for cell in rest])
+
+
+def _ended(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def _row_line(row: Row, heads: Row) -> str:

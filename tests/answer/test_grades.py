@@ -82,6 +82,15 @@ def test_canonical_grade(word: str, grade: str | None) -> None:
             "responding to the public.",
             {("X crime", "good"), ("responding to the public", RI)},
         ),
+        (  # a judgement table's row with its finding, as the table reader writes it
+            "Building, supporting and protecting the workforce: Adequate. Sickness fell.",
+            {("building, supporting and protecting the workforce", "adequate")},
+        ),
+        (  # an aside after the area, and the area as a subject, are not the area
+            "It was judged outstanding at managing offenders, the first time it got the top "
+            "grade. Being judged good at preventing crime is a tribute to our teams.",
+            {("managing offenders", "outstanding"), ("preventing crime", "good")},
+        ),
         (  # spoken, as in a radio interview
             "It's good at responding to the public, it's adequate at preventing crime, and "
             "I'm afraid it's inadequate at managing offenders.",
@@ -139,6 +148,10 @@ CORPUS = SHIPPED / "corpus"
 # Every grade each shipped document states, written from reading it. Grades of an earlier
 # inspection, the scale's definitions and grade words used as adjectives are not grades.
 EXPECTED: dict[str, set[tuple[str, str]]] = {
+    # a revisit letter restates the earlier report's grade
+    "ashworth-constabulary-revisit-letter-fictional.md": {
+        ("recording data about crime", "inadequate"),
+    },
     "ravensdale-constabulary-fictional.txt": {
         ("overall", "good"),
         ("investigating crime", RI),

@@ -256,6 +256,18 @@ def test_which_office_holder_is_answered_by_a_name_not_another_role() -> None:
     for asked in ("Which HMI fronted the findings?", "Which inspector led the inspection?"):
         assert not names_someone(team, asked)
         assert names_someone("HM Inspector of Constabulary Owen Tredgold said:", asked)
+    # "HMI" is an inspector's office; "which of the inspectors" and "who is the <office>"
+    # ask its holder too, so another office's holder does not answer
+    inspector = "His Majesty's Inspector of Constabulary Owen Tredgold said:"
+    assert analyse("Which HMI fronted the findings?").role_named(inspector)
+    header = "A letter from HMI Laurence Mottram to Chief Constable Miriam Hargreave."
+    asked = "Who is the police and crime commissioner for Ashworth?"
+    assert not analyse(asked).answered_by(header, IDF)
+    assert analyse(asked).answered_by("The commissioner, Dev Malhotra, funds it.", IDF)
+    asked = "Which of His Majesty's Inspectors led the inspection?"
+    assert not analyse(asked).answered_by("Chief Constable Alun Trevithick said it.", IDF)
+    # a table's row is no name: "Grade Adequate"
+    assert not has_name("Responding to the public: Grade Adequate; 89 per cent were answered.")
     # a group or a rank is not one office: a role answers it
     assert names_someone("The deputy chief constable leads on it.", "Which officer leads it?")
     assert names_someone("The chief constable chairs it.", "Which inspectors were there?")

@@ -90,6 +90,20 @@ def test_other_tables_name_their_columns() -> None:
     ]
 
 
+def test_a_judgement_table_with_more_columns_reads_its_grade_as_a_sentence() -> None:
+    rows = [
+        ["Area of policing", "Grade", "What the inspectors found", "Previous"],
+        ["Preventing crime", "Good", "Burglary fell by 11 per cent last year.", "adequate"],
+        ["Investigating crime", "Requires improvement", "27 of 96 files had no review", "good"],
+    ]
+    assert table_lines(rows, header=True) == [
+        # a cell that is a sentence reads alone; a value keeps its column's name
+        "Preventing crime: Good. Burglary fell by 11 per cent last year. Previous: adequate.",
+        "Investigating crime: Requires improvement. 27 of 96 files had no review. "
+        "Previous: good.",
+    ]
+
+
 def test_plain_text_has_no_pages_or_sections() -> None:
     doc = parse_document("A report\n\nSome text here about the force.", "x.txt")
     assert doc.pages == [] and all(p.section is None for p in doc.paragraphs)
