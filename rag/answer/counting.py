@@ -14,7 +14,7 @@ from rag.retrieve.variants import CONCEPT, derived, glossary, units
 
 _WINDOW_AFTER, _WINDOW_BEFORE = 8, 4  # words after (or before) a number that it counts
 _HOW_MANY = re.compile(
-    r"\b(?:how many|number of)\s+(?:of\s+(?:the|its|their|his|her|[A-Z][\w-]*['’]s)\s+)?"
+    r"\b(?:how many|number of)\s+(?:of\s+(?:the|its|their|his|her|(?-i:[A-Z])[\w-]*['’]s)\s+)?"
     r"([^?.,;:!]+)",
     re.I,
 )

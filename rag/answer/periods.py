@@ -12,17 +12,13 @@ NAMED_NUMBER = re.compile(rf"\b(?:{_YEAR}|999|101|111)\b")
 
 # The period a question asks a figure for: "back in 2022", "the year before". A figure
 # for another period (the report's latest year) does not answer it. A year naming a
-# report ("in its 2023 PEEL assessment") is not a period.
+# report ("in its 2023 PEEL assessment") is not a period. A financial year ("the budget
+# for 2026/27") is asked by its first year, which the text must name ("for 2025/26" is
+# another year's budget).
 ASKED_YEAR = re.compile(
-    r"\b(?:in|during|back in|for|by|as of|at the end of)\s+(?:the\s+(?:financial\s+)?year\s+)?"
-    rf"({_YEAR})\b(?!\s*[/–-]|\s+(?:peel|inspection|report|assessment|review)s?\b)",
-    re.I,
-)
-# "the budget for 2026/27": a financial year, whose first year the text must name ("for
-# 2025/26" is another year's budget)
-ASKED_FINANCIAL_YEAR = re.compile(
-    rf"\b(?:in|during|for|by|of)\s+(?:the\s+)?(?:financial\s+year\s+)?({_YEAR})\s*[/–-]\s*"
-    r"(?:20)?\d\d\b",
+    r"\b(?:in|during|back in|for|by|of|as of|at the end of)\s+(?:the\s+(?:financial\s+)?year\s+)?"
+    rf"(?:the\s+)?({_YEAR})\b(?:\s*[/–-]\s*(?:20)?\d\d\b|(?!\s*[/–-]))"
+    r"(?!\s+(?:peel|inspection|report|assessment|review)s?\b)",
     re.I,
 )
 ASKED_EARLIER = re.compile(
@@ -53,7 +49,7 @@ def prior_stated(question: str, text: str) -> bool:
 
 def period_stated(question: str, text: str) -> bool:
     """Whether the text gives a figure for the period the question asks about, if any."""
-    years = [m.group(1) for p in (ASKED_YEAR, ASKED_FINANCIAL_YEAR) for m in p.finditer(question)]
+    years = [m.group(1) for m in ASKED_YEAR.finditer(question)]
     if any(not re.search(rf"\b{y}\b", text) for y in years):
         return False
     if not prior_stated(question, text):

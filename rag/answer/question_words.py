@@ -47,6 +47,13 @@ def generic(unit: str) -> bool:
     return is_concept(unit) and any(len(sp) == 1 and sp[0] in GENERIC for sp in unit_stems(unit))
 
 
+# a source the answer is said to be in: "the report", "the inspectors", "HMICFRS"
+_SOURCE = (
+    r"(?:(?:the|this|that|its|their|HMICFRS['’]s?)\s+)?(?:[\w'’-]+\s+){0,3}?(?:report|"
+    r"assessment|review|inspectorate|inspectors?|HMICFRS|HMIC?|watchdog|document|letter|"
+    r"page|article|release|transcript|minutes|findings)\b"
+)
+
 # How a request is framed, not what it asks: "For a briefing: ...", "for the board
 # paper, ...", "the paper spoke to ...", "in the press coverage of ..." ("How good are its
 # shift briefings?" keeps its briefings)
@@ -56,11 +63,15 @@ FRAMING = re.compile(
     # "I'm briefing councillors: ...", "I am writing a paper for the panel, so ..."
     r"^\W*I(?:'m|’m|\s+am)\s+(?:briefing|writing|preparing|drafting)\b[^:,]{0,40}[:,]|"
     # where the answer is said to be: "According to the chief inspector's assessment, ..."
-    r"^\W*according\s+to\s+[^,?]{3,60},|,?\s*according\s+to\s+[^,?]{3,60}(?=\?\s*$)|"
+    # (with no comma when it names a document: "According to the report what are ..."),
+    # or at the end: "..., according to the inspectors?" (not "according to demand?")
+    rf"^\W*according\s+to\s+(?:[^,?]{{3,60}},|{_SOURCE})|"
+    rf",?(?<!\s)\s+according\s+to\s+{_SOURCE}[^?]{{0,30}}(?=\?\s*$)|"
     # a sentence on the asker's errand before the question: "Our office is preparing a
     # briefing for the panel.", "For a journalist:", "We're writing to the board."
-    r"^\W*(?:I|I'm|I’m|we|we're|we’re|my|our)\s[^.?!:]{0,60}\b(?:brief\w*|papers?|notes?|"
-    r"report(?:s|ing)?|writ\w*|prepar\w*|draft\w*|meetings?|panel|board|committee)\b"
+    # (its verb says the errand: "Our safeguarding board is worried about X:" asks of X)
+    r"^\W*(?:I|I'm|I’m|we|we're|we’re|my|our)\s[^.?!:]{0,60}\b(?:brief(?:s|ed|ing)|"
+    r"reporting|writ\w*|prepar\w*|draft\w*)\b"
     r"[^.?!:]{0,40}[.:]\s|^\W*for\s+(?:a|an|the)\s+(?:journalist|reporter|councillor|"
     r"member|reader)s?\s*[:,]|"
     r"\b(?:the|this|that)\s+(?:news\s*)?(?:paper|newspaper|article|story|piece)\b|"

@@ -33,7 +33,9 @@ _ASKED = (
     re.compile(rf"\b(?:{_ROLE})(?:['’]s)?(?:[\s,]+[\w'’]+){{0,3}}?[\s,]+(?:{_REACTS})\b", re.I),
     re.compile(
         r"\b(?:reaction|response|comments?|view|verdict|statement)\s+(?:of|from|by)\s+"
-        rf"(?:[\w,'’]+\s+){{0,6}}?(?:{_ROLE})",
+        # the role ends the phrase: "the view of inspectors on the commissioner's plan"
+        # is the inspectors'
+        rf"(?:(?!(?:on|about|to|for|over|at|of|inspect\w*)\b)[\w,'’]+\s+){{0,6}}?(?:{_ROLE})",
         re.I,
     ),
 )

@@ -112,11 +112,13 @@ def graded_as_asked(question: Question, groups: Sequence[GradeGroup]) -> list[Se
     wanted = _wanted_grades(question.text)
     if wanted and _WHICH_AREAS.search(question.text):
         return _one_per_area(g for g in groups if g.grade in wanted)[:MAX_AREAS]
-    if not wanted and _ALL_GRADES.search(question.text):
+    if not wanted and _ALL_GRADES.search(question.text) and not _MEANING.search(question.text):
         return _one_per_area(groups)[:MAX_AREAS]
     return []
 
 
+# "What does each grade mean?": the scale, not the force's grades
+_MEANING = re.compile(r"\b(?:mean|means|meaning|defin\w*|stand\s+for|explain\w*)\b", re.I)
 MAX_AREAS = 8  # a PEEL inspection grades up to eight or nine areas
 MAX_FORCES = 12  # forces listed side by side in one answer
 

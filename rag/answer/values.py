@@ -137,9 +137,9 @@ CAUSE = re.compile(
     r"\b(?:because|due to|owing to|result(?:s|ed)? from|caused by|driven by|down to|reasons?|"
     r"lack of|too few|not enough|insufficient|shortage|led to)\b|"
     # "since", "after" of a cause, not of a date: "has not met since October 2024"
-    r"\b(?:since|after|following)\b(?!\s+(?:\d|(?:19|20)\d\d|last|then|the\s+(?:start|end)|early|"
-    r"late|mid|(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\b))",
+    r"\b(?:since|after|following)\b(?!\s+(?:the\s+)?(?:\d|last|then|start|end|early|late|mid|"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Christmas|Easter|spring|summer|autumn|winter)\b))",
     re.I,
 )
 

@@ -105,6 +105,12 @@ class Settings(BaseSettings):
     context_window: int = Field(8192, ge=512, description="The chat model's context window.")
     answer_tokens: int = Field(600, ge=32, description="Tokens reserved for the model's answer.")
 
+    max_question_chars: int = Field(
+        2000,
+        ge=100,
+        le=100_000,
+        description="Longest question accepted; a longer one is refused with this setting named.",
+    )
     offline_min_score: float = Field(
         0.44,
         ge=0,

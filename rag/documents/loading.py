@@ -45,7 +45,8 @@ _MD_ATX_MARKER = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)", re.MULTILINE)
 _MD_SETEXT_RULE = re.compile(r"^ {0,3}(?:=+|-{3,})[ \t]*$", re.MULTILINE)
 # a pipe table: two or more lines that start and end with "|"
 _MD_TABLE = re.compile(r"(?:^[ \t]*\|.*\|[ \t]*(?:\n|$)){2,}", re.MULTILINE)
-_MD_RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
+_MD_RULE_CELL = re.compile(r"^\s*:?-+:?\s*$")  # GitHub's tables allow "|-|-|"
+_MD_CELL_BAR = re.compile(r"(?<!\\)\|")  # a cell's own bar is escaped: "\|"
 
 
 def read_text(path: Path, max_bytes: int) -> str:
@@ -204,7 +205,17 @@ def _markdown_text(text: str) -> str:
 def _md_table(match: re.Match[str]) -> str:
     """A pipe table as one line per row ("2: Provide the charge rate; Owner ...; Due
     24 March"), as an HTML or PDF table is read: never a run of cells and rules."""
-    rows = [line.strip().strip("|").split("|") for line in match.group(0).strip().splitlines()]
+    rows = [
+        [c.replace("\\|", "|") for c in _MD_CELL_BAR.split(_row_inside(line))]
+        for line in match.group(0).strip().splitlines()
+    ]
     header = len(rows) > 1 and all(_MD_RULE_CELL.match(c) for c in rows[1])
     rows = [r for r in rows if not all(_MD_RULE_CELL.match(c) for c in r)]
     return "\n\n" + "\n\n".join(table_lines(rows, header)) + "\n\n"
+
+
+def _row_inside(line: str) -> str:
+    """A row without its outer bars (a last cell ending in an escaped bar keeps it)."""
+    line = line.strip()
+    line = line[1:] if line.startswith("|") else line
+    return line[:-1] if line.endswith("|") and not line.endswith("\\|") else line

@@ -85,6 +85,7 @@ class Engine(Retrieval):
         """Like :meth:`ask`, also returning what retrieval found (the evaluation scores
         retrieval from it instead of searching a second time)."""
         started = time.perf_counter()
+        self.check_question(question)
         resolved = self.resolve_mode(mode)
         evidence = self.gather(question, force, history)
         if resolved == "offline":
@@ -117,6 +118,16 @@ class Engine(Retrieval):
                 raise RagError("The answer stream ended without an answer.")
         self.log("ask", question, force, evidence.passages, answer, trail.prompt, trail.raw)
         return answer, evidence
+
+    def check_question(self, question: str) -> None:
+        """Refuse a question longer than the setting allows (pasted text, or hostile
+        input that would make every pattern run long), naming the setting."""
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise RagError(
+                f"The question is {len(question):,} characters long; the longest accepted is "
+                f"{limit:,} (RAG_MAX_QUESTION_CHARS). Ask it in fewer words."
+            )
 
     def stated_grades(self, force: str) -> list[GradeGroup]:
         """The grades the force's documents state (the overall grade first), with the

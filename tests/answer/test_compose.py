@@ -3,7 +3,7 @@ continuation when it needs one, quoted verbatim; never more than the answer need
 
 from __future__ import annotations
 
-from rag.answer.compose import described_next
+from rag.answer.compose import described_next, spans_for
 from rag.answer.offline import choose, shown
 from rag.index.sentence_vectors import quotable_spans
 from rag.retrieve.evidence import Sentence
@@ -218,9 +218,24 @@ def test_a_question_the_document_asks_is_never_quoted_as_an_answer() -> None:
         "PRESENTER: That's the top grade, isn't it? "
         "INSPECTOR SALTONSTALL: It is. The force is outstanding at supporting its workforce."
     )
-    asked = "Did the force get the top grade for its workforce?"
+    # a question asking no kind of value: only the question check keeps the presenter out
+    asked = "Is supporting its workforce the force's strongest area?"
     chosen = choose(_sentences(["PRESENTER: That's", "The force is"], text), 0.1, False, asked)
     assert [c.text for c in chosen] == ["The force is outstanding at supporting its workforce."]
+
+
+def test_a_quotation_opened_before_a_sentence_is_quoted_with_its_speaker() -> None:
+    text = (
+        'Chief Constable Mark Tennant said: "We accept the findings in full. '
+        'We have already put 85 more detectives into a new hub." '
+        "The chief constable said that 1,140 officers were trained. Morale among the "
+        "response officers is very low."
+    )
+    spans = [c.span.text for c in spans_for(_sentences(["We have already put"], text)[0])]
+    assert any(t.startswith("Chief Constable Mark Tennant said:") for t in spans)
+    # a report of speech that is whole introduces nothing after it
+    spans = [c.span.text for c in spans_for(_sentences(["Morale among"], text)[0])]
+    assert not any(t.startswith("The chief constable said") for t in spans)
 
 
 def test_a_figure_the_best_evidence_says_is_not_known_is_not_answered() -> None:

@@ -139,6 +139,8 @@ def test_all_its_grades_are_answered_one_sentence_per_area() -> None:
     chosen = grades_asked(analyse("Give me all of the force's PEEL grades in one list."), groups)
     assert len(chosen) == len({g.area for g in groups}) >= 4
     assert grades_asked(analyse("Run me through every grade it got."), groups) == chosen
+    # what each grade of the scale means is not the force's grades
+    assert grades_asked(analyse("What does each grade mean?"), groups) == []
 
 
 def test_an_area_set_aside_is_not_answered_and_the_others_are() -> None:

@@ -45,9 +45,7 @@ def test_words_attributed_to_the_role_are_theirs(
         (CHIEF, "The backlog is 845.", "“We accept it,” said the chief constable. Then: "),
     ],
 )
-def test_words_near_the_role_are_not_theirs(
-    roles: frozenset[str], span: str, before: str
-) -> None:
+def test_words_near_the_role_are_not_theirs(roles: frozenset[str], span: str, before: str) -> None:
     assert not said_by(roles, span, before)
 
 

@@ -155,6 +155,13 @@ def test_brief_unknown_force_exits_1_with_a_clear_message() -> None:
     assert CAMBS in stderr  # it lists the indexed forces
 
 
+def test_a_question_too_long_is_refused_naming_the_setting() -> None:
+    # hostile or pasted text: 20,000 spaces would make every question pattern run long
+    code, stdout, stderr = run("ask", "What about" + " " * 20_000 + "vetting?")
+    assert code == 1 and not stdout
+    assert "RAG_MAX_QUESTION_CHARS" in stderr and "20,018 characters" in stderr
+
+
 def test_llm_mode_without_openai_settings_exits_2() -> None:
     code, _, stderr = run("ask", "x", "--mode", "llm")
     assert code == 2 and "OPENAI_API_KEY" in stderr

@@ -230,6 +230,13 @@ def test_markdown_pipe_tables_read_one_line_per_row_like_html_ones(tmp_path: Pat
     ]
 
 
+def test_a_markdown_table_with_short_rules_and_escaped_bars(tmp_path: Path) -> None:
+    md = "| Area | Grade |\n|-|-|\n| Crime \\| ASB | Good |\n| Leadership | Adequate |\n"
+    text = read_text(write(tmp_path, "short.md", md), MAX)
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    assert paragraphs == ["Crime | ASB: Good", "Leadership: Adequate"]
+
+
 @pytest.mark.parametrize("suffix", [".html", ".htm"])
 def test_html_text_keeps_blocks_and_drops_scripts(tmp_path: Path, suffix: str) -> None:
     text = read_text(write(tmp_path, "page" + suffix, HTML), MAX)

@@ -99,8 +99,7 @@ def test_a_judgement_table_with_more_columns_reads_its_grade_as_a_sentence() -> 
     assert table_lines(rows, header=True) == [
         # a cell that is a sentence reads alone; a value keeps its column's name
         "Preventing crime: Good. Burglary fell by 11 per cent last year. Previous: adequate.",
-        "Investigating crime: Requires improvement. 27 of 96 files had no review. "
-        "Previous: good.",
+        "Investigating crime: Requires improvement. 27 of 96 files had no review. Previous: good.",
     ]
 
 
