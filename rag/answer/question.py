@@ -17,19 +17,12 @@ from functools import lru_cache
 
 from rag.answer.areas import areas_in, asked_areas
 from rag.answer.asks import (
-    ANY_CRIME,
     ASKS,
     AUTHORSHIP,
     BYLINE,
-    HOW_MUCH,
     NOT_GRADED,
-    NOT_MEASURED,
     NUMBERED,
-    PER,
-    RATE,
     RECOMMENDS,
-    SUBSET,
-    SUBSET_VERB,
     WHAT_WAS_IT,
     finding_pattern,
 )
@@ -38,8 +31,8 @@ from rag.answer.counting import (
     counted_qualifier,
     counted_words,
     paraphrased,
-    share_population,
 )
+from rag.answer.figure_of import of_what_asked
 from rag.answer.figures import VALUE, holds_value
 from rag.answer.force_mentions import (
     ASKS_FORCES,
@@ -180,21 +173,8 @@ class Question:
             return True  # "who wrote it": "By His Majesty's Chief Inspector, Sir X" answers
         if self.kind in MEASURED and not period_stated(self.text, text):
             return False  # "back in 2022": a figure for 2024 is of another year
-        if any(not present(u, text) for u in self.measured):
-            return False  # "how much notice": a figure without notice is of something else
-        measure, among = self.rate_named
-        for named in (measure, among):
-            said = [u for u in named if known(u, idf)]
-            if said and not any(present(u, text) for u in said):
-                return False  # "the charge rate for rape": not an arrest rate, nor all crime
-        for per in PER.finditer(self.text) if self.kind == "number" else ():
-            said = [u for u in units(per.group(1)) if known(u, idf)]
-            if said and not any(present(u, text) for u in said):
-                return False  # "officers per sergeant": a figure without sergeants is not it
-        for part in (self.predicate, self.population):
-            said = [u for u in part if known(u, idf)]
-            if said and not any(present(u, text) for u in said):
-                return False  # "how many of the cases were high risk": not all the cases;
+        if not of_what_asked(self.text, self.kind == "number", self.counted, text, idf):
+            return False  # "the charge rate for rape": not an arrest rate, nor all crime;
         # "what proportion of victims ...": a share of officers' time is not it
         return self.mentions_focus(text, idf) or self.counts_with_focus(text, idf)
 
@@ -218,47 +198,6 @@ class Question:
         if asked and graded:
             return bool(asked & graded)
         return self.mentions_focus(f"{area} {grade}", idf)
-
-    @property
-    def predicate(self) -> tuple[str, ...]:
-        """The units of what a "how many of the X ..." question says of its part of X
-        ("... were classed as high risk"): a number counting all of X does not answer."""
-        match = SUBSET.search(self.text)
-        verb = SUBSET_VERB.search(self.text, match.end()) if match else None
-        if verb is None:
-            return ()
-        counted = set(units(" ".join(self.counted)))
-        said = units(self.text[verb.end() :])
-        return tuple(u for u in said if not generic(u) and u not in counted)
-
-    @property
-    def population(self) -> tuple[str, ...]:
-        """The units of what a "what proportion of X" question takes a share of."""
-        if self.kind != "number":
-            return ()
-        return tuple(u for u in units(" ".join(share_population(self.text))) if not generic(u))
-
-    @property
-    def rate_named(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """For "what is the charge rate for rape offences?": the rate's own word ("charge")
-        and what it is a rate among ("rape"; crimes in general say nothing)."""
-        match = RATE.search(self.text) if self.kind == "number" else None
-        if match is None:
-            return (), ()
-        measure = units(f"{match.group(1)} {match.group(2)}")
-        among = units(match.group(3) or "")
-        return (
-            tuple(u for u in measure if not generic(u)),
-            tuple(u for u in among if not generic(u) and u not in ANY_CRIME),
-        )
-
-    @property
-    def measured(self) -> tuple[str, ...]:
-        """The units of the thing a "how much X" question measures, when X is not money
-        or time (those the kind itself checks)."""
-        match = HOW_MUCH.search(self.text)
-        word = match.group(1).lower() if match else ""
-        return () if not word or word in NOT_MEASURED else units(word)
 
     def role_named(self, text: str) -> bool:
         """Whether the text has the role a who-question asks about ("which inspector")."""

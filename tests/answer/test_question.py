@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer.figure_of import measured, population
 from rag.answer.names import has_name, names_someone
 from rag.answer.question import analyse
 from rag.answer.question_words import unframed
@@ -343,7 +344,7 @@ def test_how_much_of_a_thing_needs_the_thing() -> None:
     assert not question.answered_by("Our fieldwork usually lasts three weeks.", IDF)
     assert question.answered_by("A force gets two weeks' notice before fieldwork.", IDF)
     # money and time are checked by the kind itself
-    assert analyse("How much time do officers spend on paperwork?").measured == ()
+    assert measured("How much time do officers spend on paperwork?") == ()
 
 
 def test_the_kind_asked_first_wins() -> None:
@@ -761,7 +762,7 @@ def test_a_share_of_something_else_does_not_answer_a_share_asked() -> None:
     ]
     idf = BM25Index([*texts, "Victims are kept informed."]).idf
     question = analyse("What proportion of victims were happy with how their crime was handled?")
-    assert question.population == ("victim",)
+    assert population(question.text) == ("victim",)
     assert not question.answered_by(texts[0], idf)
     assert question.answered_by(texts[1], idf)
 

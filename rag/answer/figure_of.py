@@ -1,0 +1,72 @@
+"""What a figure asked for is of: a number about something else in the same document
+does not answer. "How much notice" needs notice; "the charge rate for rape" a charge rate
+among rapes; "officers per sergeant" sergeants; "how many of the cases were high risk"
+the part said; "what proportion of victims" a share of victims."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rag.answer.asks import ANY_CRIME, HOW_MUCH, NOT_MEASURED, PER, RATE, SUBSET, SUBSET_VERB
+from rag.answer.counting import share_population
+from rag.answer.matching import known, present
+from rag.answer.question_words import generic
+from rag.retrieve.variants import units
+
+
+def measured(question: str) -> tuple[str, ...]:
+    """The units of the thing a "how much X" question measures, when X is not money or
+    time (those the kind itself checks)."""
+    match = HOW_MUCH.search(question)
+    word = match.group(1).lower() if match else ""
+    return () if not word or word in NOT_MEASURED else units(word)
+
+
+def rate_named(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """For "what is the charge rate for rape offences?": the rate's own word ("charge")
+    and what it is a rate among ("rape"; crimes in general say nothing)."""
+    match = RATE.search(question)
+    if match is None:
+        return (), ()
+    measure = units(f"{match.group(1)} {match.group(2)}")
+    among = units(match.group(3) or "")
+    return (
+        tuple(u for u in measure if not generic(u)),
+        tuple(u for u in among if not generic(u) and u not in ANY_CRIME),
+    )
+
+
+def predicate(question: str, counted: Sequence[str]) -> tuple[str, ...]:
+    """The units of what a "how many of the X ..." question says of its part of X
+    ("... were classed as high risk"): a number counting all of X does not answer."""
+    match = SUBSET.search(question)
+    verb = SUBSET_VERB.search(question, match.end()) if match else None
+    if verb is None:
+        return ()
+    counted_units = set(units(" ".join(counted)))
+    said = units(question[verb.end() :])
+    return tuple(u for u in said if not generic(u) and u not in counted_units)
+
+
+def population(question: str) -> tuple[str, ...]:
+    """The units of what a "what proportion of X" question takes a share of."""
+    return tuple(u for u in units(" ".join(share_population(question))) if not generic(u))
+
+
+def of_what_asked(
+    question: str, counting: bool, counted: Sequence[str], text: str, idf: Mapping[str, float]
+) -> bool:
+    """Whether a text's figure can be of what the question asks (``counting``: it asks
+    for a number): each named part of it the documents use is in the text."""
+    if any(not present(u, text) for u in measured(question)):
+        return False  # "how much notice": a figure without notice is of something else
+    parts: list[tuple[str, ...]] = []
+    if counting:
+        parts += [*rate_named(question), population(question)]
+        parts += [units(per.group(1)) for per in PER.finditer(question)]
+    parts.append(predicate(question, counted))
+    for part in parts:
+        said = [u for u in part if known(u, idf)]
+        if said and not any(present(u, text) for u in said):
+            return False
+    return True
