@@ -5,6 +5,7 @@ the part said; "what proportion of victims" a share of victims."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from rag.answer.asks import ANY_CRIME, HOW_MUCH, NOT_MEASURED, PER, RATE, SUBSET, SUBSET_VERB
@@ -51,6 +52,54 @@ def predicate(question: str, counted: Sequence[str]) -> tuple[str, ...]:
 def population(question: str) -> tuple[str, ...]:
     """The units of what a "what proportion of X" question takes a share of."""
     return tuple(u for u in units(" ".join(share_population(question))) if not generic(u))
+
+
+# "how many crimes a year ...?": a rate per period, which a text states in that period's
+# words (a count from a two-month sample is no yearly figure)
+_RATE_PER = re.compile(
+    r"\b(?:a|per|each|every)\s+(year|month|week|day)\b|\b(annually)\b",  # not "yearly review"
+    re.I,
+)
+_PERIOD_WORDS = {
+    "year": r"years?|annual\w*|yearly|annum|12\s+months|twelve\s+months",
+    "month": r"months?|monthly",
+    "week": r"weeks?|weekly",
+    "day": r"days?|daily|nights?",
+}
+_PERIOD_OF = {"annually": "year"}
+# a second question in one ("how many ..., and how long had the oldest waited?"): its
+# own words do not bind the first one's answer
+_SECOND_ASK = re.compile(r"\band\s+(?:how|what|when|who|which|where|why)\b", re.I)
+# "the oldest referral", "the longest wait": an extreme, which a text must state as one
+# ("some had waited for more than a month" is not the longest wait)
+_EXTREME_ASKED = re.compile(
+    r"\bthe\s+(?:very\s+)?(?:oldest|longest|largest|biggest|highest|lowest|fewest|slowest|"
+    r"shortest|maximum|minimum|peak|worst)\b",
+    re.I,
+)
+_EXTREME_STATED = re.compile(
+    r"\b(?:oldest|longest|largest|biggest|highest|lowest|fewest|slowest|shortest|greatest|"
+    r"worst|most|least|maximum|minimum|peak|record|up\s+to|as\s+(?:many|much|long|high|low|"
+    r"few|old)\s+as|at\s+(?:most|least))\b",
+    re.I,
+)
+
+
+def period_rate_stated(question: str, text: str) -> bool:
+    """Whether a text gives the figure for the period a "how many a year" question asks."""
+    match = _RATE_PER.search(question)
+    if match is None or _SECOND_ASK.search(question):
+        return True
+    word = (match.group(1) or match.group(2)).lower()
+    unit = _PERIOD_OF.get(word, word)
+    return re.search(rf"\b(?:{_PERIOD_WORDS[unit]})\b", text, re.I) is not None
+
+
+def extreme_stated(question: str, text: str) -> bool:
+    """Whether a text states an extreme, when the question asks for one."""
+    if not _EXTREME_ASKED.search(question) or _SECOND_ASK.search(question):
+        return True
+    return _EXTREME_STATED.search(text) is not None
 
 
 def of_what_asked(

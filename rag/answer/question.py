@@ -32,7 +32,7 @@ from rag.answer.counting import (
     counted_words,
     paraphrased,
 )
-from rag.answer.figure_of import of_what_asked
+from rag.answer.figure_of import extreme_stated, of_what_asked, period_rate_stated
 from rag.answer.figures import VALUE, holds_value
 from rag.answer.force_mentions import (
     ASKS_FORCES,
@@ -173,6 +173,10 @@ class Question:
             return True  # "who wrote it": "By His Majesty's Chief Inspector, Sir X" answers
         if self.kind in MEASURED and not period_stated(self.text, text):
             return False  # "back in 2022": a figure for 2024 is of another year
+        if self.kind in MEASURED and not (
+            period_rate_stated(self.text, text) and extreme_stated(self.text, text)
+        ):
+            return False  # "how many a year": not a two-month sample; "the oldest": not "some"
         if not of_what_asked(self.text, self.kind == "number", self.counted, text, idf):
             return False  # "the charge rate for rape": not an arrest rate, nor all crime;
         # "what proportion of victims ...": a share of officers' time is not it

@@ -914,3 +914,18 @@ def test_where_the_answer_is_said_to_be_frames_the_question(question: str, frame
 )
 def test_what_is_asked_is_no_framing(question: str) -> None:
     assert unframed(question) == question
+
+
+def test_a_figure_per_period_needs_that_period_and_an_extreme_needs_one_stated() -> None:
+    asked = analyse("Roughly how many crimes a year is the force failing to record?")
+    sample = "We examined 412 incident records from November and December 2025 and 60 crimes."
+    assert not asked.answered_by(sample, IDF)  # a sample, not a yearly figure
+    assert asked.answered_by("More than 11,000 reported crimes a year were not recorded.", IDF)
+    asked = analyse("How long had the oldest referral been waiting?")
+    assert not asked.answered_by("Some referrals had waited for more than a month.", IDF)
+    assert asked.answered_by("The oldest referral had been waiting for 23 days.", IDF)
+    # "yearly review" is no rate; a second question's extreme does not bind the first
+    asked = analyse("In the yearly review, how many forces had a costed savings plan?")
+    assert asked.answered_by("The review found 14 forces had a costed plan for savings.", IDF)
+    asked = analyse("How many referrals were waiting, and how long had the oldest waited?")
+    assert asked.answered_by("The hub had a backlog of 640 referrals waiting.", IDF)
