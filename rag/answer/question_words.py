@@ -32,7 +32,7 @@ GENERIC = frozenset(
         per someone anyone somebody anybody everyone roughly approximately around nearly
         almost estimated estimate specifically particularly particular precisely
         please spoke speak speaks spoken talked still facing one
-        headline handed came arrived set fix fixing handle handles handled books gone
+        headline handed came set fix fixing handle handles handled books gone
         intend intends intended period
         """
     )
@@ -81,7 +81,10 @@ FRAMING = re.compile(
     r"\b(?:the|this|that|its|their)\s+(?:(?:latest|last|recent|new|national|annual|full|"
     r"main|inspectorate's|inspectorate’s|watchdog's|watchdog’s|HMICFRS|PEEL)\s+)+"
     r"(?:assessment|report|review)s?\b|"
-    r"\b(?:the\s+)?State\s+of\s+Policing(?:\s+(?:report|assessment))?\b",
+    r"\b(?:the\s+)?State\s+of\s+Policing(?:\s+(?:report|assessment))?\b|"
+    # when the figure was taken, not what it counts: "when inspectors arrived, how many"
+    r"\b(?:when|by\s+the\s+time|at\s+the\s+time)\s+(?:the\s+)?(?:inspectors?|inspection\s+team|"
+    r"inspectorate|HMICFRS|watchdog)\s+(?:arrived|came|visited|went\s+in|were\s+there)\b",
     re.I,
 )
 

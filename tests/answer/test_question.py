@@ -929,3 +929,9 @@ def test_a_figure_per_period_needs_that_period_and_an_extreme_needs_one_stated()
     assert asked.answered_by("The review found 14 forces had a costed plan for savings.", IDF)
     asked = analyse("How many referrals were waiting, and how long had the oldest waited?")
     assert asked.answered_by("The hub had a backlog of 640 referrals waiting.", IDF)
+
+
+def test_when_the_inspectors_arrived_frames_a_figure_but_arriving_can_be_asked() -> None:
+    assert "arriv" in analyse("How long did it take officers to arrive at emergencies?").focus
+    asked = analyse("How many home visits were behind schedule when inspectors arrived?")
+    assert not any(u.startswith("arriv") or u.startswith("inspector") for u in asked.focus)
