@@ -268,9 +268,29 @@ def _force_in(candidate: str) -> str | None:
 
 
 def _fallback_force(text: str) -> str | None:
-    """The force named most often (first on a tie) in the document's opening."""
-    names = [match.group() for match in _FORCE.finditer(text)]
-    return Counter(names).most_common(1)[0][0] if names else None
+    """The force named most often (first on a tie) in the document's opening; none when
+    two or more are named about as often (a regional round-up of several forces' reports:
+    labelling it with the first would put one force's grades on another)."""
+    counts = Counter(_force_name(match.group()) for match in _FORCE.finditer(text))
+    ranked = counts.most_common(2)
+    if not ranked:
+        return None
+    if len(ranked) == 2 and ranked[1][1] >= _SEVERAL_MIN and 4 * ranked[1][1] >= 3 * ranked[0][1]:
+        return None
+    return ranked[0][0]
+
+
+# a second force named this often, and at least three quarters as often as the first, makes a
+# document one about several forces
+_SEVERAL_MIN = 2
+_BEFORE_NAME = re.compile(r"^.*\b(?:of|at|from|for|in)\s+(?=[A-Z])")
+
+
+def _force_name(found: str) -> str:
+    """A force as named, without the words the pattern took before it ("Miriam Hargreave of
+    Ashworth Constabulary" is Ashworth Constabulary)."""
+    rest = _BEFORE_NAME.sub("", found)
+    return rest if _FORCE.fullmatch(rest) else found
 
 
 def _fallback_inspector(text: str) -> str | None:

@@ -318,6 +318,20 @@ def test_fallback_force_variants(text: str, force: str | None) -> None:
     assert parse_document(text, "x").force == force
 
 
+def test_a_round_up_of_several_forces_is_about_no_single_force() -> None:
+    text = (
+        "Three forces in the region have had their PEEL results. Brantwick Police was rated "
+        "good at investigating crime. Sedgecombe Constabulary was rated inadequate at "
+        "protecting vulnerable people. Holmbury Police requires improvement. Brantwick "
+        "Police's chief constable welcomed it; Sedgecombe Constabulary's did not. Holmbury "
+        "Police said it would improve."
+    )
+    assert parse_document(text, "round-up.txt").force is None  # not the first one named
+    # a partner force named less often does not make a force's document a round-up
+    single = text.replace("Holmbury Police", "Brantwick Police")
+    assert parse_document(single, "x.txt").force == "Brantwick Police"
+
+
 def test_fallback_only_reads_the_opening() -> None:
     filler = "I am pleased with the force's work. " * 80
     assert parse_document(filler + "Mercia Police is mentioned late.", "x").force is None
