@@ -101,7 +101,7 @@ AREA_END = re.compile(
     r",\s+(?:including|such|especially|particularly|in\s+a|in\s+its|in\s+their)\b|"
     # "..., the first time the force ...", "... managing offenders is a tribute to ..."
     r",\s+(?:the|a)\s+(?:first|second|third|only|best|worst|highest|lowest|same)\b|"
-    r"\s+(?:is|was)\s+(?:a|an|the)\b|\s+in\s+a\s+"
+    r"\s+(?:is|was)\s+(?:a|an|the)\s+(?:tribute|credit|testament|reflection|sign)\b|\s+in\s+a\s+"
     r"(?:damning|new|critical|recent|report)\b|\s+by\s+(?:the|inspectors|HMICFRS|[Hh]is|[Hh]er)\b)",
 )
 AREA_SPLIT = re.compile(r",?\s+and\s+(?=(?:at|in|for)\s)|,\s+(?=(?:at|in|for)\s)")
@@ -109,7 +109,7 @@ AREA_PREP = re.compile(r"^(?:at|in|for)\s+", re.I)
 LIST_ITEM = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
 LEAD_IN_END = re.compile(r":\s*$")
 LABEL = re.compile(
-    rf"(?P<area>[A-Z][\w'’&/-]*(?:,?\s+(?:[\w'’&/-]+)){{0,7}}?)\s*(?:[:|]|\s[–—-])\s*"
+    rf"(?P<area>[A-Z][\w'’&/-]*(?:(?:,\s+(?=[a-z])|\s+)(?:[\w'’&/-]+)){{0,7}}?)\s*(?:[:|]|\s[–—-])\s*"
     rf"(?P<grade>{_CAP_GRADE})(?=\s*$|\s*[.;,|]|\s+[A-Z])"
 )
 LIST_LABEL = re.compile(

@@ -88,7 +88,7 @@ def role_held(asked: str, text: str) -> bool:
 
 # how each office's holder is named in a text, by the office's key word in the question
 _HOLDER = {
-    "constable": re.compile(r"\bchief\s+constable\b", re.I),
+    "constable": re.compile(r"(?<!deputy )(?<!assistant )\bchief\s+constable\b", re.I),
     "commissioner": re.compile(r"\b(?:commissioner|P[FC]?CC)\b", re.I),
     "cc": re.compile(r"\b(?:commissioner|P[FC]?CC)\b", re.I),  # "which PCC"
     "inspector": re.compile(r"\b(?:inspector|HMC?IC?)\b", re.I),

@@ -16,7 +16,8 @@ NAMED_NUMBER = re.compile(rf"\b(?:{_YEAR}|999|101|111)\b")
 # for 2026/27") is asked by its first year, which the text must name ("for 2025/26" is
 # another year's budget).
 ASKED_YEAR = re.compile(
-    r"\b(?:in|during|back in|for|by|of|as of|at the end of)\s+(?:the\s+(?:financial\s+)?year\s+)?"
+    r"\b(?:in|during|back in|for|by|of|as of|at the end of)\s+"
+    r"(?:(?:the\s+)?(?:financial\s+)?year\s+)?"
     rf"(?:the\s+)?({_YEAR})\b(?:\s*[/–-]\s*(?:20)?\d\d\b|(?!\s*[/–-]))"
     r"(?!\s+(?:peel|inspection|report|assessment|review)s?\b)",
     re.I,

@@ -54,6 +54,13 @@ _SOURCE = (
     r"page|article|release|transcript|minutes|findings)\b"
 )
 
+# the same at a question's end, where "according to the THRIVE assessment" or "according
+# to its risk review" is how something is done: only the inspection's own sources
+_END_SOURCE = (
+    r"(?:(?:the|this|that|its|their)\s+)?(?:[\w'’-]+\s+){0,2}?(?:report|inspectorate|"
+    r"inspectors?|inspection|HMICFRS|HMIC?|watchdog|letter|findings|PEEL)\b"
+)
+
 # How a request is framed, not what it asks: "For a briefing: ...", "for the board
 # paper, ...", "the paper spoke to ...", "in the press coverage of ..." ("How good are its
 # shift briefings?" keeps its briefings)
@@ -66,12 +73,13 @@ FRAMING = re.compile(
     # (with no comma when it names a document: "According to the report what are ..."),
     # or at the end: "..., according to the inspectors?" (not "according to demand?")
     rf"^\W*according\s+to\s+(?:[^,?]{{3,60}},|{_SOURCE})|"
-    rf",?(?<!\s)\s+according\s+to\s+{_SOURCE}[^?]{{0,30}}(?=\?\s*$)|"
+    rf",?(?<!\s)\s+according\s+to\s+{_END_SOURCE}[^?]{{0,30}}(?=\?\s*$)|"
     # a sentence on the asker's errand before the question: "Our office is preparing a
     # briefing for the panel.", "For a journalist:", "We're writing to the board."
-    # (its verb says the errand: "Our safeguarding board is worried about X:" asks of X)
-    r"^\W*(?:I|I'm|I’m|we|we're|we’re|my|our)\s[^.?!:]{0,60}\b(?:brief(?:s|ed|ing)|"
-    r"reporting|writ\w*|prepar\w*|draft\w*)\b"
+    # (not a worry: "Our safeguarding board is worried about X:" asks of X)
+    r"^\W*(?:I|I'm|I’m|we|we're|we’re|my|our)\s(?![^.?!:]*\b(?:worried|concerned|anxious)\b)"
+    r"[^.?!:]{0,60}\b(?:brief\w*|papers?|notes?|report(?:s|ing)?|writ\w*|prepar\w*|draft\w*|"
+    r"putting\s+together|meetings?|panel|board|committee)\b"
     r"[^.?!:]{0,40}[.:]\s|^\W*for\s+(?:a|an|the)\s+(?:journalist|reporter|councillor|"
     r"member|reader)s?\s*[:,]|"
     r"\b(?:the|this|that)\s+(?:news\s*)?(?:paper|newspaper|article|story|piece)\b|"

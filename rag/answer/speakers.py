@@ -35,7 +35,7 @@ _ASKED = (
         r"\b(?:reaction|response|comments?|view|verdict|statement)\s+(?:of|from|by)\s+"
         # the role ends the phrase: "the view of inspectors on the commissioner's plan"
         # is the inspectors'
-        rf"(?:(?!(?:on|about|to|for|over|at|of|inspect\w*)\b)[\w,'’]+\s+){{0,6}}?(?:{_ROLE})",
+        rf"(?:(?!(?:on|about|to|for|over|at|inspect\w*)\b)[\w,'’]+\s+){{0,6}}?(?:{_ROLE})",
         re.I,
     ),
 )
@@ -46,11 +46,19 @@ _SPEECH_VERB = (
     r"agreed|insisted|argued|described|promis\w*|pledg\w*|vow\w*|apologi\w*"
 )
 # the role and the verb in one clause ("the chief constable said", "the commissioner's
-# statement"), nothing ending a sentence between them; or the verb before the role where
-# the role ends the clause ("..., said Chief Constable Tennant.", not "inspectors said the
-# chief constable had ...")
-_GAP = r"[^.;!?\n]{0,80}?"
+# statement"): nothing between them ends a sentence or starts a clause, names another
+# speaker or makes the role a passive's object ("the chief constable, inspectors said,
+# had not ...", "the chief constable was told by inspectors")
+_GAP = (
+    r"(?:(?!\b(?:was|were|been|being)\b|\binspect\w*|\bwe\b|\bHMICFRS\b|\breport\b|"
+    r",\s*(?:and|but)\b)[^.;!?\n]){0,80}?"
+)
 _NOUN = r"(?:['’]s)?\s+(?:statement|response|reaction|comments?)"
+# or a verb of saying before the role, where the role (and a name) ends the clause
+# ("..., said Chief Constable Tennant."; not "explained to the chief constable", nor
+# "inspectors said the chief constable had ...")
+_SAID_BEFORE = r"said|says|added|stated|commented|replied|answered|insisted|argued"
+_BETWEEN = r"(?:(?!(?:to|by|with|for|from|at|on|of|that)\b)[\w'’,-]+\s+){0,6}?"
 WINDOW = 240  # characters before a quote where its speaker is named ("X said:")
 
 
@@ -73,16 +81,22 @@ def said_by(roles: frozenset[str], span: str, before: str = "") -> bool:
     role = "|".join(_THIRD_PARTY[r] for r in sorted(roles))
     says = re.compile(
         rf"\b(?:{role})\b(?:{_GAP}\b(?:{_SPEECH_VERB})\b|{_NOUN}\b)"
-        rf"|\b(?:{_SPEECH_VERB})\s+(?:[\w'’,-]+\s+){{0,6}}?(?:{role})(?:\s+(?-i:[A-Z])[\w'’-]+){{0,3}}"
-        r"\s*(?:[,.;:!?]|$)",
+        rf"|\b(?:{_SAID_BEFORE})\s+{_BETWEEN}(?:{role})(?:\s+(?-i:[A-Z])[\w'’-]+){{0,3}}\s*[,.;:!?]",
         re.I,
     )
-    label = re.compile(rf"^[ \t>*_]*(?:[\w.]+\s+){{0,3}}?(?:{role})\b[^:\n]{{0,40}}:", re.I)
-    line = before[before.rfind("\n") + 1 :]
-    heard = [span, _last_sentence(before)]
+    # a speaker label ending its line: "PCC DEV MALHOTRA:", "> Chief Constable Hale:"
+    label = re.compile(
+        rf"^[ \t>*_]*(?:[\w.]+\s+){{0,2}}?(?:{role})(?:\s+(?-i:[A-Z])[\w'’.-]*){{0,3}}"
+        r"[ \t*_]*:\s*[\"“]?\s*$",
+        re.I,
+    )
+    heard = [span]
+    if re.search(r"[:,]\s*[\"“‘']?\s*$", before):  # a lead-in: "X said:", "X said,"
+        heard.append(_last_sentence(before))
     opened = _open_quote(before)
-    if opened is not None:
+    if opened is not None:  # the quotation the span is in was opened by the role
         heard.append(_last_sentence(before[:opened]))
+    line = before[before.rfind("\n") + 1 :]
     return any(says.search(t) for t in heard) or label.match(line) is not None
 
 

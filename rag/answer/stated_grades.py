@@ -118,7 +118,13 @@ def graded_as_asked(question: Question, groups: Sequence[GradeGroup]) -> list[Se
 
 
 # "What does each grade mean?": the scale, not the force's grades
-_MEANING = re.compile(r"\b(?:mean|means|meaning|defin\w*|stand\s+for|explain\w*)\b", re.I)
+_MEANING = re.compile(
+    r"\bwhat\s+(?:does|do)\s+(?:each|every|a|the|all|these|those)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:grades?|ratings?)\s+(?:actually\s+)?(?:mean|stand\s+for)\b|"
+    r"\b(?:meaning|definition)s?\s+of\s+(?:each|every|a|the|all)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:grades?|ratings?)\b",
+    re.I,
+)
 MAX_AREAS = 8  # a PEEL inspection grades up to eight or nine areas
 MAX_FORCES = 12  # forces listed side by side in one answer
 

@@ -83,15 +83,26 @@ _THEN = re.compile(r",\s+(?:and|but)\s+(?=(?:the|he|she|they|it|we|[A-Z])\b)")
 _ASKING_CLAUSE = re.compile(r"^\W*(?:when|if|after|asked)\b", re.I)
 
 
+_OPENING_CHARS = 300  # how far back a sentence's opening is looked for
+
+
+def _ends(text: str, i: int, clause: bool) -> bool:
+    """Whether a reported question ends at ``i``: its sentence's end, or for an asking
+    clause its comma ("1,200" is no comma: one is followed by a space)."""
+    if text[i] in ".;!?\n":
+        return True
+    return clause and text[i] == "," and text[i + 1 : i + 2].isspace()
+
+
 def without_reported_questions(text: str) -> str:
     """The text without the questions it reports, each to its clause's or sentence's end."""
     out, at = [], 0
     for match in _REPORTED_ASK.finditer(text):
         if match.start() < at:
             continue
-        opens = text.rfind(". ", 0, match.start()) + 1
-        ends = ".;!?,\n" if _ASKING_CLAUSE.match(text[opens : match.start()]) else ".;!?\n"
-        stop = next((i for i in range(match.end(), len(text)) if text[i] in ends), len(text))
+        opens = text.rfind(". ", max(0, match.start() - _OPENING_CHARS), match.start()) + 1
+        clause = _ASKING_CLAUSE.match(text[opens : match.start()]) is not None
+        stop = next((i for i in range(match.end(), len(text)) if _ends(text, i, clause)), len(text))
         joined = _THEN.search(text, match.end(), stop)  # "..., and the chief said 12 went"
         stop = joined.start() if joined else stop
         out.append(text[at : match.start()])
@@ -137,7 +148,9 @@ CAUSE = re.compile(
     r"\b(?:because|due to|owing to|result(?:s|ed)? from|caused by|driven by|down to|reasons?|"
     r"lack of|too few|not enough|insufficient|shortage|led to)\b|"
     # "since", "after" of a cause, not of a date: "has not met since October 2024"
-    r"\b(?:since|after|following)\b(?!\s+(?:the\s+)?(?:\d|last|then|start|end|early|late|mid|"
+    r"\b(?:since|after|following)\b(?!\s+(?:the\s+)?(?:\d|then|early|late|mid|"
+    r"last\s+(?:year|month|week|inspection|time|spring|summer|autumn|winter)|"
+    r"(?:start|end|beginning|middle)\s+of|"
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Christmas|Easter|spring|summer|autumn|winter)\b))",
     re.I,

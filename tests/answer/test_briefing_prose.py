@@ -229,3 +229,17 @@ def test_a_theme_from_the_words_and_a_tie_from_the_heading() -> None:
     tied = "Officers use force fairly and investigations are quick."  # one word of each
     assert theme_of(tied) == "investigation"
     assert theme_of(tied, "Police powers and public treatment > Use of force") == "fairness"
+
+
+def test_a_question_heading_or_a_grade_row_is_no_finding() -> None:
+    from rag.answer.findings import all_findings
+    from rag.retrieve.search import Passage
+
+    text = (
+        "What did we find about protecting vulnerable people? The force is too slow to act "
+        "on referrals about children at risk.\n\nInvestigating crime: Requires improvement."
+        "\n\nManaging offenders and suspects: Outstanding."
+    )
+    passage = Passage("c1", text, {"document_id": "d1", "force": "X Police", "char_start": 0})
+    found = [f.text for f in all_findings([passage])]
+    assert found == ["The force is too slow to act on referrals about children at risk."]

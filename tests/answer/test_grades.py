@@ -86,6 +86,14 @@ def test_canonical_grade(word: str, grade: str | None) -> None:
             "Building, supporting and protecting the workforce: Adequate. Sickness fell.",
             {("building, supporting and protecting the workforce", "adequate")},
         ),
+        (  # a lead-in before a table row's area is not part of it
+            "Since 2021, Investigating crime: Good.",
+            {("investigating crime", "good")},
+        ),
+        (  # "is a" ends an area only as "is a tribute"
+            "The force is good at making sure there is a plan for every victim.",
+            {("making sure there is a plan for every victim", "good")},
+        ),
         (  # an aside after the area, and the area as a subject, are not the area
             "It was judged outstanding at managing offenders, the first time it got the top "
             "grade. Being judged good at preventing crime is a tribute to our teams.",

@@ -141,6 +141,11 @@ def test_all_its_grades_are_answered_one_sentence_per_area() -> None:
     assert grades_asked(analyse("Run me through every grade it got."), groups) == chosen
     # what each grade of the scale means is not the force's grades
     assert grades_asked(analyse("What does each grade mean?"), groups) == []
+    for asked in (
+        "Explain every grade the force got.",
+        "Give me the definitive list of all its grades.",
+    ):
+        assert grades_asked(analyse(asked), groups) == chosen
 
 
 def test_an_area_set_aside_is_not_answered_and_the_others_are() -> None:

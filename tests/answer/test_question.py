@@ -916,6 +916,31 @@ def test_what_is_asked_is_no_framing(question: str) -> None:
     assert unframed(question) == question
 
 
+def test_review_findings_on_years_questions_framing_and_causes() -> None:
+    assert not analyse("What is the budget for financial year 2026/27?").answered_by(
+        "The budget for 2025/26 is £80 million.", IDF
+    )
+    # "1,200" is no comma ending the survey's question
+    assert not analyse("How many officers have been vetted?").answered_by(
+        "When we asked whether 1,200 officers had been vetted, the force could not say.", IDF
+    )
+    assert (
+        "putt"
+        not in analyse(
+            "I'm putting together a report for the police and crime panel. What is the backlog?"
+        ).focus
+    )
+    assert unframed("Are cases triaged according to the THRIVE assessment?").endswith(
+        "THRIVE assessment?"
+    )
+    asked = analyse("Why has the scrutiny panel stopped meeting?")
+    assert asked.holds_kind("It stopped meeting after the last chair resigned.")
+    # a deputy chief constable is not the chief constable
+    asked = analyse("Who is the chief constable?")
+    assert not asked.answered_by("Deputy Chief Constable Sam Reid leads on vetting.", IDF)
+    assert asked.answered_by("Chief Constable Nadia Kerrigan leads the force.", IDF)
+
+
 def test_a_figure_per_period_needs_that_period_and_an_extreme_needs_one_stated() -> None:
     asked = analyse("Roughly how many crimes a year is the force failing to record?")
     sample = "We examined 412 incident records from November and December 2025 and 60 crimes."

@@ -37,16 +37,39 @@ def test_words_attributed_to_the_role_are_theirs(
     [
         # the inspectors speak; the chief constable is only their subject
         (CHIEF, "Inspectors said the chief constable had not set clear priorities.", ""),
-        # the role named nearby, and a verb of speech nearby, but not in one clause
-        (PCC, "The force is inadequate at protecting people.", "The commissioner was asked. "),
+        (CHIEF, "The chief constable, inspectors said, had not set priorities.", ""),
+        (CHIEF, "The chief constable was told by inspectors that it must improve.", ""),
+        (CHIEF, "Inspectors said the chief constable had not planned, and the force accepted.", ""),
+        (CHIEF, "The findings were explained to the chief constable.", ""),
+        # the role and a verb of speech nearby, but not in one clause with the span
         (PCC, "The force was described as inadequate.", "The commissioner took office in 2024. "),
-        (PCC, "The plan is due in March.", "Her office is near. The commissioner's view is known."),
+        # a whole sentence before the span is no lead-in to it
+        (PCC, "Inspectors graded the force inadequate at it.", "The PCC welcomed the report. "),
+        # the inspector opened the quotation, writing to the chief constable
+        (
+            CHIEF,
+            'The force has still not put right its crime recording."',
+            'HM Inspector Laurence Mottram wrote to the chief constable: "We are concerned. ',
+        ),
+        (CHIEF, "The force is failing victims.”", "Inspectors said the chief constable “had not. "),
         # a closed quotation earlier does not carry over to the next sentence
         (CHIEF, "The backlog is 845.", "“We accept it,” said the chief constable. Then: "),
+        # a line with the role and a colon is a label only when the colon ends it
+        (
+            PCC,
+            "The force is inadequate at protecting vulnerable people.",
+            "The commissioner set out three aims for the year: to cut crime and help victims. ",
+        ),
     ],
 )
 def test_words_near_the_role_are_not_theirs(roles: frozenset[str], span: str, before: str) -> None:
     assert not said_by(roles, span, before)
+
+
+def test_the_office_of_the_commissioner_is_the_commissioner() -> None:
+    from rag.answer.speakers import speakers_asked
+
+    assert speakers_asked("What was the statement from the office of the PCC?") == PCC
 
 
 def test_no_role_asked_needs_no_speaker() -> None:

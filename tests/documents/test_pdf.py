@@ -90,16 +90,23 @@ def test_other_tables_name_their_columns() -> None:
     ]
 
 
+def test_a_table_comparing_grades_states_no_grade() -> None:
+    # which grade is the force's now, the row does not say: never "Preventing crime: Good."
+    for heads in (["Area", "2021/22 grade", "2023/25 grade"], ["Area", "Previous", "Current"]):
+        lines = table_lines([heads, ["Preventing crime", "Good", "Adequate"]], header=True)
+        assert lines[1] == f"Preventing crime: {heads[1]} Good; {heads[2]} Adequate"
+
+
 def test_a_judgement_table_with_more_columns_reads_its_grade_as_a_sentence() -> None:
     rows = [
-        ["Area of policing", "Grade", "What the inspectors found", "Previous"],
-        ["Preventing crime", "Good", "Burglary fell by 11 per cent last year.", "adequate"],
-        ["Investigating crime", "Requires improvement", "27 of 96 files had no review", "good"],
+        ["Area of policing", "Grade", "What the inspectors found", "Lead"],
+        ["Preventing crime", "Good", "Burglary fell by 11 per cent last year.", "ACC Reid"],
+        ["Investigating crime", "Requires improvement", "27 of 96 files had no review", "DCC"],
     ]
     assert table_lines(rows, header=True) == [
         # a cell that is a sentence reads alone; a value keeps its column's name
-        "Preventing crime: Good. Burglary fell by 11 per cent last year. Previous: adequate.",
-        "Investigating crime: Requires improvement. 27 of 96 files had no review. Previous: good.",
+        "Preventing crime: Good. Burglary fell by 11 per cent last year. Lead: ACC Reid.",
+        "Investigating crime: Requires improvement. 27 of 96 files had no review. Lead: DCC.",
     ]
 
 
