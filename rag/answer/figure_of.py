@@ -102,6 +102,39 @@ def extreme_stated(question: str, text: str) -> bool:
     return _EXTREME_STATED.search(text) is not None
 
 
+# a share a text states, and what it is a share of: "one in four of the risk assessments",
+# "27 per cent of records", "14 of the 60 cancelled crimes"
+_SHARE_STATED = re.compile(
+    r"\b(?:\d[\d,.]*\s*(?:per\s*cent|%)|(?:one|two|three|four|five|\d+)\s+in\s+\w+|half|"
+    r"a\s+(?:third|quarter|fifth|tenth)|\d[\d,]*)\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?"
+    r"((?:\d[\d,]*\s+)?(?:[\w'’-]+\s+){0,3}[\w'’-]+)",
+    re.I,
+)
+# a group a count is of: "stop and searches on black people", "force used against children"
+_GROUP = re.compile(
+    r"\b(?:on|against|among|involving)\s+((?:[\w'’-]+\s+){0,2}?(?:people|children|women|men|"
+    r"girls|boys|adults|youths|pupils|residents|victims|offenders|officers|staff))\b",
+    re.I,
+)
+
+
+def _group_units(group: str) -> tuple[str, ...]:
+    """A group's telling words: "black people" is told by "black" (every count is of people)."""
+    said = tuple(u for u in units(group) if not generic(u))
+    specific = tuple(u for u in said if u not in ("people", "person"))
+    return specific or said
+
+
+def share_of_population(question: str, text: str) -> bool:
+    """For "what percentage of X ...": whether the text's shares, where it says what they
+    are shares of, include one of X (a share of risk assessments is not one of visits)."""
+    asked = population(question)
+    if not asked:
+        return True
+    objects = [m.group(1) for m in _SHARE_STATED.finditer(text)]
+    return not objects or any(present(u, o) for o in objects for u in asked)
+
+
 def of_what_asked(
     question: str, counting: bool, counted: Sequence[str], text: str, idf: Mapping[str, float]
 ) -> bool:
@@ -111,8 +144,11 @@ def of_what_asked(
         return False  # "how much notice": a figure without notice is of something else
     parts: list[tuple[str, ...]] = []
     if counting:
+        if not share_of_population(question, text):
+            return False
         parts += [*rate_named(question), population(question)]
         parts += [units(per.group(1)) for per in PER.finditer(question)]
+        parts += [_group_units(g.group(1)) for g in _GROUP.finditer(question)]
     parts.append(predicate(question, counted))
     for part in parts:
         said = [u for u in part if known(u, idf)]

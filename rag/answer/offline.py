@@ -102,12 +102,20 @@ def choose(
     if asked.kind == "ungraded":  # its words are the generic "grade", "area": it scores
         min_score *= UNGRADED_SCORE_SHARE  # low, and the kind check itself is strict
     top = [s for s in sentences if s.score >= max(min_score, _best(sentences) - MARGIN)]
+    near = [s for s in sentences if s.score >= max(min_score, _best(sentences) - 2 * MARGIN)]
     if (
         asked.kind is None
         and YES_NO.match(asked.text)
-        and any(OUTCOME_UNKNOWN.search(s.text) for s in top if speaks_of_it(s.passage.document_id))
+        and any(
+            OUTCOME_UNKNOWN.search(s.text)
+            and (s in top or asked.mentions_focus(s.text, idf))
+            and speaks_of_it(s.passage.document_id)
+            for s in near
+        )
     ):
-        return []  # "has it cut sick days?": "I will be interested to see whether it does"
+        # "has it cut sick days?": "I will be interested to see whether it does" (among the
+        # best, or a little below them when it names what was asked about)
+        return []
     for sentence in sentences:
         if sentence.score < min_score:
             break

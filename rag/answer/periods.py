@@ -56,3 +56,24 @@ def period_stated(question: str, text: str) -> bool:
     if not prior_stated(question, text):
         return False
     return not ASKED_EARLIER.search(question) or EARLIER_STATED.search(text) is not None
+
+
+# "By what date must it ...?", "what is the deadline": a date the force must meet, which a
+# text states as one ("by 30 September 2026", "due in March"), not the end of a period a
+# figure covers ("in the year to 31 March 2025")
+DEADLINE_ASKED = re.compile(
+    r"\bby\s+(?:what|which)\s+(?:date|month|year|time)\b|\bby\s+when\b|\bdeadlines?\b|"
+    r"\bdue\s+date\b|\bwhen\b[^?]*\b(?:have|has|need|needs)\s+to\b|\bwhen\s+must\b",
+    re.I,
+)
+_MONTH = r"January|February|March|April|May|June|July|August|September|October|November|December"
+DEADLINE_STATED = re.compile(
+    rf"\b(?:by|before|until|no\s+later\s+than|due|deadline|within)\s+(?:the\s+)?(?:end\s+of\s+)?"
+    rf"(?:\d|{_MONTH}|spring|summer|autumn|winter|next|this|the\s+end)|\bdeadline\b|\bdue\b",
+    re.I,
+)
+
+
+def deadline_stated(question: str, text: str) -> bool:
+    """Whether the text states a deadline, when the question asks for one."""
+    return not DEADLINE_ASKED.search(question) or DEADLINE_STATED.search(text) is not None

@@ -44,7 +44,7 @@ from rag.answer.force_mentions import (
 from rag.answer.grade_sentences import read_sentence
 from rag.answer.matching import is_concept, known, present, weight
 from rag.answer.names import ROLE_ASKED, names_someone, rank_held, role_held
-from rag.answer.periods import NAMED_NUMBER, period_stated, prior_stated
+from rag.answer.periods import NAMED_NUMBER, deadline_stated, period_stated, prior_stated
 from rag.answer.question_words import generic, set_aside, unframed
 from rag.answer.speakers import speakers_asked
 from rag.answer.values import CAUSE, ORIGIN_ASKED, REASON, without_reported_questions
@@ -76,7 +76,14 @@ class Question:
         words; a counted thing's modifier none of them uses is the asker's own)."""
         if self.kind == "reason":  # any sentence may give a reason (explains() prefers one
             # that says so), but how a change came about only one that words a cause
-            return not ORIGIN_ASKED.search(self.text) or CAUSE.search(text) is not None
+            # of the thing asked ("ASB fell after joint patrols" is no cause of fewer PCSOs)
+            if not ORIGIN_ASKED.search(self.text):
+                return True
+            pieces = re.split(r"(?<=[.!?])\s+", text)
+            return any(
+                CAUSE.search(p) and (not self.focus or any(present(u, p) for u in self.focus))
+                for p in pieces
+            )
         if self.kind is None:
             return True
         if self.kind == "recommendation":
@@ -174,7 +181,9 @@ class Question:
         if self.kind in MEASURED and not period_stated(self.text, text):
             return False  # "back in 2022": a figure for 2024 is of another year
         if self.kind in MEASURED and not (
-            period_rate_stated(self.text, text) and extreme_stated(self.text, text)
+            period_rate_stated(self.text, text)
+            and extreme_stated(self.text, text)
+            and (self.kind != "date" or deadline_stated(self.text, text))
         ):
             return False  # "how many a year": not a two-month sample; "the oldest": not "some"
         if not of_what_asked(self.text, self.kind == "number", self.counted, text, idf):

@@ -140,7 +140,10 @@ ORIGIN_ASKED = re.compile(
     # "why has the panel stopped meeting?", "why have complaints risen?"
     r"\bwhy (?:has|have|had)\b[^?]*\b(?:built|piled|fallen|grown|risen|started|begun|arisen|"
     r"developed|gone wrong|slipped|worsened|deteriorated|increased|dropped|declined|stalled|"
-    r"stopped|ceased|lapsed)\b",
+    r"stopped|ceased|lapsed)\b|"
+    # "why has it ended up with so many fewer PCSOs than three years ago?": a change
+    r"\bwhy\b[^?]*\b(?:fewer|more|less|lower|higher)\b[^?]*\bthan\b[^?]*\b(?:ago|before|last|"
+    r"previously|in\s+(?:19|20)\d\d)\b",
     re.I,
 )
 # What words a cause (not a consequence, "as a result", nor a failing, "did not")

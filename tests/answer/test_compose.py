@@ -3,6 +3,8 @@ continuation when it needs one, quoted verbatim; never more than the answer need
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rag.answer.compose import described_next, spans_for
 from rag.answer.offline import choose, shown
 from rag.index.sentence_vectors import quotable_spans
@@ -318,3 +320,15 @@ def test_review_fixes_an_unknown_of_another_thing_and_a_figure_asked_politely() 
     sentences = _sentences(["It has trained", "It is too early"], text)
     (chosen, *_) = choose(sentences, 0.1, False, "Can you tell me how many champions it trained?")
     assert chosen.text.startswith("It has trained")
+
+
+def test_an_unsettled_outcome_a_little_below_the_best_still_leaves_a_yes_no_unanswered() -> None:
+    text = (
+        "Callers to the 101 non-emergency number are not served so well: 23 per cent of "
+        "calls were abandoned before they were answered. The force has introduced a "
+        "call-back service, and I will be interested to see whether it makes a difference."
+    )
+    sentences = _sentences(["Callers to the 101", "The force has introduced"], text)
+    sentences[1] = replace(sentences[1], similarity=sentences[0].similarity - 0.2)
+    asked = "Has the new call-back service cut the number of abandoned 101 calls?"
+    assert choose(sentences, 0.1, False, asked) == []

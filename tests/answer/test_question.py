@@ -960,3 +960,31 @@ def test_when_the_inspectors_arrived_frames_a_figure_but_arriving_can_be_asked()
     assert "arriv" in analyse("How long did it take officers to arrive at emergencies?").focus
     asked = analyse("How many home visits were behind schedule when inspectors arrived?")
     assert not any(u.startswith("arriv") or u.startswith("inspector") for u in asked.focus)
+
+
+def test_a_share_a_group_or_a_deadline_asked_must_be_the_one_stated() -> None:
+    # a share of risk assessments is not a share of visits
+    asked = analyse("What percentage of the visits to sex offenders were overdue?")
+    assert not asked.answered_by(
+        "There were 312 overdue visits. About one in four of the risk assessments was late.", IDF
+    )
+    assert asked.answered_by("About 27 per cent of the visits to sex offenders were overdue.", IDF)
+    # a count of all stop and searches is not a count of those on black people
+    asked = analyse("How many stop and searches did officers carry out on black people?")
+    assert not asked.answered_by("The force carried out 2,944 stop and searches.", IDF)
+    # a period's end is not a deadline
+    asked = analyse("By what date does the force have to cut abandoned 101 calls?")
+    assert asked.kind == "date"
+    assert not asked.answered_by(
+        "In the year to 31 March 2025, 17 per cent of 101 calls were abandoned.", IDF
+    )
+    assert asked.answered_by("By 30 September 2026, it should cut abandoned 101 calls.", IDF)
+
+
+def test_why_a_number_changed_needs_a_cause_of_that_change() -> None:
+    asked = analyse("Why has the force ended up with fewer PCSOs than three years ago?")
+    assert not asked.holds_kind(
+        "ASB fell by 26 per cent after it introduced joint patrols. The force now has 172 "
+        "PCSOs, compared with 231 three years ago."
+    )
+    assert asked.holds_kind("The force has fewer PCSOs because it cut 60 posts to save money.")
