@@ -141,7 +141,11 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
         "reason",
         re.compile(
             r"\bwhy\b|\bwhat (?:is|was|are|were) (?:the )?(?:reasons?|causes?)\b|\bhow come\b|"
-            r"\bwhat (?:caused|explains|is behind|lies behind)\b",
+            r"\bwhat (?:caused|explains|is behind|lies behind)\b|"
+            # an obstacle asks what limits it: "what's getting in the way of ...?"
+            r"\bwhat(?:['’]s| is| was)\s+(?:getting|standing)\s+in\s+the\s+way\b|"
+            r"\bwhat(?:['’]s| is| was)\s+(?:holding|keeping)\s+(?:it|them|the\s+\w+)\s+back\b|"
+            r"\bwhat(?:['’]s| is| was)\s+(?:stopping|preventing|limiting|hampering|hindering)\b",
             re.I,
         ),
     ),

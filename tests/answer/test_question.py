@@ -52,6 +52,9 @@ IDF = CORPUS.idf
         ("How did the inspectorate rate the force's investigations?", "grade"),
         ("How does the force rate of arrests compare?", None),  # "rate of": a figure
         ("Why is the force struggling to spot corrupt staff?", "reason"),
+        ("What's getting in the way of the force spotting corrupt staff?", "reason"),
+        ("What is holding the force back on vetting?", "reason"),
+        ("What is stopping it from clearing the backlog?", "reason"),
         ("What does the report say about officers who abuse their position?", None),
         ("How well does the force protect vulnerable people?", None),
         ("What's Hollowmere's stop and search hit rate?", "number"),
