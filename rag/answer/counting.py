@@ -13,6 +13,7 @@ from rag.index.terms import nouns, stem, terms
 from rag.retrieve.variants import CONCEPT, derived, glossary, units
 
 _WINDOW_AFTER, _WINDOW_BEFORE = 8, 4  # words after (or before) a number that it counts
+_SUBJECT_WINDOW = 10  # words before a number where what it counts may be named as subject
 _HOW_MANY = re.compile(
     r"\b(?:how many|number of)\s+(?:of\s+(?:the|its|their|his|her|(?-i:[A-Z])[\w-]*['’]s)\s+)?"
     r"([^?.,;:!]+)",
@@ -192,6 +193,27 @@ def _counts_something_else(after: list[str], wanted: set[str], abbreviations: se
     return False
 
 
+_HAS = re.compile(r"^(?:had|has|have|holds?|held|faced|faces)$", re.I)
+
+
+def _subject_of(words: list[str], places: list[int], sentence: str, i: int) -> set[str]:
+    """The stems of the (up to three) words before the clause's "had"/"has" that leads
+    to the number at ``i`` (none when no such verb is in its clause)."""
+    clause = max(sentence.rfind(c, 0, places[i]) for c in ",;:.") + 1
+    for j in range(i - 1, max(-1, i - _SUBJECT_WINDOW), -1):
+        if places[j] < clause:
+            break
+        if _HAS.match(words[j]):
+            subject = [
+                w
+                for k, w in enumerate(words[max(0, j - 3) : j], max(0, j - 3))
+                if places[k] >= clause
+            ]
+            stems = {stem(w.lower()) for w in subject}
+            return stems | {d for s in stems for d in derived(s)}
+    return set()
+
+
 def counts(
     sentence: str, counted: list[str], proportion_ok: bool = False, qualifier: Sequence[str] = ()
 ) -> bool:
@@ -208,7 +230,9 @@ def counts(
     whole = asked_units[-1] if asked_units and asked_units[-1].startswith(CONCEPT) else None
     asked_abbreviations = {a for w in counted if (a := abbreviation(w))}
     asked_initials = "".join(w[0].lower() for w in counted) if len(counted) > 1 else None
-    words = _WORD.findall(sentence)
+    matches = list(_WORD.finditer(sentence))
+    words = [m.group() for m in matches]
+    places = [m.start() for m in matches]
     for i, word in enumerate(words):
         if not _COUNT.fullmatch(word):
             continue
@@ -229,6 +253,11 @@ def counts(
         # the counted thing with most of its modifiers: "student officers" are not PCSOs
         held = modifiers & found | {m for m in modifiers if set(units(m)) & found}  # "RSO"
         if head & found and 2 * len(held) >= len(modifiers):
+            return True
+        # the modifiers naming the clause's subject, which has the thing counted: "the
+        # safeguarding hub had a backlog of 640 referrals" counts the hub's referrals
+        next_word = {stem(w.lower()) for w in after[:1]}
+        if modifiers and head & next_word and modifiers <= _subject_of(words, places, sentence, i):
             return True
         if qualified and qualified <= found:  # "1,140 registered sex offenders"
             return True

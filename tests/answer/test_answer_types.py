@@ -139,3 +139,12 @@ def test_the_kind_asked_by_other_wordings(question: str, kind: str | None) -> No
 )
 def test_what_a_count_counts_after_an_owner_or_staff(question: str, words: list[str]) -> None:
     assert counted_words(question) == words
+
+
+def test_a_count_whose_modifiers_name_the_clauses_subject() -> None:
+    asked = ["safeguarding", "hub", "referrals"]
+    assert counts("The safeguarding hub had a backlog of 640 referrals.", asked)
+    # the modifiers in another clause, or not the subject that has the count, do not
+    asked = ["domestic", "abuse", "officers"]
+    assert not counts("Domestic abuse cases rose, and the force has 40 officers in its hub.", asked)
+    assert not counts("Domestic abuse cases rose and the force has 40 officers in its hub.", asked)
