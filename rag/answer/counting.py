@@ -171,6 +171,10 @@ _NOUN_AFTER = 4  # the words after a number in which the thing it counts is name
 # Words saying a count is of more of a thing, in any wording: "how many extra detectives"
 # is answered by "sixty additional detectives"
 _ADDED = frozenset(terms("extra additional further"))  # not "new": new cases are not all
+# how a text says a count is of added ones: "60 additional detectives", "recruit 12 more"
+_ADDED_STATED = frozenset(
+    terms("extra additional further more new recruit recruited recruiting another added uplift")
+)
 
 
 def _counts_something_else(after: list[str], wanted: set[str], abbreviations: set[str]) -> bool:
@@ -224,6 +228,7 @@ def counts(
     head = head_class(set(nouns(counted[-1]))) if counted else set()
     head |= {d for h in head for d in derived(h)}
     modifiers = set(terms(" ".join(counted[:-1]))) - _ADDED  # "extra" is "additional"
+    added = bool(set(terms(" ".join(counted[:-1]))) & _ADDED)  # "how many extra ...": added ones
     qualified = set(units(" ".join(qualifier)))
     asked_units = units(" ".join(counted))
     asked = set(asked_units)  # "PCSOs" as a concept: its expansion counts too
@@ -243,6 +248,8 @@ def counts(
             word.endswith("%") or in_ratio or (after and _PROPORTION.match(after[0]))
         ):
             continue  # "one in eight", "40 per cent": a proportion, not a count
+        if after and after[0].lower() in ("each", "apiece"):
+            continue  # "caseloads of about seventy each": a figure per person, not a count
         if before and _LABEL.fullmatch(before[-1]) or _YEAR_NUMBER.fullmatch(word):
             continue  # "section 136", "the Mental Health Act 1983": a name, not a count
         if _counts_something_else(after, head | modifiers | qualified | asked, asked_abbreviations):
@@ -250,6 +257,8 @@ def counts(
         near = after + words[max(0, i - _WINDOW_BEFORE) : i]
         found = {stem(w.lower()) for w in near} | set(units(" ".join(near)))
         found |= {d for f in found for d in derived(f)}  # "vacant posts" for "vacancies"
+        if added and not found & _ADDED_STATED:
+            continue  # "how many extra offender managers": not the ones it has now
         # the counted thing with most of its modifiers: "student officers" are not PCSOs
         held = modifiers & found | {m for m in modifiers if set(units(m)) & found}  # "RSO"
         if head & found and 2 * len(held) >= len(modifiers):

@@ -148,3 +148,14 @@ def test_a_count_whose_modifiers_name_the_clauses_subject() -> None:
     asked = ["domestic", "abuse", "officers"]
     assert not counts("Domestic abuse cases rose, and the force has 40 officers in its hub.", asked)
     assert not counts("Domestic abuse cases rose and the force has 40 officers in its hub.", asked)
+
+
+def test_a_figure_each_or_a_count_of_what_exists_is_no_count_of_extra_ones() -> None:
+    text = "Its offender managers are carrying caseloads of about seventy each."
+    assert not counts(text, ["offender", "managers"])  # seventy each: a caseload
+    text = "The force manages 1,150 offenders, and its 40 offender managers are overworked."
+    assert counts(text, ["offender", "managers"])
+    assert not counts(text, ["extra", "offender", "managers"])  # the ones it has
+    assert counts(
+        "It will recruit 12 additional offender managers.", ["extra", "offender", "managers"]
+    )
