@@ -17,6 +17,8 @@ _NOT_NAMES = frozenset(
     department agency authority board panel committee court crown prosecution
     deputy assistant superintendent sergeant inspector commander officer officers
     grade grades graded outstanding good adequate inadequate requires improvement
+    live news echo courier times post gazette mail herald standard chronicle observer
+    telegraph mercury argus press journal express star online radio bbc itv
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
     """.split()  # noqa: SIM905 - a word list reads best as text
@@ -119,12 +121,17 @@ def has_name(text: str, asked: str = "") -> bool:
     an institution's or title's word (nor the question's)."""
     asked_words = {w.lower() for w in re.findall(r"[A-Za-z']+", asked)}
     for match in _CAPITALISED.finditer(text):
+        if _PLACE_BEFORE.search(text, 0, match.start()):
+            continue  # "whose home in Kirkby Amble": a place, not a person
         words = match.group(0).split()  # at a sentence's start too: "Matt Greaves said"
         names = [w for w in words if _bare(w) not in _NOT_NAMES]
         names = [w for w in names if w.lower() not in asked_words]
         if len(names) >= 2 or (names and len(words) >= 2 and words[-1] in names):
             return True
     return False
+
+
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|across|around)\s+$", re.I)
 
 
 def _bare(word: str) -> str:

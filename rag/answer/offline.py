@@ -26,7 +26,14 @@ from rag.answer.stated_grades import (
     grades_asked,
     ungraded,
 )
-from rag.answer.values import ASKED_IN_TEXT, NO_FIGURE, NO_REASON, OUTCOME_UNKNOWN, YES_NO
+from rag.answer.values import (
+    ASKED_IN_TEXT,
+    NO_FIGURE,
+    NO_NAME,
+    NO_REASON,
+    OUTCOME_UNKNOWN,
+    YES_NO,
+)
 from rag.core.safe_text import addressed_to_a_model
 from rag.core.types import CANNOT_ANSWER, Answer, Citation
 from rag.retrieve.evidence import Sentence
@@ -163,7 +170,13 @@ def _says_unknown(
 ) -> bool:
     """Whether a sentence among the best says the figure a question asks for is not known
     (of the thing asked: "does not know how many victims withdraw" says nothing of officers)."""
-    if sentence.score < best.score - MARGIN or asked.kind not in MEASURED:
+    if sentence.score < best.score - MARGIN:
+        return False
+    if asked.kind == "person":  # "what's the name of the woman ...?": "asked not to be named"
+        return NO_NAME.search(sentence.text) is not None and asked.mentions_focus(
+            sentence.text, idf
+        )
+    if asked.kind not in MEASURED:
         return False
     return NO_FIGURE.search(sentence.text) is not None and asked.mentions_focus(sentence.text, idf)
 

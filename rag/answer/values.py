@@ -114,6 +114,12 @@ def without_reported_questions(text: str) -> str:
 YES_NO = re.compile(
     r"^\W*(?:and\s+)?(?:has|have|had|did|does|do|is|are|was|were|will|can|could)\b", re.I
 )
+# A text that says a person is not named: "One woman, who asked not to be named, ..."
+NO_NAME = re.compile(
+    r"\b(?:asked|wished|wanted|preferred|chose)\s+not\s+to\s+be\s+(?:named|identified)\b|"
+    r"\bwho\s+(?:cannot|can\s*not|could\s+not)\s+be\s+(?:named|identified)\b|\bunnamed\b",
+    re.I,
+)
 # A text that says the reason is not known: for a "why" question, the documents do not say
 NO_REASON = re.compile(
     r"\b(?:(?:does|do|did) not (?:fully |yet |really )?(?:understand|know)|(?:is|was|are|were|"

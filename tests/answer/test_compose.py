@@ -332,3 +332,14 @@ def test_an_unsettled_outcome_a_little_below_the_best_still_leaves_a_yes_no_unan
     sentences[1] = replace(sentences[1], similarity=sentences[0].similarity - 0.2)
     asked = "Has the new call-back service cut the number of abandoned 101 calls?"
     assert choose(sentences, 0.1, False, asked) == []
+
+
+def test_a_person_the_best_evidence_says_is_not_named_is_not_answered() -> None:
+    text = (
+        "One woman from Hexley, who asked not to be named, told the Courier that officers "
+        "had left without arresting her partner. HM Inspector Alastair Quayle said the force "
+        "lets too many victims down."
+    )
+    sentences = _sentences(["One woman from Hexley", "HM Inspector Alastair"], text)
+    asked = "What is the name of the Hexley woman who spoke to the Courier?"
+    assert choose(sentences, 0.1, False, asked) == []

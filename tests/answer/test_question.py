@@ -271,6 +271,9 @@ def test_which_office_holder_is_answered_by_a_name_not_another_role() -> None:
     assert analyse(asked).answered_by("The commissioner, Dev Malhotra, funds it.", IDF)
     asked = "Which of His Majesty's Inspectors led the inspection?"
     assert not analyse(asked).answered_by("Chief Constable Alun Trevithick said it.", IDF)
+    # a place or a newspaper is no person: "in Kirkby Amble", "Ambleshire Live"
+    assert not has_name("Her home in Kirkby Amble was burgled, she told Ambleshire Live.")
+    assert has_name("In Devon, Sarah Pennick said it.")
     # a table's row is no name: "Grade Adequate"
     assert not has_name("Responding to the public: Grade Adequate; 89 per cent were answered.")
     # a group or a rank is not one office: a role answers it
