@@ -64,9 +64,17 @@ _PERIOD_WORDS = {
     "year": r"years?|annual\w*|yearly|annum|12\s+months|twelve\s+months",
     "month": r"months?|monthly",
     "week": r"weeks?|weekly",
-    "day": r"days?|daily|nights?",
+    "day": r"days?|daily|nights?|24\s+hours",
 }
 _PERIOD_OF = {"annually": "year"}
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+# a whole year stated another way; a sample of some months, which is none
+_A_YEAR = re.compile(
+    r"\b(?:19|20)\d\d\s*[/–-]\s*\d\d\b|\bin\s+(?:19|20)\d\d\b|"
+    r"\bbetween\s+April\b[^.]{0,20}\band\s+March\b",
+    re.I,
+)
+_SAMPLE = re.compile(rf"\bsample\b|\b(?:{_MONTHS})\s+(?:and|to)\s+(?:{_MONTHS})\b", re.I)
 # a second question in one ("how many ..., and how long had the oldest waited?"): its
 # own words do not bind the first one's answer
 _SECOND_ASK = re.compile(r"\band\s+(?:how|what|when|who|which|where|why)\b", re.I)
@@ -74,7 +82,8 @@ _SECOND_ASK = re.compile(r"\band\s+(?:how|what|when|who|which|where|why)\b", re.
 # ("some had waited for more than a month" is not the longest wait)
 _EXTREME_ASKED = re.compile(
     r"\bthe\s+(?:very\s+)?(?:oldest|longest|largest|biggest|highest|lowest|fewest|slowest|"
-    r"shortest|maximum|minimum|peak|worst)\b",
+    r"shortest|maximum|minimum|peak|worst)\b(?!\s+(?:grades?|ratings?|judgements?|risks?|"
+    r"priorit\w*|standards?|levels?)\b)",
     re.I,
 )
 _EXTREME_STATED = re.compile(
@@ -92,7 +101,11 @@ def period_rate_stated(question: str, text: str) -> bool:
         return True
     word = (match.group(1) or match.group(2)).lower()
     unit = _PERIOD_OF.get(word, word)
-    return re.search(rf"\b(?:{_PERIOD_WORDS[unit]})\b", text, re.I) is not None
+    if re.search(rf"\b(?:{_PERIOD_WORDS[unit]})\b", text, re.I):
+        return True
+    if unit != "year" or _SAMPLE.search(text):
+        return False  # "412 records from November and December 2025": a sample
+    return _A_YEAR.search(text) is not None  # "in 2024/25", "in 2024", "April to March"
 
 
 def extreme_stated(question: str, text: str) -> bool:
@@ -118,6 +131,11 @@ _GROUP = re.compile(
 )
 
 
+_REFERRING = re.compile(
+    r"^(?:them|these|those|which|whom|who|it|this|that|all|the\s+time|cases|respondents)\b", re.I
+)
+
+
 def _group_units(group: str) -> tuple[str, ...]:
     """A group's telling words: "black people" is told by "black" (every count is of people)."""
     said = tuple(u for u in units(group) if not generic(u))
@@ -132,6 +150,7 @@ def share_of_population(question: str, text: str) -> bool:
     if not asked:
         return True
     objects = [m.group(1) for m in _SHARE_STATED.finditer(text)]
+    objects = [o for o in objects if not _REFERRING.match(o)]  # "74 per cent of them"
     return not objects or any(present(u, o) for o in objects for u in asked)
 
 

@@ -109,7 +109,8 @@ AREA_PREP = re.compile(r"^(?:at|in|for)\s+", re.I)
 LIST_ITEM = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
 LEAD_IN_END = re.compile(r":\s*$")
 LABEL = re.compile(
-    rf"(?P<area>[A-Z][\w'’&/-]*(?:(?:,\s+(?=[a-z])|\s+)(?:[\w'’&/-]+)){{0,7}}?)\s*(?:[:|]|\s[–—-])\s*"
+    rf"(?P<area>(?!(?:Since|In|By|After|Overall|However|From|On|For|At)\b)[A-Z][\w'’&/-]*"
+    rf"(?:,?\s+(?:[\w'’&/-]+)){{0,7}}?)\s*(?:[:|]|\s[–—-])\s*"
     rf"(?P<grade>{_CAP_GRADE})(?=\s*$|\s*[.;,|]|\s+[A-Z])"
 )
 LIST_LABEL = re.compile(

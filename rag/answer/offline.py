@@ -32,6 +32,7 @@ from rag.answer.values import (
     NO_NAME,
     NO_REASON,
     OUTCOME_UNKNOWN,
+    STATES_CHANGE,
     YES_NO,
 )
 from rag.core.safe_text import addressed_to_a_model
@@ -119,6 +120,7 @@ def choose(
             and speaks_of_it(s.passage.document_id)
             for s in near
         )
+        and not any(STATES_CHANGE.search(s.text) for s in top)
     ):
         # "has it cut sick days?": "I will be interested to see whether it does" (among the
         # best, or a little below them when it names what was asked about)

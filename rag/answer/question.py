@@ -79,9 +79,11 @@ class Question:
             # of the thing asked ("ASB fell after joint patrols" is no cause of fewer PCSOs)
             if not ORIGIN_ASKED.search(self.text):
                 return True
+            thing = [u for u in self.focus if not _TIME_OR_CHANGE.match(u)]
             pieces = re.split(r"(?<=[.!?])\s+", text)
-            return any(
-                CAUSE.search(p) and (not self.focus or any(present(u, p) for u in self.focus))
+            return any(  # the cause is in a sentence about the thing (or referring to it)
+                CAUSE.search(p)
+                and (not thing or _ANAPHOR.match(p) or any(present(u, p) for u in thing))
                 for p in pieces
             )
         if self.kind is None:
@@ -163,6 +165,11 @@ class Question:
                 rf"\b{finding_pattern(finding.group(1))}\s*{finding.group(2)}\b", text, re.I
             ):
                 return False
+        if _LIST_OF_N.search(self.text) and not (
+            _LISTED.search(text) and self.mentions_focus(text, idf)
+        ):
+            return False  # "what are the seven areas for improvement?": not "it set out
+            # seven", nor another list
         if self.kind in (None, "reason", "recommendation", "ungraded"):
             # the meaning score judges a sentence; a heading or title line must name it,
             # and never words a reason ("PEEL 2027-29: how we inspect" says no why)
@@ -251,6 +258,26 @@ def _recommends(unit: str, text: str) -> bool:
     return unit in ("recommendation", "recommend") and RECOMMENDS.search(text) is not None
 
 
+# what a "why has X changed?" question says of time and change, not of the thing: the
+# cause must be of X ("ASB fell after joint patrols three years ago" is none for PCSOs)
+_TIME_OR_CHANGE = re.compile(
+    r"^(?:fewer|more|less|lower|higher|than|ago|year|month|week|day|one|two|thre|three|four|"
+    r"five|six|seven|eight|nine|ten|last|since|ended|end|up|grown|grow|risen|rise|fallen|fall|"
+    r"increas\w*|decreas\w*|drop\w*|declin\w*|stopp\w*|stop|start\w*)$"
+)
+# a sentence about the thing named before it: "This is largely due to a shortage of staff."
+_ANAPHOR = re.compile(
+    r"^\W*(?:this|that|it|these|those|the\s+(?:rise|fall|increase|drop|decline|"
+    r"change|reduction|growth|backlog))\b",
+    re.I,
+)
+# "What are the seven areas for improvement?": the items asked, which a text lists
+_LIST_OF_N = re.compile(
+    r"\b(?:what|which)\s+(?:are|were)\s+(?:the|its|their|those|these)\s+(?:two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+\w",
+    re.I,
+)
+_LISTED = re.compile(r":\s*\S|;|\n\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*$")
 
 # A text asked for a figure must hold at least this share of the focus (by weight): a

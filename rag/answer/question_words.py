@@ -76,10 +76,12 @@ FRAMING = re.compile(
     rf",?(?<!\s)\s+according\s+to\s+{_END_SOURCE}[^?]{{0,30}}(?=\?\s*$)|"
     # a sentence on the asker's errand before the question: "Our office is preparing a
     # briefing for the panel.", "For a journalist:", "We're writing to the board."
-    # (not a worry: "Our safeguarding board is worried about X:" asks of X)
+    # (an errand's verb, or whom it is for: not a worry, "Our safeguarding board is worried
+    # about X:", nor "My question is about the scrutiny panel:", which ask of X)
     r"^\W*(?:I|I'm|I’m|we|we're|we’re|my|our)\s(?![^.?!:]*\b(?:worried|concerned|anxious)\b)"
-    r"[^.?!:]{0,60}\b(?:brief\w*|papers?|notes?|report(?:s|ing)?|writ\w*|prepar\w*|draft\w*|"
-    r"putting\s+together|meetings?|panel|board|committee)\b"
+    r"[^.?!:]{0,60}(?:\b(?:brief(?:s|ed|ing)|reporting|writ\w*|prepar\w*|draft\w*|compil\w*|"
+    r"putting\s+together)\b|\b(?:for|to)\s+(?:the|our|my|a|next\s+week's)\s+(?:[\w'’-]+\s+)?"
+    r"(?:panel|board|committee|meeting)s?\b)"
     r"[^.?!:]{0,40}[.:]\s|^\W*for\s+(?:a|an|the)\s+(?:journalist|reporter|councillor|"
     r"member|reader)s?\s*[:,]|"
     r"\b(?:the|this|that)\s+(?:news\s*)?(?:paper|newspaper|article|story|piece)\b|"

@@ -50,8 +50,9 @@ _SPEECH_VERB = (
 # speaker or makes the role a passive's object ("the chief constable, inspectors said,
 # had not ...", "the chief constable was told by inspectors")
 _GAP = (
-    r"(?:(?!\b(?:was|were|been|being)\b|\binspect\w*|\bwe\b|\bHMICFRS\b|\breport\b|"
-    r",\s*(?:and|but)\b)[^.;!?\n]){0,80}?"
+    r"(?:(?!\b(?:was|were)\s+(?:told|asked|informed|given|warned)\b|\bby\s+(?:the\s+)?inspect|"
+    r"\b(?:inspectors?|inspectorate|we|HMICFRS|the\s+report)\s+(?:said|says|found|finds|told|"
+    r"concluded|noted)\b|,\s*(?:and|but)\b)[^.;!?\n]){0,80}?"
 )
 _NOUN = r"(?:['’]s)?\s+(?:statement|response|reaction|comments?)"
 # or a verb of saying before the role, where the role (and a name) ends the clause
@@ -79,25 +80,29 @@ def said_by(roles: frozenset[str], span: str, before: str = "") -> bool:
     if not roles:
         return True
     role = "|".join(_THIRD_PARTY[r] for r in sorted(roles))
-    says = re.compile(
+    attributed = (
         rf"\b(?:{role})\b(?:{_GAP}\b(?:{_SPEECH_VERB})\b|{_NOUN}\b)"
-        rf"|\b(?:{_SAID_BEFORE})\s+{_BETWEEN}(?:{role})(?:\s+(?-i:[A-Z])[\w'’-]+){{0,3}}\s*[,.;:!?]",
-        re.I,
+        rf"|\b(?:{_SAID_BEFORE})\s+{_BETWEEN}(?:{role})(?:\s+(?-i:[A-Z])[\w'’-]+){{0,3}}\s*"
     )
+    says = re.compile(rf"{attributed}[,.;:!?]", re.I)
+    # the span itself may end with its speaker: "“We will improve,” said Chief Constable Hale"
+    says_at_end = re.compile(rf"{attributed}(?:[,.;:!?]|$)", re.I)
     # a speaker label ending its line: "PCC DEV MALHOTRA:", "> Chief Constable Hale:"
     label = re.compile(
         rf"^[ \t>*_]*(?:[\w.]+\s+){{0,2}}?(?:{role})(?:\s+(?-i:[A-Z])[\w'’.-]*){{0,3}}"
         r"[ \t*_]*:\s*[\"“]?\s*$",
         re.I,
     )
-    heard = [span]
-    if re.search(r"[:,]\s*[\"“‘']?\s*$", before):  # a lead-in: "X said:", "X said,"
-        heard.append(_last_sentence(before))
+    heard: list[str] = []
+    if re.search(rf"(?:[:,]|\b(?:{_SAID_BEFORE}))\s*[\"“‘']?\s*$", before, re.I):
+        heard.append(_last_sentence(before))  # a lead-in: "X said:", "the chief said "
     opened = _open_quote(before)
     if opened is not None:  # the quotation the span is in was opened by the role
         heard.append(_last_sentence(before[:opened]))
     line = before[before.rfind("\n") + 1 :]
-    return any(says.search(t) for t in heard) or label.match(line) is not None
+    if says_at_end.search(span) or any(says.search(t) for t in heard):
+        return True
+    return label.match(line) is not None
 
 
 def _last_sentence(text: str) -> str:

@@ -283,12 +283,15 @@ def _fallback_force(text: str) -> str | None:
 # a second force named this often, and at least three quarters as often as the first, makes a
 # document one about several forces
 _SEVERAL_MIN = 2
+_OF_NAME = re.compile(r"^(?:the\s+)?(?:City|Isle|States|Ministry|Police\s+Service)\s+of\s+", re.I)
 _BEFORE_NAME = re.compile(r"^.*\b(?:of|at|from|for|in)\s+(?=[A-Z])")
 
 
 def _force_name(found: str) -> str:
     """A force as named, without the words the pattern took before it ("Miriam Hargreave of
     Ashworth Constabulary" is Ashworth Constabulary)."""
+    if _OF_NAME.match(found):
+        return found  # "City of London Police", "Isle of Man Constabulary": the name itself
     rest = _BEFORE_NAME.sub("", found)
     return rest if _FORCE.fullmatch(rest) else found
 

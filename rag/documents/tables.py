@@ -12,7 +12,8 @@ import re
 from rag.documents.blocks import GRADES
 
 Row = list[str]
-_DATED_COLUMN = re.compile(r"\d{4}|\b(?:previous|prior|last|earlier|current|new|latest)\b", re.I)
+# the column holding the grade now: "Grade", "Current grade", "Latest rating"
+_CURRENT_COLUMN = re.compile(r"^(?:grades?|ratings?|judgements?)$|\b(?:current|latest|now)\b", re.I)
 _SENTENCE = re.compile(r"^(?:[A-Z]|\d)\S*(?:\s+\S+){4,}")  # five words or more
 
 
@@ -31,15 +32,20 @@ def table_lines(rows: list[Row], header: bool) -> list[str]:
         # a judgement table: its column names ("Area", "Grade") add nothing to a row
         return [_row_line(row, []) for row in body]
     graded = [row for row in body if len(row) > 2 and is_grade(row[1])]
-    compared = any(sum(map(is_grade, row)) > 1 for row in body) or bool(
-        heads[1:2] and _DATED_COLUMN.search(heads[1])
-    )  # "Area | 2021/22 grade | 2023/25 grade": which grade is now, the row does not say
-    if graded and 2 * len(graded) >= len(body) and not compared:
+    if graded and 2 * len(graded) >= len(body) and not _compares(heads, body):
         # "Area | Grade | What the inspectors found": the grade as its own sentence, then
         # each further cell under its column's name
         return [_graded_row_line(row, heads) for row in body]
     lines = [": ".join(heads[:1] + ["; ".join(heads[1:])])] if len(heads) > 1 else heads[:1]
     return lines + [_row_line(row, heads) for row in body]
+
+
+def _compares(heads: Row, body: list[Row]) -> bool:
+    """Whether a table sets grades side by side ("Area | 2021/22 grade | 2023/25 grade"):
+    then which one is the force's now, only a column named "Grade" or "Current ..." says."""
+    if not any(sum(map(is_grade, row)) > 1 for row in body):
+        return False
+    return not (len(heads) > 1 and _CURRENT_COLUMN.search(heads[1]))
 
 
 def _graded_row_line(row: Row, heads: Row) -> str:

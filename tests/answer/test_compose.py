@@ -343,3 +343,15 @@ def test_a_person_the_best_evidence_says_is_not_named_is_not_answered() -> None:
     sentences = _sentences(["One woman from Hexley", "HM Inspector Alastair"], text)
     asked = "What is the name of the Hexley woman who spoke to the Courier?"
     assert choose(sentences, 0.1, False, asked) == []
+
+
+def test_an_outcome_stated_with_its_figure_answers_despite_something_unsettled() -> None:
+    text = (
+        "The force has reduced the number of abandoned 101 calls from 23 per cent to 9 per "
+        "cent. It has also introduced an online reporting tool for 101 callers, and it is "
+        "too early to say whether it will be used widely."
+    )
+    sentences = _sentences(["The force has reduced", "It has also introduced"], text)
+    sentences[1] = replace(sentences[1], similarity=sentences[0].similarity - 0.2)
+    (chosen,) = choose(sentences, 0.1, False, "Has the force reduced abandoned 101 calls?")
+    assert chosen.text.startswith("The force has reduced")

@@ -90,6 +90,10 @@ def test_canonical_grade(word: str, grade: str | None) -> None:
             "Since 2021, Investigating crime: Good.",
             {("investigating crime", "good")},
         ),
+        (  # a table's area in title case keeps its commas
+            "Protecting Vulnerable People, Including Children: Inadequate.",
+            {("protecting vulnerable people, including children", "inadequate")},
+        ),
         (  # "is a" ends an area only as "is a tribute"
             "The force is good at making sure there is a plan for every victim.",
             {("making sure there is a plan for every victim", "good")},

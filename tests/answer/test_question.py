@@ -994,3 +994,30 @@ def test_why_a_number_changed_needs_a_cause_of_that_change() -> None:
         "PCSOs, compared with 231 three years ago."
     )
     assert asked.holds_kind("The force has fewer PCSOs because it cut 60 posts to save money.")
+
+
+def test_second_review_findings_hold() -> None:
+    # a cause in the sentence after the change, referring back, is its cause
+    asked = analyse("Why has the backlog grown?")
+    assert asked.holds_kind(
+        "The backlog has grown to 640. This is largely due to a staff shortage."
+    )
+    assert not asked.holds_kind("The backlog has grown since the last PEEL inspection.")
+    assert not asked.holds_kind("The backlog has grown since last April.")
+    # "74 per cent of them": a share whose object refers back is of what was named
+    asked = analyse("What proportion of victims were satisfied?")
+    assert asked.answered_by("It surveyed 500 victims and 74 per cent of them were satisfied.", IDF)
+    # a whole year stated another way is a yearly figure; a highest grade is no extreme
+    asked = analyse("How many crimes a year does the force record?")
+    assert asked.answered_by("The force recorded 98,400 crimes in 2024/25.", IDF)
+    asked = analyse("How many forces got the highest grade?")
+    assert asked.answered_by("Two forces were graded outstanding.", IDF)
+    # a question about a panel keeps the panel
+    assert (
+        "panel" in analyse("My question is about the scrutiny panel: when did it last meet?").focus
+    )
+    # the group asked is told apart from a count of everyone
+    asked = analyse("How many stop and searches did officers carry out on black people?")
+    everyone = "Officers carried out 2,944 stop and searches on people."
+    idf = BM25Index([everyone, "Black people were 5.2 times more likely to be searched."]).idf
+    assert not asked.answered_by(everyone, idf)

@@ -74,3 +74,16 @@ def test_the_office_of_the_commissioner_is_the_commissioner() -> None:
 
 def test_no_role_asked_needs_no_speaker() -> None:
     assert said_by(frozenset(), "The force is good at investigating crime.", "")
+
+
+@pytest.mark.parametrize(
+    ("span", "before"),
+    [
+        ("The chief constable, who was appointed in 2023, said the force would improve.", ""),
+        ("The chief constable, speaking after the report was published, said it was fair.", ""),
+        ("“We will improve,” said Chief Constable Jo Hale", ""),
+        ("The force will act on every recommendation.", "Responding, the chief constable said "),
+    ],
+)
+def test_an_aside_or_a_lead_in_ending_in_said_keeps_the_speaker(span: str, before: str) -> None:
+    assert said_by(CHIEF, span, before)

@@ -90,6 +90,11 @@ def test_other_tables_name_their_columns() -> None:
     ]
 
 
+def test_a_grade_column_beside_a_previous_one_is_the_grade() -> None:
+    rows = [["Area", "Grade", "Previous grade"], ["Preventing crime", "Good", "Adequate"]]
+    assert table_lines(rows, header=True) == ["Preventing crime: Good. Previous grade: Adequate."]
+
+
 def test_a_table_comparing_grades_states_no_grade() -> None:
     # which grade is the force's now, the row does not say: never "Preventing crime: Good."
     for heads in (["Area", "2021/22 grade", "2023/25 grade"], ["Area", "Previous", "Current"]):

@@ -305,6 +305,7 @@ def test_fallback_force_from_body() -> None:
         ("In Devon & Cornwall Police, staff are proud.", "Devon & Cornwall Police"),
         ("Since Anglia Police merged its units, Anglia Police has improved.", "Anglia Police"),
         ("Bedfordshire Police and Hertfordshire Constabulary.", "Bedfordshire Police"),
+        ("City of London Police is good. City of London Police improved.", "City of London Police"),
         (
             "Wessex Constabulary works with Mercia Police and Anglia Police. Mercia Police and "
             "Wessex Constabulary share a unit. Wessex Constabulary leads it.",
