@@ -160,6 +160,22 @@ CORPUS = SHIPPED / "corpus"
 # Every grade each shipped document states, written from reading it. Grades of an earlier
 # inspection, the scale's definitions and grade words used as adjectives are not grades.
 EXPECTED: dict[str, set[tuple[str, str]]] = {
+    # a press conference: grades in the inspector's speech, reporters' questions state none
+    "marlbury-police-press-conference-transcript-fictional.txt": {
+        ("investigating crime", RI),
+        ("managing offenders and suspects", "good"),
+        ("police powers and public treatment", "inadequate"),
+        ("preventing crime and anti-social behaviour", "good"),
+        ("responding to the public", "adequate"),
+    },
+    # a live blog: grades in time-stamped entries
+    "ostermere-constabulary-live-blog-fictional.html": {
+        ("investigating crime", "inadequate"),
+        ("leadership and force management", "good"),
+        ("preventing crime", "adequate"),
+        ("protecting vulnerable people", RI),
+        ("responding to the public", "good"),
+    },
     # a revisit letter restates the earlier report's grade
     "ashworth-constabulary-revisit-letter-fictional.md": {
         ("recording data about crime", "inadequate"),
