@@ -34,6 +34,7 @@ GENERIC = frozenset(
         please spoke speak speaks spoken talked still facing one
         headline handed came set fix fixing handle handles handled books gone
         intend intends intended period
+        worst best strongest weakest biggest greatest
         """
     )
 )

@@ -1021,3 +1021,9 @@ def test_second_review_findings_hold() -> None:
     everyone = "Officers carried out 2,944 stop and searches on people."
     idf = BM25Index([everyone, "Black people were 5.2 times more likely to be searched."]).idf
     assert not asked.answered_by(everyone, idf)
+
+
+def test_an_evaluative_superlative_is_not_the_topic() -> None:
+    # "worst" asks the kind's extreme (the lowest grade), and is no word the answer needs
+    assert not {"worst", "best"} & set(analyse("What's the worst grade the force got?").focus)
+    assert "weakest" not in analyse("What is the force's weakest area?").focus
