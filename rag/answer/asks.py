@@ -115,6 +115,7 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(grades?|graded|grading|ratings?|rated|judge[ds]?|judgements?|verdict)\b|"
             # "what did it score on ...", "in which areas did it earn a 'good'"
             r"\bwhat (?:did|does|do|has|have) (?:[\w'’-]+ ){0,3}score\b|"
+            r"\bhow (?:did|does|do|has|have) (?:[\w'’-]+ ){0,3}score[ds]? (?:on|at|for|in)\b|"
             r"\b(?:top|full|highest|bottom|lowest)\s+marks?\b|"
             r"\b(?:earn|earned|earns|get|got|gets|receive[ds]?|achieve[ds]?|awarded|given)\s+"
             r"(?:a|an|the)\s+['‘\"“]?(?:outstanding|good|adequate|inadequate|"

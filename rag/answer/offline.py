@@ -145,7 +145,7 @@ def choose(
             continue  # "which forces lack vetting?": not each force's best sentence
         if not per_force and not asked.names_other_force(span.text, sentence.passage.force):
             continue  # "which neighbouring forces does it work with?": another force, named
-        if ASKED_IN_TEXT.search(span.text):
+        if ASKED_IN_TEXT.search(span.text) or _asker_speaks(span):
             continue  # a question the document asks (a presenter's "That's the top grade,
             # isn't it?") states nothing
         if not said_by(asked.speakers, span.text, _lead_in_text(span)):
@@ -161,6 +161,27 @@ def choose(
         if len(chosen) >= (MAX_FORCES if per_force else MAX_SENTENCES):
             break
     return chosen
+
+
+def _asker_speaks(span: Sentence) -> bool:
+    """Whether the span is in the turn of someone asking, not answering: a reporter's,
+    presenter's or interviewer's claim ("so that must mean more than 1,600 ...") states
+    nothing the documents find."""
+    text = span.passage.text
+    line = text.rfind("\n", 0, span.start) + 1
+    labels = [m for m in _LABEL.finditer(text, line, span.end) if m.start() <= span.start]
+    return bool(labels) and _ASKER.search(labels[-1].group(1)) is not None  # its turn's
+
+
+# a speaker's label: "PRESENTER:", "REPORTER (Marlbury Echo):", "HM INSPECTOR JANE OKAFOR:"
+_LABEL = re.compile(
+    r"(?:^|(?<=\s))((?-i:[A-Z][A-Z.'’-]*)(?:\s+(?-i:[A-Z][A-Z.'’-]*)){0,4}"
+    r"(?:\s*\([^)\n]{0,40}\))?|Q|Question):",
+    re.M,
+)
+_ASKER = re.compile(
+    r"^(?:reporter|presenter|interviewer|host|journalist|question|q|caller|audience)\b", re.I
+)
 
 
 def _best(sentences: Sequence[Sentence]) -> float:

@@ -61,6 +61,10 @@ NO_FIGURE = re.compile(
 OUTCOME_UNKNOWN = re.compile(
     r"\b(?:interested\s+to\s+see|too\s+early\s+to\s+(?:say|tell|judge)|remains\s+to\s+be\s+seen|"
     r"not\s+yet\s+(?:clear|known|possible\s+to\s+say))\s+(?:whether|if)\b|"
+    # "he would not say whether the force will be placed in Engage": left open
+    r"\b(?:would|will|could|did)\s+not\s+(?:say|confirm|speculate\s+on|pre-?empt)\s+(?:whether|if)\b|"
+    r"\bdeclined\s+to\s+(?:say|confirm)\s+(?:whether|if)\b|"
+    r"\b(?:has|have)\s+not\s+(?:yet\s+)?been\s+decided\s+(?:whether|if)?|"
     # "we did not have enough evidence to judge its effect"
     r"\b(?:not|n['’]t|no)\s+(?:yet\s+)?(?:have\s+)?(?:enough|sufficient)\s+evidence\s+to\s+"
     r"(?:judge|say|assess|tell|know)\b",

@@ -355,3 +355,18 @@ def test_an_outcome_stated_with_its_figure_answers_despite_something_unsettled()
     sentences[1] = replace(sentences[1], similarity=sentences[0].similarity - 0.2)
     (chosen,) = choose(sentences, 0.1, False, "Has the force reduced abandoned 101 calls?")
     assert chosen.text.startswith("The force has reduced")
+
+
+def test_a_reporters_claim_in_a_press_conference_is_not_quoted() -> None:
+    text = (
+        "REPORTER (Radio Marl Valley): The force does thousands of searches a year, so more "
+        "than 1,600 people were searched unlawfully last year.\n"
+        "HM INSPECTOR JANE OKAFOR: No. We found the grounds were weak in 61 of 200 records."
+    )
+    asked = "How many people were searched unlawfully last year?"
+    chosen = choose(_sentences(["REPORTER (Radio", "We found"], text), 0.1, False, asked)
+    assert not any("1,600" in c.text for c in chosen)
+    # "He would not say whether ...": a yes/no left open
+    text = "He would not say whether the force will be placed in Engage, the monitoring process."
+    asked = "Will the force be put into enhanced monitoring?"
+    assert choose(_sentences(["He would not say"], text), 0.1, False, asked) == []

@@ -53,6 +53,7 @@ IDF = CORPUS.idf
         ("How does the force rate of arrests compare?", None),  # "rate of": a figure
         ("Why is the force struggling to spot corrupt staff?", "reason"),
         ("What's getting in the way of the force spotting corrupt staff?", "reason"),
+        ("How did the force score on managing sex offenders?", "grade"),
         ("What is holding the force back on vetting?", "reason"),
         ("What is stopping it from clearing the backlog?", "reason"),
         ("What does the report say about officers who abuse their position?", None),
