@@ -28,6 +28,7 @@ _REFERS_BACK = re.compile(
 _PRONOUN_AFTER_OPENING = re.compile(r"^[^,.;:]{3,80},\s*(?:they|it|he|she|this|these)\b", re.I)
 # a sentence attributing speech: "X said:", "she said", 'he added. "...'
 _SPEECH = re.compile(r"\b(said|says|added|told us|told reporters)\b|[\"“]\s*$", re.I)
+_CORRECTS = re.compile(r"^\W*(?:correction|clarification)\b", re.I)  # the right figure is next
 _ITEM = re.compile(r"^\s*(?:[-–•*▪◦]|\d{1,2}[.)])\s+")
 _MARKER_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:[-–•*▪◦]|\d{1,2}[.)])[ \t]*$")
 MAX_ITEMS = 8  # list items joined to a lead-in, at most
@@ -138,6 +139,9 @@ def spans_for(sentence: Sentence) -> list[Candidate]:
             out.append(Candidate(whole, whole.text, whole_list=True))
         elif not items and i + 1 < len(spans):
             out.append(joined(sentence.start, spans[i + 1][1]))
+    elif i + 1 < len(spans) and _CORRECTS.match(own):
+        # "Correction: ... we said that 40 per cent ... ." and "The report says 34 per cent."
+        out.append(replace(joined(sentence.start, spans[i + 1][1]), described=True))
     elif i + 1 < len(spans) and described_next(own, piece(i + 1)):
         whole = joined(sentence.start, spans[i + 1][1])
         out.append(replace(whole, described=True))

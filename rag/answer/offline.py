@@ -34,6 +34,8 @@ from rag.answer.values import (
     OUTCOME_UNKNOWN,
     STATES_CHANGE,
     YES_NO,
+    prints_withdrawn,
+    withdrawn_figures,
 )
 from rag.core.safe_text import addressed_to_a_model
 from rag.core.types import CANNOT_ANSWER, Answer, Citation
@@ -96,6 +98,16 @@ def choose(
     idf = idf or {}
     speaks: dict[str, bool] = {}
 
+    withdrawn: dict[str, frozenset[str]] = {}
+
+    def corrected(span: Sentence) -> bool:  # a figure the document's correction withdraws
+        if document_text is None:
+            return False
+        doc = span.passage.document_id
+        if doc not in withdrawn:
+            withdrawn[doc] = withdrawn_figures(document_text(doc))
+        return prints_withdrawn(span.text, withdrawn[doc])
+
     def speaks_of_it(document_id: str) -> bool:
         if document_text is None:
             return True
@@ -145,6 +157,8 @@ def choose(
             continue  # "which forces lack vetting?": not each force's best sentence
         if not per_force and not asked.names_other_force(span.text, sentence.passage.force):
             continue  # "which neighbouring forces does it work with?": another force, named
+        if corrected(span):
+            continue  # "40 per cent" where a correction says the report says 34 per cent
         if ASKED_IN_TEXT.search(span.text) or _asker_speaks(span):
             continue  # a question the document asks (a presenter's "That's the top grade,
             # isn't it?") states nothing

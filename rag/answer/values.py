@@ -125,6 +125,32 @@ STATES_CHANGE = re.compile(
     r"dropped|grown|grew)\b[^.;]{0,80}?\d",
     re.I,
 )
+# A correction a page prints: "Correction: in our 8.20am post we said that 40 per cent of
+# crimes ... . The report says 34 per cent." The figure it withdraws, wherever it is still
+# printed, is not the document's finding.
+_CORRECTION = re.compile(
+    r"\b(?:correction|clarification)\b(?:[^.]|\.(?=\d)){0,80}?\b(?:we|it)\s+(?:earlier\s+|"
+    r"previously\s+|wrongly\s+|incorrectly\s+)?(?:said|reported|stated|wrote)\s+(?:that\s+)?"
+    r"((?:[^.;]|\.(?=\d)){0,120})",
+    re.I,
+)
+_FIGURE = re.compile(r"(?:£\s?)?\d[\d,.]*(?:\s*(?:per\s*cent|%|million|billion|m\b|bn\b))?", re.I)
+
+
+def withdrawn_figures(document: str) -> frozenset[str]:
+    """The figure each of a document's corrections withdraws: the first one after "we said
+    that" ("40 per cent of crimes ... within 24 hours" withdraws 40 per cent)."""
+    firsts = (_FIGURE.search(m.group(1)) for m in _CORRECTION.finditer(document))
+    return frozenset(f.group().strip() for f in firsts if f is not None)
+
+
+def prints_withdrawn(text: str, withdrawn: frozenset[str]) -> bool:
+    """Whether a text (not the correction itself) still gives a withdrawn figure."""
+    if not withdrawn or _CORRECTION.search(text):
+        return False
+    return any(re.search(rf"(?<![\d,.]){re.escape(f)}(?![\d,])", text) for f in withdrawn)
+
+
 # A text that says a person is not named: "One woman, who asked not to be named, ..."
 NO_NAME = re.compile(
     r"\b(?:asked|wished|wanted|preferred|chose)\s+not\s+to\s+be\s+(?:named|identified)\b|"

@@ -370,3 +370,20 @@ def test_a_reporters_claim_in_a_press_conference_is_not_quoted() -> None:
     text = "He would not say whether the force will be placed in Engage, the monitoring process."
     asked = "Will the force be put into enhanced monitoring?"
     assert choose(_sentences(["He would not say"], text), 0.1, False, asked) == []
+
+
+def test_a_figure_a_correction_withdraws_is_not_quoted_and_the_correction_is_whole() -> None:
+    from rag.answer.values import withdrawn_figures
+
+    text = (
+        "Correction: in our 8.20am post we said that 40 per cent of crimes were closed "
+        "within 24 hours. The report says 34 per cent.\n\n"
+        "The report says 40 per cent of crimes reported to the force were closed within 24 "
+        "hours, many of them without the victim being spoken to."
+    )
+    assert withdrawn_figures(text) == {"40 per cent"}  # not the 24 hours it speaks of
+    sentences = _sentences(["The report says 40", "Correction: in our"], text)
+    asked = "Is it right that four in ten crimes were closed within a day?"
+    chosen = choose(sentences, 0.1, False, asked, document_text=lambda _: text)
+    assert chosen[0].text.startswith("Correction:") and chosen[0].text.endswith("34 per cent.")
+    assert not any(c.text.startswith("The report says 40") for c in chosen)
