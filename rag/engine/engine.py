@@ -85,7 +85,7 @@ class Engine(Retrieval):
         """Like :meth:`ask`, also returning what retrieval found (the evaluation scores
         retrieval from it instead of searching a second time)."""
         started = time.perf_counter()
-        self.check_question(question)
+        self.check_question(question, history)
         resolved = self.resolve_mode(mode)
         evidence = self.gather(question, force, history)
         if resolved == "offline":
@@ -119,13 +119,19 @@ class Engine(Retrieval):
         self.log("ask", question, force, evidence.passages, answer, trail.prompt, trail.raw)
         return answer, evidence
 
-    def check_question(self, question: str) -> None:
+    def check_question(self, question: str, history: History | None = None) -> None:
         """Refuse a question longer than the setting allows (pasted text, or hostile
-        input that would make every pattern run long), naming the setting."""
+        input that would make every pattern run long), naming the setting; a follow-up's
+        earlier questions are read with it, so they are held to the same bound."""
         limit = self.settings.max_question_chars
-        if len(question) > limit:
+        asked = [question] + [
+            t.get("content", "") for t in history or [] if t.get("role") == "user"
+        ]
+        longest = max(asked, key=len)
+        if len(longest) > limit:
+            which = "question" if longest is question else "earlier question in the history"
             raise RagError(
-                f"The question is {len(question):,} characters long; the longest accepted is "
+                f"The {which} is {len(longest):,} characters long; the longest accepted is "
                 f"{limit:,} (RAG_MAX_QUESTION_CHARS). Ask it in fewer words."
             )
 

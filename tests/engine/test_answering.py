@@ -465,3 +465,12 @@ def test_llm_is_shown_the_stated_grade_the_offline_engine_answers_from(
     assert evidence_sent(server)["E1"] == quote  # a judgement read from all its documents
     assert answer.mode == "llm" and [c.quote for c in answer.citations] == [quote]
     assert_verbatim(engine, answer.citations[0])
+
+
+def test_a_follow_up_whose_history_holds_a_question_too_long_is_refused(engine: Engine) -> None:
+    history = [
+        {"role": "user", "content": "What about" + " " * 5_000 + "vetting?"},
+        {"role": "assistant", "content": "Wessex Constabulary: “The force vets well.” [1]"},
+    ]
+    with pytest.raises(RagError, match="earlier question in the history.*RAG_MAX_QUESTION_CHARS"):
+        engine.ask("And their integrity?", history=history, mode="offline")

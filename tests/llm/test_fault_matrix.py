@@ -137,7 +137,9 @@ MATRIX: dict[str, Fault] = {
         "ask a shorter question",
         0,
         10.0,
-        question=QUESTION + " and " + "integrity " * 9000,
+        # within RAG_MAX_QUESTION_CHARS, but past a small model's window
+        overrides={"context_window": 512, "answer_tokens": 280},
+        question=QUESTION + " and " + "integrity " * 180,
     ),
 }
 
