@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.values import SUPERLATIVE
+from rag.answer.values import MONTHS, SUPERLATIVE
 from rag.index.terms import terms
 from rag.retrieve.asked import RECOMMENDATION_ASKED
 
@@ -183,10 +183,7 @@ def finding_pattern(name: str) -> str:
 
 AUTHORSHIP = re.compile(r"\b(?:wrote|written|writes|authors?|authored|signed|by whom)\b", re.I)
 # a byline under a title ("By Sir Edmund Larkhill"), not a deadline ("By 30 June 2028, ...")
-BYLINE = re.compile(
-    r"^\W*By\s+(?!(?:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December|The)\b)[A-Z][^\d]{0,100}$"
-)
+BYLINE = re.compile(rf"^\W*By\s+(?!(?:{MONTHS}|The)\b)[A-Z][^\d]{{0,100}}$")
 # "how many of the cases were ...", "of the staff whose vetting lapsed, how many are ..."
 SUBSET = re.compile(
     r"\bhow many of (?:the|its|their|these|those)\b|^\W*(?:and\s+|so\s+)?(?:of|out of|among|"

@@ -12,6 +12,7 @@ from rag.answer.asks import ANY_CRIME, HOW_MUCH, NOT_MEASURED, PER, RATE, SUBSET
 from rag.answer.counting import share_population
 from rag.answer.matching import known, present
 from rag.answer.question_words import generic
+from rag.answer.values import MONTHS
 from rag.retrieve.variants import units
 
 
@@ -67,14 +68,13 @@ _PERIOD_WORDS = {
     "day": r"days?|daily|nights?|24\s+hours",
 }
 _PERIOD_OF = {"annually": "year"}
-_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
 # a whole year stated another way; a sample of some months, which is none
 _A_YEAR = re.compile(
     r"\b(?:19|20)\d\d\s*[/–-]\s*\d\d\b|\bin\s+(?:19|20)\d\d\b|"
     r"\bbetween\s+April\b[^.]{0,20}\band\s+March\b",
     re.I,
 )
-_SAMPLE = re.compile(rf"\bsample\b|\b(?:{_MONTHS})\s+(?:and|to)\s+(?:{_MONTHS})\b", re.I)
+_SAMPLE = re.compile(rf"\bsample\b|\b(?:{MONTHS})\s+(?:and|to)\s+(?:{MONTHS})\b", re.I)
 # a second question in one ("how many ..., and how long had the oldest waited?"): its
 # own words do not bind the first one's answer
 _SECOND_ASK = re.compile(r"\band\s+(?:how|what|when|who|which|where|why)\b", re.I)

@@ -17,6 +17,7 @@ from rag.answer.values import (
     DURATION,
     GRADE,
     MONEY,
+    MONTHS,
     RANKING,
     SHARE,
     TIMED,
@@ -32,10 +33,7 @@ VALUE = {
     "grade": GRADE,
 }
 
-_MONTH = (  # capitalised, as documents write them: "40 may leave" is no date
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)"
-)
+_MONTH = rf"(?:{MONTHS})"  # capitalised, as documents write them: "40 may leave" is no date
 # a date or a year ("by 30 September 2026", "in March 2024", "since 2015"): never the
 # figure a "how many" or "what number" question asks for
 DATED = re.compile(

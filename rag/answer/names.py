@@ -52,6 +52,13 @@ ROLE_ASKED = re.compile(
     re.I,
 )
 
+
+def roles_named(text: str) -> set[str]:
+    """The roles a text names ("HMI" is an inspector)."""
+    found = {m.group(1).lower() for m in ROLE_ASKED.finditer(text)}
+    return {"inspector" if r == "hmi" else r for r in found}
+
+
 # "Which HMI ...", "which chief constable ...", "which of the inspectors ...", "who is the
 # commissioner ...": the person holding an office the question names, so only a name
 # given with that office answers (another role, "the chief constable and her team", or

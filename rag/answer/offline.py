@@ -18,7 +18,7 @@ from rag.answer.citations import citation_for
 from rag.answer.compose import spans_for
 from rag.answer.grade_patterns import GradeGroup
 from rag.answer.question import MEASURED, Question, analyse
-from rag.answer.speakers import WINDOW, said_by
+from rag.answer.speakers import WINDOW, asker_speaks, said_by
 from rag.answer.stated_grades import (
     BULLET,
     MAX_SENTENCES,
@@ -122,15 +122,16 @@ def choose(
     if asked.kind == "ungraded":  # its words are the generic "grade", "area": it scores
         min_score *= UNGRADED_SCORE_SHARE  # low, and the kind check itself is strict
     top = [s for s in sentences if s.score >= max(min_score, _best(sentences) - MARGIN)]
-    near = [s for s in sentences if s.score >= max(min_score, _best(sentences) - 2 * MARGIN)]
+    near = max(min_score, _best(sentences) - 2 * MARGIN)
     if (
         asked.kind is None
         and YES_NO.match(asked.text)
         and any(
-            OUTCOME_UNKNOWN.search(s.text)
+            s.score >= near
+            and OUTCOME_UNKNOWN.search(s.text)
             and (s in top or asked.mentions_focus(s.text, idf))
             and speaks_of_it(s.passage.document_id)
-            for s in near
+            for s in sentences
         )
         and not any(STATES_CHANGE.search(s.text) for s in top)
     ):
@@ -159,7 +160,7 @@ def choose(
             continue  # "which neighbouring forces does it work with?": another force, named
         if corrected(span):
             continue  # "40 per cent" where a correction says the report says 34 per cent
-        if ASKED_IN_TEXT.search(span.text) or _asker_speaks(span):
+        if ASKED_IN_TEXT.search(span.text) or asker_speaks(span.passage.text, span.start, span.end):
             continue  # a question the document asks (a presenter's "That's the top grade,
             # isn't it?") states nothing
         if not said_by(asked.speakers, span.text, _lead_in_text(span)):
@@ -175,27 +176,6 @@ def choose(
         if len(chosen) >= (MAX_FORCES if per_force else MAX_SENTENCES):
             break
     return chosen
-
-
-def _asker_speaks(span: Sentence) -> bool:
-    """Whether the span is in the turn of someone asking, not answering: a reporter's,
-    presenter's or interviewer's claim ("so that must mean more than 1,600 ...") states
-    nothing the documents find."""
-    text = span.passage.text
-    line = text.rfind("\n", 0, span.start) + 1
-    labels = [m for m in _LABEL.finditer(text, line, span.end) if m.start() <= span.start]
-    return bool(labels) and _ASKER.search(labels[-1].group(1)) is not None  # its turn's
-
-
-# a speaker's label: "PRESENTER:", "REPORTER (Marlbury Echo):", "HM INSPECTOR JANE OKAFOR:"
-_LABEL = re.compile(
-    r"(?:^|(?<=\s))((?-i:[A-Z][A-Z.'’-]*)(?:\s+(?-i:[A-Z][A-Z.'’-]*)){0,4}"
-    r"(?:\s*\([^)\n]{0,40}\))?|Q|Question):",
-    re.M,
-)
-_ASKER = re.compile(
-    r"^(?:reporter|presenter|interviewer|host|journalist|question|q|caller|audience)\b", re.I
-)
 
 
 def _best(sentences: Sequence[Sentence]) -> float:

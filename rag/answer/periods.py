@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.values import MONTHS
+
 # a year, or a number that names something (999, 101), not one in "how many" or "top 10"
 _YEAR = r"(?:19|20)\d\d"
 NAMED_NUMBER = re.compile(rf"\b(?:{_YEAR}|999|101|111)\b")
@@ -66,10 +68,9 @@ DEADLINE_ASKED = re.compile(
     r"\bdue\s+date\b|\bwhen\b[^?]*\b(?:have|has|need|needs)\s+to\b|\bwhen\s+must\b",
     re.I,
 )
-_MONTH = r"January|February|March|April|May|June|July|August|September|October|November|December"
 DEADLINE_STATED = re.compile(
     rf"\b(?:by|before|until|no\s+later\s+than|due|deadline|within)\s+(?:the\s+)?(?:end\s+of\s+)?"
-    rf"(?:\d|{_MONTH}|spring|summer|autumn|winter|next|this|the\s+end)|\bdeadline\b|\bdue\b",
+    rf"(?:\d|{MONTHS}|spring|summer|autumn|winter|next|this|the\s+end)|\bdeadline\b|\bdue\b",
     re.I,
 )
 

@@ -43,20 +43,21 @@ from rag.answer.force_mentions import (
 )
 from rag.answer.grade_sentences import read_sentence
 from rag.answer.matching import is_concept, known, present, weight
-from rag.answer.names import ROLE_ASKED, names_someone, rank_held, role_held
+from rag.answer.names import names_someone, rank_held, role_held, roles_named
 from rag.answer.periods import NAMED_NUMBER, deadline_stated, period_stated, prior_stated
 from rag.answer.question_words import generic, set_aside, unframed
 from rag.answer.speakers import speakers_asked
-from rag.answer.values import CAUSE, ORIGIN_ASKED, REASON, without_reported_questions
+from rag.answer.values import (
+    CAUSE,
+    ORIGIN_ASKED,
+    REASON,
+    REFERS_TO_IT,
+    TIME_OR_CHANGE,
+    without_reported_questions,
+)
 from rag.index.terms import british, nouns
 from rag.retrieve.asked import asks_recommendation, defined_term
 from rag.retrieve.variants import document_concepts, units
-
-
-def _roles(text: str) -> set[str]:
-    """The roles a text names ("HMI" is an inspector)."""
-    found = {m.group(1).lower() for m in ROLE_ASKED.finditer(text)}
-    return {"inspector" if r == "hmi" else r for r in found}
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,11 @@ class Question:
             # of the thing asked ("ASB fell after joint patrols" is no cause of fewer PCSOs)
             if not ORIGIN_ASKED.search(self.text):
                 return True
-            thing = [u for u in self.focus if not _TIME_OR_CHANGE.match(u)]
+            thing = [u for u in self.focus if not TIME_OR_CHANGE.match(u)]
             pieces = re.split(r"(?<=[.!?])\s+", text)
             return any(  # the cause is in a sentence about the thing (or referring to it)
                 CAUSE.search(p)
-                and (not thing or _ANAPHOR.match(p) or any(present(u, p) for u in thing))
+                and (not thing or REFERS_TO_IT.match(p) or any(present(u, p) for u in thing))
                 for p in pieces
             )
         if self.kind is None:
@@ -221,7 +222,7 @@ class Question:
 
     def role_named(self, text: str) -> bool:
         """Whether the text has the role a who-question asks about ("which inspector")."""
-        return bool(_roles(self.text) & _roles(text))
+        return bool(roles_named(self.text) & roles_named(text))
 
     def terms_of_art_in(self, text: str) -> bool:
         """Whether a document's text uses every term of art the question asks about
@@ -258,19 +259,6 @@ def _recommends(unit: str, text: str) -> bool:
     return unit in ("recommendation", "recommend") and RECOMMENDS.search(text) is not None
 
 
-# what a "why has X changed?" question says of time and change, not of the thing: the
-# cause must be of X ("ASB fell after joint patrols three years ago" is none for PCSOs)
-_TIME_OR_CHANGE = re.compile(
-    r"^(?:fewer|more|less|lower|higher|than|ago|year|month|week|day|one|two|thre|three|four|"
-    r"five|six|seven|eight|nine|ten|last|since|ended|end|up|grown|grow|risen|rise|fallen|fall|"
-    r"increas\w*|decreas\w*|drop\w*|declin\w*|stopp\w*|stop|start\w*)$"
-)
-# a sentence about the thing named before it: "This is largely due to a shortage of staff."
-_ANAPHOR = re.compile(
-    r"^\W*(?:this|that|it|these|those|the\s+(?:rise|fall|increase|drop|decline|"
-    r"change|reduction|growth|backlog))\b",
-    re.I,
-)
 # "What are the seven areas for improvement?": the items asked, which a text lists
 _LIST_OF_N = re.compile(
     r"\b(?:what|which)\s+(?:are|were)\s+(?:the|its|their|those|these)\s+(?:two|three|four|five|six|"

@@ -118,3 +118,23 @@ def _open_quote(text: str) -> int | None:
     if text.count('"') % 2 == 1:
         return text.rfind('"')
     return None
+
+
+def asker_speaks(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is in the turn of someone asking, not answering: a reporter's,
+    presenter's or interviewer's claim ("so that must mean more than 1,600 ...") states
+    nothing the documents find."""
+    line = text.rfind("\n", 0, start) + 1
+    labels = [m for m in _LABEL.finditer(text, line, end) if m.start() <= start]
+    return bool(labels) and _ASKER.search(labels[-1].group(1)) is not None  # its turn's
+
+
+# a speaker's label: "PRESENTER:", "REPORTER (Marlbury Echo):", "HM INSPECTOR JANE OKAFOR:"
+_LABEL = re.compile(
+    r"(?:^|(?<=\s))((?-i:[A-Z][A-Z.'’-]*)(?:\s+(?-i:[A-Z][A-Z.'’-]*)){0,4}"
+    r"(?:\s*\([^)\n]{0,40}\))?|Q|Question):",
+    re.M,
+)
+_ASKER = re.compile(
+    r"^(?:reporter|presenter|interviewer|host|journalist|question|q|caller|audience)\b", re.I
+)

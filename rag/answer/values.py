@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+# the months, as documents write them (capitalised)
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+
 NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -196,14 +199,25 @@ CAUSE = re.compile(
     # "since", "after" of a cause, not of a date: "has not met since October 2024"
     r"\b(?:since|after|following)\b(?!\s+(?:the\s+)?(?:\d|then|early|late|mid|"
     r"last\s+(?:PEEL\s+)?(?:year|month|week|inspection|report|visit|review|assessment|time|"
-    r"spring|summer|autumn|winter|January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)|"
+    rf"spring|summer|autumn|winter|{MONTHS})|"
     r"(?:start|end|beginning|middle)\s+of|"
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Christmas|Easter|spring|summer|autumn|winter)\b))",
+    rf"(?:{MONTHS}|Christmas|Easter|spring|summer|autumn|winter)\b))",
     re.I,
 )
 
+# what a "why has X changed?" question says of time and change, not of the thing: the
+# cause must be of X ("ASB fell after joint patrols three years ago" is none for PCSOs)
+TIME_OR_CHANGE = re.compile(
+    r"^(?:fewer|more|less|lower|higher|than|ago|year|month|week|day|one|two|thre|three|four|"
+    r"five|six|seven|eight|nine|ten|last|since|ended|end|up|grown|grow|risen|rise|fallen|fall|"
+    r"increas\w*|decreas\w*|drop\w*|declin\w*|stopp\w*|stop|start\w*)$"
+)
+# a sentence about the thing named before it: "This is largely due to a shortage of staff."
+REFERS_TO_IT = re.compile(
+    r"^\W*(?:this|that|it|these|those|the\s+(?:rise|fall|increase|drop|decline|"
+    r"change|reduction|growth|backlog))\b",
+    re.I,
+)
 SUPERLATIVE = (
     r"most|least|highest|lowest|largest|smallest|biggest|best|worst|fewest|greatest|"
     r"strongest|weakest|fastest|slowest"
